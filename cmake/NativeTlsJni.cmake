@@ -1,0 +1,18 @@
+# Finds jni.h in the JDK named by NATIVETLS_JAVA_HOME (or JAVA_HOME), and sets NATIVETLS_JNI_INCLUDE_DIRS.
+if(NOT NATIVETLS_JAVA_HOME AND DEFINED ENV{JAVA_HOME})
+  set(NATIVETLS_JAVA_HOME "$ENV{JAVA_HOME}")
+endif()
+if(NOT NATIVETLS_JAVA_HOME)
+  message(FATAL_ERROR "NATIVETLS_JAVA_HOME is not set: pass -DNATIVETLS_JAVA_HOME=<jdk> (Maven does this)")
+endif()
+# Maven's java.home may point at a JRE directory inside an old-style JDK.
+foreach(candidate "${NATIVETLS_JAVA_HOME}" "${NATIVETLS_JAVA_HOME}/..")
+  if(EXISTS "${candidate}/include/jni.h")
+    get_filename_component(jdk "${candidate}" ABSOLUTE)
+    set(NATIVETLS_JNI_INCLUDE_DIRS "${jdk}/include" "${jdk}/include/linux")
+    break()
+  endif()
+endforeach()
+if(NOT NATIVETLS_JNI_INCLUDE_DIRS)
+  message(FATAL_ERROR "jni.h not found under ${NATIVETLS_JAVA_HOME}: a full JDK (not a JRE) is needed")
+endif()

@@ -1,0 +1,127 @@
+package io.nativetls.internal.jni;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The whole JNI surface of NativeTLS: static methods over native handles held as {@code long}.
+ *
+ * <p>Ownership: a method named {@code ...New} returns a handle its caller owns and must release
+ * exactly once with the matching {@code ...Free}. Methods that take an {@code owner} call back
+ * into it (trust decisions, key selection) on the calling thread; passing it also keeps the
+ * owner, and so the handle, reachable for the whole call. Callers serialise calls on one
+ * connection handle; context and credential handles are read-only and shared.
+ *
+ * <p>Results of the record methods are packed: see {@link #consumed}, {@link #produced},
+ * {@link #flags}.
+ */
+public final class SslNative {
+    /** The handshake is complete. */
+    public static final int F_INIT_FINISHED = 1;
+    /** Records wait to be wrapped out. */
+    public static final int F_PENDING = 2;
+    /** The peer's close_notify has been read. */
+    public static final int F_RECEIVED_SHUTDOWN = 4;
+    /** The destination could not take the next record. */
+    public static final int F_OVERFLOW = 8;
+    /** Our close_notify has been generated. */
+    public static final int F_SENT_SHUTDOWN = 16;
+
+    public static final int PROTOCOL_TLS12 = 1;
+    public static final int PROTOCOL_TLS13 = 2;
+
+    private SslNative() {}
+
+    public static int consumed(long result) {
+        return (int) (result & 0x0FFF_FFFFL);
+    }
+
+    public static int produced(long result) {
+        return (int) ((result >>> 28) & 0x0FFF_FFFFL);
+    }
+
+    public static int flags(long result) {
+        return (int) (result >>> 56);
+    }
+
+    /** The runtime OpenSSL's version string, e.g. "OpenSSL 3.0.19 27 Jan 2026". */
+    public static native String openSslVersion();
+
+    /** OpenSSL_version_num() of the runtime library. */
+    public static native long openSslVersionNumber();
+
+    /** Whether this thread's OpenSSL error queue is empty (tests check every call leaves it so). */
+    public static native boolean errorQueueEmpty();
+
+    /** Rows of {IANA name ("" if none), OpenSSL name, lowest protocol} for every suite OpenSSL has. */
+    public static native String[][] cipherSuiteTable();
+
+    /**
+     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites (OpenSSL syntax).
+     * Caller owns it: {@link #contextFree}.
+     */
+    public static native long contextNew(String tls12Ciphers, String tls13Suites) throws javax.net.ssl.SSLException;
+
+    public static native void contextFree(long ctx);
+
+    /**
+     * Parses a certificate chain (DER, leaf first) and its PKCS#8 private key, and checks they
+     * match. The native side wipes its copy of the key bytes. Caller owns the result:
+     * {@link #credentialFree}; connections that used it keep their own references.
+     */
+    public static native long credentialNew(byte[][] chain, byte[] pkcs8Key) throws javax.net.ssl.SSLException;
+
+    public static native void credentialFree(long credential);
+
+    /**
+     * A new connection (SSL plus its buffers) on ctx; the SSL holds a reference on ctx.
+     * Caller owns it: {@link #connectionFree}.
+     */
+    public static native long connectionNew(long ctx, boolean client) throws javax.net.ssl.SSLException;
+
+    public static native void connectionFree(long conn);
+
+    /**
+     * Per-connection settings, applied before the handshake starts. Null strings keep the
+     * context's defaults; clientAuth is 0 none, 1 want, 2 need (servers only).
+     */
+    public static native void connectionConfigure(long conn, int protocols, String tls12Ciphers, String tls13Suites,
+                                                  String serverName, int clientAuth);
+
+    /** Advances the handshake without input (a client's first flight). */
+    public static native long handshake(long conn, Object owner) throws javax.net.ssl.SSLException;
+
+    /**
+     * Hands out pending records, advances the handshake, or encrypts src (only once the handshake
+     * is complete) into dst. Buffers are either direct (buffer given, array null) or heap (array
+     * and absolute offset given).
+     */
+    public static native long wrap(long conn, Object owner, ByteBuffer srcDirect, byte[] srcArray, int srcOffset,
+                                   int srcLength, ByteBuffer dstDirect, byte[] dstArray, int dstOffset,
+                                   int dstLength) throws javax.net.ssl.SSLException;
+
+    /** Hands out pending records only. */
+    public static native long drain(long conn, Object owner, ByteBuffer dstDirect, byte[] dstArray, int dstOffset,
+                                    int dstLength);
+
+    /** Processes exactly one whole record from src; plaintext, if any, goes to dst. */
+    public static native long unwrap(long conn, Object owner, ByteBuffer srcDirect, byte[] srcArray, int srcOffset,
+                                     int srcLength, ByteBuffer dstDirect, byte[] dstArray, int dstOffset,
+                                     int dstLength) throws javax.net.ssl.SSLException;
+
+    /** Queues close_notify (once the handshake is complete). */
+    public static native long shutdown(long conn, Object owner);
+
+    /** How many bytes of records wait to be wrapped out (e.g. a fatal alert after a failure). */
+    public static native int pendingBytes(long conn);
+
+    /** {protocol, IANA cipher suite} of the connection. */
+    public static native String[] sessionInfo(long conn);
+
+    public static native byte[] sessionId(long conn);
+
+    /** The peer's chain (leaf first, DER), or null if the peer sent none. */
+    public static native byte[][] peerCertificates(long conn);
+
+    /** The chain this side presented (leaf first, DER), or null. */
+    public static native byte[][] localCertificates(long conn);
+}

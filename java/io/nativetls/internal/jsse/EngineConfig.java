@@ -1,0 +1,154 @@
+package io.nativetls.internal.jsse;
+
+import io.nativetls.internal.ssl.CipherSuites;
+import io.nativetls.internal.ssl.Protocols;
+import java.security.AlgorithmConstraints;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.BiFunction;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * What an engine's user configured, and how that becomes the connection's native settings.
+ * Mutable, guarded by the owning engine's lock.
+ */
+final class EngineConfig {
+    static final int CLIENT_AUTH_NONE = 0;
+    static final int CLIENT_AUTH_WANT = 1;
+    static final int CLIENT_AUTH_NEED = 2;
+
+    private final String[] clientDefaultProtocols;
+    boolean clientMode;
+    boolean modeSet;
+    String[] protocols;
+    String[] cipherSuites = CipherSuites.get().defaults();
+    int clientAuth = CLIENT_AUTH_NONE;
+    boolean sessionCreation = true;
+    String endpointIdentification;
+    List<SNIServerName> serverNames;
+    Collection<SNIMatcher> sniMatchers;
+    AlgorithmConstraints algorithmConstraints;
+    boolean useCipherSuitesOrder = true;
+    String[] applicationProtocols = new String[0];
+    BiFunction<SSLEngine, List<String>, String> alpnSelector;
+
+    EngineConfig(String[] clientDefaultProtocols) {
+        this.clientDefaultProtocols = clientDefaultProtocols;
+    }
+
+    /** Explicitly enabled protocols, else the role's default (clients per context, servers all). */
+    String[] enabledProtocols() {
+        if (protocols != null) {
+            return protocols.clone();
+        }
+        return clientMode ? clientDefaultProtocols.clone() : Protocols.supported();
+    }
+
+    SSLParameters toParameters() {
+        SSLParameters p = new SSLParameters(cipherSuites.clone(), enabledProtocols());
+        if (clientAuth == CLIENT_AUTH_NEED) {
+            p.setNeedClientAuth(true);
+        } else if (clientAuth == CLIENT_AUTH_WANT) {
+            p.setWantClientAuth(true);
+        }
+        p.setEndpointIdentificationAlgorithm(endpointIdentification);
+        if (serverNames != null) {
+            p.setServerNames(serverNames);
+        }
+        if (sniMatchers != null) {
+            p.setSNIMatchers(sniMatchers);
+        }
+        p.setAlgorithmConstraints(algorithmConstraints);
+        p.setUseCipherSuitesOrder(useCipherSuitesOrder);
+        p.setApplicationProtocols(applicationProtocols.clone());
+        return p;
+    }
+
+    /** Applies parameters already validated by the caller (suites and protocols may be null). */
+    void apply(SSLParameters p, String[] suites, String[] enabledProtocols) {
+        if (suites != null) {
+            cipherSuites = suites;
+        }
+        if (enabledProtocols != null) {
+            protocols = enabledProtocols;
+        }
+        if (p.getNeedClientAuth()) {
+            clientAuth = CLIENT_AUTH_NEED;
+        } else if (p.getWantClientAuth()) {
+            clientAuth = CLIENT_AUTH_WANT;
+        } else {
+            clientAuth = CLIENT_AUTH_NONE;
+        }
+        endpointIdentification = p.getEndpointIdentificationAlgorithm();
+        if (p.getServerNames() != null) {
+            serverNames = p.getServerNames();
+        }
+        if (p.getSNIMatchers() != null) {
+            sniMatchers = p.getSNIMatchers();
+        }
+        algorithmConstraints = p.getAlgorithmConstraints();
+        useCipherSuitesOrder = p.getUseCipherSuitesOrder();
+        applicationProtocols = p.getApplicationProtocols().clone();
+    }
+
+    /** The settings handed to OpenSSL when the connection is created. */
+    static final class Native {
+        final int protocols;
+        final String tls12Ciphers;
+        final String tls13Suites;
+        final String serverName;
+        final int clientAuth;
+
+        Native(int protocols, String tls12Ciphers, String tls13Suites, String serverName, int clientAuth) {
+            this.protocols = protocols;
+            this.tls12Ciphers = tls12Ciphers;
+            this.tls13Suites = tls13Suites;
+            this.serverName = serverName;
+            this.clientAuth = clientAuth;
+        }
+    }
+
+    Native nativeSettings(String peerHost) {
+        CipherSuites suites = CipherSuites.get();
+        String tls12 = suites.openSslList(cipherSuites, false);
+        String tls13 = suites.openSslList(cipherSuites, true);
+        int mask = Protocols.mask(enabledProtocols());
+        // A protocol without an enabled suite is switched off rather than left on OpenSSL's defaults.
+        if (tls12.isEmpty()) {
+            mask &= ~io.nativetls.internal.jni.SslNative.PROTOCOL_TLS12;
+        }
+        if (tls13.isEmpty()) {
+            mask &= ~io.nativetls.internal.jni.SslNative.PROTOCOL_TLS13;
+        }
+        return new Native(mask,
+            tls12.isEmpty() || tls12.equals(suites.defaultTls12List()) ? null : tls12,
+            tls13.equals(suites.defaultTls13List()) ? null : tls13,
+            clientMode ? serverName(peerHost) : null,
+            clientMode ? CLIENT_AUTH_NONE : clientAuth);
+    }
+
+    /** SNI as SunJSSE sends it: explicit server names first, else the peer host if it is a DNS name. */
+    private String serverName(String peerHost) {
+        if (serverNames != null) {
+            for (SNIServerName name : serverNames) {
+                if (name instanceof SNIHostName) {
+                    return ((SNIHostName) name).getAsciiName();
+                }
+            }
+            return null;
+        }
+        if (peerHost == null || peerHost.indexOf('.') <= 0 || peerHost.endsWith(".") || peerHost.indexOf(':') >= 0
+            || peerHost.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+            return null;
+        }
+        try {
+            return new SNIHostName(peerHost).getAsciiName();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

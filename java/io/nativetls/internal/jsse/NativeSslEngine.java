@@ -1,0 +1,756 @@
+package io.nativetls.internal.jsse;
+
+import io.nativetls.internal.jni.SslNative;
+import io.nativetls.internal.ssl.CipherSuites;
+import io.nativetls.internal.ssl.Protocols;
+import io.nativetls.internal.ssl.SslContextHandle;
+import io.nativetls.internal.ssl.SslHandle;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+
+/**
+ * SSLEngine over one OpenSSL connection. Every public operation takes the engine's lock (JSSE lets
+ * wrap and unwrap run on two threads; OpenSSL does not), so the lock guards both the Java state
+ * below and every native call, including the final free.
+ *
+ * <p>unwrap hands OpenSSL exactly one whole record per call, which makes BUFFER_UNDERFLOW consume
+ * nothing and lets BUFFER_OVERFLOW be decided before anything is decrypted.
+ */
+final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
+    private static final int RECORD_HEADER = 5;
+    private static final int MAX_RECORD_BODY = 16384 + 2048;
+    private static final int MAX_PLAINTEXT = 16384;
+    private static final int APPLICATION_DATA = 23;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private enum Phase { NEW, HANDSHAKING, ESTABLISHED }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SslContextHandle context;
+    private final NativeSslContextSpi owner;
+    private final EngineConfig config;
+
+    private Phase phase = Phase.NEW;
+    private SslHandle ssl;
+    private boolean nativeFinished;
+    private boolean pendingOutput;
+    private boolean inboundDone;
+    private boolean outboundDone;
+    private boolean outboundClosing;
+    private boolean receivedCloseNotify;
+    private NativeSslSession session;
+    private NativeSslSession nullSession;
+    private volatile NativeSslSession handshakeSession;
+    private byte[] staging;
+
+    NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port) {
+        super(host, port);
+        this.context = context;
+        this.owner = owner;
+        this.config = new EngineConfig(owner.clientDefaultProtocols());
+    }
+
+    // ---- wrap ---------------------------------------------------------------------------------
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
+        if (src == null) {
+            throw new IllegalArgumentException("src is null");
+        }
+        return wrap(null, 0, 0, src, dst);
+    }
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        checkArray(srcs, offset, length, "srcs");
+        return wrap(srcs, offset, length, null, dst);
+    }
+
+    private SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer single, ByteBuffer dst)
+        throws SSLException {
+        checkDestination(dst);
+        lock.lock();
+        try {
+            if (outboundDone) {
+                return result(Status.CLOSED, false, 0, 0);
+            }
+            start();
+            long r;
+            int consumed = 0;
+            if (outboundClosing) {
+                r = ssl.drain(dst);
+            } else if (phase != Phase.ESTABLISHED || pendingOutput) {
+                r = ssl.wrap(EMPTY, 0, dst);
+            } else {
+                ByteBuffer src = single != null ? single : soleSource(srcs, offset, length);
+                if (src != null && (src.isDirect() || src.hasArray())) {
+                    r = ssl.wrap(src, src.remaining(), dst);
+                    consumed = SslNative.consumed(r);
+                    src.position(src.position() + consumed);
+                } else {
+                    ByteBuffer gathered = gather(single, srcs, offset, length);
+                    r = ssl.wrap(gathered, gathered.remaining(), dst);
+                    consumed = SslNative.consumed(r);
+                    advance(single, srcs, offset, length, consumed);
+                }
+            }
+            int produced = SslNative.produced(r);
+            dst.position(dst.position() + produced);
+            int flags = SslNative.flags(r);
+            track(flags);
+            if (outboundClosing && !pendingOutput) {
+                outboundDone = true;
+            }
+            boolean finished = finishHandshakeIfDone(flags);
+            Status status = (flags & SslNative.F_OVERFLOW) != 0 ? Status.BUFFER_OVERFLOW
+                : outboundDone ? Status.CLOSED : Status.OK;
+            SSLEngineResult result = result(status, finished, consumed, produced);
+            releaseIfDone();
+            return result;
+        } catch (SSLException e) {
+            throw failed(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ByteBuffer soleSource(ByteBuffer[] srcs, int offset, int length) {
+        ByteBuffer found = null;
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                if (found != null) {
+                    return null;
+                }
+                found = srcs[i];
+            }
+        }
+        return found != null ? found : EMPTY;
+    }
+
+    /** Copies up to one record's worth of the sources into the staging array, leaving them as they are. */
+    private ByteBuffer gather(ByteBuffer single, ByteBuffer[] srcs, int offset, int length) {
+        byte[] buf = staging();
+        int filled = 0;
+        int end = single != null ? 1 : offset + length;
+        for (int i = single != null ? 0 : offset; i < end && filled < buf.length; i++) {
+            ByteBuffer b = single != null ? single : srcs[i];
+            int n = Math.min(b.remaining(), buf.length - filled);
+            b.get(b.position(), buf, filled, n);
+            filled += n;
+        }
+        return ByteBuffer.wrap(buf, 0, filled);
+    }
+
+    private static void advance(ByteBuffer single, ByteBuffer[] srcs, int offset, int length, int consumed) {
+        if (single != null) {
+            single.position(single.position() + consumed);
+            return;
+        }
+        for (int i = offset; i < offset + length && consumed > 0; i++) {
+            int n = Math.min(srcs[i].remaining(), consumed);
+            srcs[i].position(srcs[i].position() + n);
+            consumed -= n;
+        }
+    }
+
+    // ---- unwrap -------------------------------------------------------------------------------
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
+        checkDestination(dst);
+        return unwrap(src, null, 0, 0, dst);
+    }
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        checkArray(dsts, offset, length, "dsts");
+        for (int i = offset; i < offset + length; i++) {
+            checkDestination(dsts[i]);
+        }
+        return unwrap(src, dsts, offset, length, null);
+    }
+
+    private SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length, ByteBuffer single)
+        throws SSLException {
+        if (src == null) {
+            throw new IllegalArgumentException("src is null");
+        }
+        lock.lock();
+        try {
+            if (inboundDone) {
+                return result(Status.CLOSED, false, 0, 0);
+            }
+            start();
+            int available = src.remaining();
+            if (available < RECORD_HEADER) {
+                return result(Status.BUFFER_UNDERFLOW, false, 0, 0);
+            }
+            int at = src.position();
+            int type = src.get(at) & 0xff;
+            int bodyLength = ((src.get(at + 3) & 0xff) << 8) | (src.get(at + 4) & 0xff);
+            if ((type & 0x80) != 0 && !config.clientMode && !nativeFinished) {
+                throw new SSLHandshakeException("SSLv2-format ClientHello is not supported");
+            }
+            // An impossible length: give OpenSSL the header alone so it fails with record_overflow.
+            int recordLength = bodyLength > MAX_RECORD_BODY ? RECORD_HEADER : RECORD_HEADER + bodyLength;
+            if (available < recordLength) {
+                return result(Status.BUFFER_UNDERFLOW, false, 0, 0);
+            }
+            int needed = nativeFinished && type == APPLICATION_DATA ? Math.min(bodyLength, MAX_PLAINTEXT) : 0;
+            ByteBuffer dst = single != null ? single : roomyDestination(dsts, offset, length, needed);
+            if (dst == null) {
+                if (needed > remaining(dsts, offset, length)) {
+                    return result(Status.BUFFER_OVERFLOW, false, 0, 0);
+                }
+                dst = ByteBuffer.wrap(staging());
+            } else if (dst.remaining() < needed) {
+                return result(Status.BUFFER_OVERFLOW, false, 0, 0);
+            }
+            long r = ssl.unwrap(src, recordLength, dst);
+            int consumed = SslNative.consumed(r);
+            int produced = SslNative.produced(r);
+            src.position(src.position() + consumed);
+            if (dst.hasArray() && dst.array() == staging && single == null) {
+                scatter(staging, produced, dsts, offset, length);
+            } else {
+                dst.position(dst.position() + produced);
+            }
+            int flags = SslNative.flags(r);
+            track(flags);
+            if ((flags & SslNative.F_RECEIVED_SHUTDOWN) != 0 && !inboundDone) {
+                receivedCloseNotify = true;
+                inboundDone = true;
+                closeOutboundLocked();
+            }
+            boolean finished = finishHandshakeIfDone(flags);
+            SSLEngineResult result = result(inboundDone ? Status.CLOSED : Status.OK, finished, consumed, produced);
+            releaseIfDone();
+            return result;
+        } catch (SSLException e) {
+            throw failed(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ByteBuffer roomyDestination(ByteBuffer[] dsts, int offset, int length, int needed) {
+        ByteBuffer first = null;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = dsts[i];
+            if (b.remaining() >= needed && (b.isDirect() || b.hasArray())) {
+                return b;
+            }
+            if (first == null && b.hasRemaining()) {
+                first = b;
+            }
+        }
+        return needed == 0 && length > 0 ? dsts[offset] : null;
+    }
+
+    private static long remaining(ByteBuffer[] dsts, int offset, int length) {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += dsts[i].remaining();
+        }
+        return total;
+    }
+
+    private static void scatter(byte[] from, int count, ByteBuffer[] dsts, int offset, int length) {
+        int done = 0;
+        for (int i = offset; i < offset + length && done < count; i++) {
+            int n = Math.min(dsts[i].remaining(), count - done);
+            dsts[i].put(from, done, n);
+            done += n;
+        }
+    }
+
+    private byte[] staging() {
+        if (staging == null) {
+            staging = new byte[MAX_PLAINTEXT];
+        }
+        return staging;
+    }
+
+    // ---- state --------------------------------------------------------------------------------
+
+    /** Creates and configures the native connection on first use; clients then write their hello. */
+    private void start() throws SSLException {
+        if (phase != Phase.NEW) {
+            return;
+        }
+        if (!config.modeSet) {
+            throw new IllegalStateException("Client/Server mode has not yet been set.");
+        }
+        EngineConfig.Native settings = config.nativeSettings(getPeerHost());
+        if (settings.protocols == 0) {
+            inboundDone = true;
+            outboundDone = true;
+            throw new SSLHandshakeException(
+                "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
+        }
+        ssl = context.newConnection(config.clientMode, this, this);
+        ssl.configure(settings.protocols, settings.tls12Ciphers, settings.tls13Suites, settings.serverName,
+            settings.clientAuth);
+        NativeSslSession hs = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),
+            getPeerPort());
+        if (settings.serverName != null) {
+            hs.requestedServerNames(List.of(new SNIHostName(settings.serverName)));
+        }
+        handshakeSession = hs;
+        phase = Phase.HANDSHAKING;
+        if (config.clientMode) {
+            track(SslNative.flags(ssl.handshake()));
+        }
+    }
+
+    private void track(int flags) {
+        pendingOutput = (flags & SslNative.F_PENDING) != 0;
+        nativeFinished = (flags & SslNative.F_INIT_FINISHED) != 0;
+    }
+
+    /** FINISHED is reported once: when OpenSSL is done and the last handshake bytes have gone out. */
+    private boolean finishHandshakeIfDone(int flags) throws SSLException {
+        if (phase != Phase.HANDSHAKING || (flags & SslNative.F_INIT_FINISHED) == 0
+            || (flags & SslNative.F_PENDING) != 0) {
+            return false;
+        }
+        NativeSslSession s = handshakeSession;
+        String[] info = ssl.sessionInfo();
+        s.negotiating(info[0], info[1]);
+        s.peerCertificates(ssl.peerCertificates());
+        s.localCertificates(ssl.localCertificates());
+        s.established(ssl.sessionId());
+        session = s;
+        handshakeSession = null;
+        phase = Phase.ESTABLISHED;
+        return true;
+    }
+
+    private SSLException failed(SSLException e) {
+        inboundDone = true;
+        outboundClosing = true;
+        pendingOutput = ssl != null && ssl.pendingBytes() > 0;
+        if (!pendingOutput) {
+            outboundDone = true;
+        }
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.invalidate();
+        }
+        if (session != null) {
+            session.invalidate();
+        }
+        handshakeSession = null;
+        releaseIfDone();
+        return e;
+    }
+
+    private void releaseIfDone() {
+        if (inboundDone && outboundDone && ssl != null && !ssl.isClosed()) {
+            ssl.close();
+        }
+    }
+
+    private SSLEngineResult result(Status status, boolean finished, int consumed, int produced) {
+        return new SSLEngineResult(status, finished ? HandshakeStatus.FINISHED : handshakeStatus(), consumed,
+            produced);
+    }
+
+    private HandshakeStatus handshakeStatus() {
+        if (phase == Phase.NEW) {
+            return HandshakeStatus.NOT_HANDSHAKING;
+        }
+        if (pendingOutput && !outboundDone) {
+            return HandshakeStatus.NEED_WRAP;
+        }
+        if (inboundDone && outboundDone) {
+            return HandshakeStatus.NOT_HANDSHAKING;
+        }
+        if (phase == Phase.HANDSHAKING) {
+            return inboundDone ? HandshakeStatus.NEED_WRAP : HandshakeStatus.NEED_UNWRAP;
+        }
+        if (outboundDone) {
+            return HandshakeStatus.NEED_UNWRAP;
+        }
+        if (inboundDone) {
+            return HandshakeStatus.NEED_WRAP;
+        }
+        return HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    @Override
+    public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+        lock.lock();
+        try {
+            return handshakeStatus();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Runnable getDelegatedTask() {
+        return null;
+    }
+
+    @Override
+    public void beginHandshake() throws SSLException {
+        lock.lock();
+        try {
+            if (inboundDone || outboundDone) {
+                throw new SSLException("Cannot begin a handshake: the engine is closed");
+            }
+            if (phase == Phase.ESTABLISHED) {
+                if (!Protocols.TLS13.equals(session.getProtocol())) {
+                    throw new SSLException("NativeTLS refuses TLS 1.2 renegotiation");
+                }
+                return; // TLS 1.3 has no renegotiation; keys are updated by OpenSSL as needed
+            }
+            start();
+        } catch (SSLException e) {
+            throw failed(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void closeInbound() throws SSLException {
+        lock.lock();
+        try {
+            if (inboundDone) {
+                return;
+            }
+            boolean started = phase != Phase.NEW;
+            inboundDone = true;
+            closeOutboundLocked();
+            releaseIfDone();
+            if (started && !receivedCloseNotify) {
+                throw new SSLException("closing inbound before receiving peer's close_notify"
+                    + " (possible truncation attack)");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isInboundDone() {
+        lock.lock();
+        try {
+            return inboundDone;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void closeOutbound() {
+        lock.lock();
+        try {
+            closeOutboundLocked();
+            releaseIfDone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeOutboundLocked() {
+        if (outboundClosing || outboundDone) {
+            return;
+        }
+        outboundClosing = true;
+        if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed()) {
+            track(SslNative.flags(ssl.shutdown()));
+            if (!pendingOutput) {
+                outboundDone = true;
+            }
+        } else {
+            // Before or during the handshake there is no session to close: the engine just stops.
+            outboundDone = true;
+            inboundDone = true;
+            pendingOutput = false;
+        }
+    }
+
+    @Override
+    public boolean isOutboundDone() {
+        lock.lock();
+        try {
+            return outboundDone;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- sessions -----------------------------------------------------------------------------
+
+    @Override
+    public SSLSession getSession() {
+        lock.lock();
+        try {
+            if (session != null) {
+                return session;
+            }
+            if (nullSession == null) {
+                nullSession = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),
+                    getPeerPort());
+            }
+            return nullSession;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SSLSession getHandshakeSession() {
+        return handshakeSession;
+    }
+
+    @Override
+    public void peerCertificates(X509Certificate[] chain, String protocol, String cipherSuite) {
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.negotiating(protocol, cipherSuite);
+            hs.peerCertificates(chain);
+        }
+    }
+
+    // ---- configuration ------------------------------------------------------------------------
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return CipherSuites.get().supported();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+        lock.lock();
+        try {
+            return config.cipherSuites.clone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+        String[] checked = CipherSuites.get().validate(suites);
+        lock.lock();
+        try {
+            config.cipherSuites = checked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+        return Protocols.supported();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+        lock.lock();
+        try {
+            return config.enabledProtocols();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+        String[] checked = Protocols.validate(protocols);
+        lock.lock();
+        try {
+            config.protocols = checked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setUseClientMode(boolean mode) {
+        lock.lock();
+        try {
+            if (phase != Phase.NEW) {
+                throw new IllegalArgumentException("Cannot change mode after the handshake has started");
+            }
+            config.clientMode = mode;
+            config.modeSet = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean getUseClientMode() {
+        lock.lock();
+        try {
+            return config.clientMode;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setNeedClientAuth(boolean need) {
+        lock.lock();
+        try {
+            config.clientAuth = need ? EngineConfig.CLIENT_AUTH_NEED : EngineConfig.CLIENT_AUTH_NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+        lock.lock();
+        try {
+            return config.clientAuth == EngineConfig.CLIENT_AUTH_NEED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setWantClientAuth(boolean want) {
+        lock.lock();
+        try {
+            config.clientAuth = want ? EngineConfig.CLIENT_AUTH_WANT : EngineConfig.CLIENT_AUTH_NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+        lock.lock();
+        try {
+            return config.clientAuth == EngineConfig.CLIENT_AUTH_WANT;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+        lock.lock();
+        try {
+            config.sessionCreation = flag;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean getEnableSessionCreation() {
+        lock.lock();
+        try {
+            return config.sessionCreation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SSLParameters getSSLParameters() {
+        lock.lock();
+        try {
+            return config.toParameters();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setSSLParameters(SSLParameters params) {
+        String[] suites = params.getCipherSuites() != null ? CipherSuites.get().validate(params.getCipherSuites())
+            : null;
+        String[] protocols = params.getProtocols() != null ? Protocols.validate(params.getProtocols()) : null;
+        lock.lock();
+        try {
+            config.apply(params, suites, protocols);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String getApplicationProtocol() {
+        return phase == Phase.ESTABLISHED ? "" : null;
+    }
+
+    @Override
+    public String getHandshakeApplicationProtocol() {
+        return null;
+    }
+
+    @Override
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        lock.lock();
+        try {
+            config.alpnSelector = selector;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        lock.lock();
+        try {
+            return config.alpnSelector;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- argument checks ----------------------------------------------------------------------
+
+    private static void checkArray(ByteBuffer[] buffers, int offset, int length, String name) {
+        if (buffers == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+        if (offset < 0 || length < 0 || offset > buffers.length - length) {
+            throw new IndexOutOfBoundsException(name + ": offset " + offset + ", length " + length + ", size "
+                + buffers.length);
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (buffers[i] == null) {
+                throw new IllegalArgumentException(name + "[" + i + "] is null");
+            }
+        }
+    }
+
+    private static void checkDestination(ByteBuffer dst) {
+        if (dst == null) {
+            throw new IllegalArgumentException("destination buffer is null");
+        }
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NativeSslEngine[" + (config.clientMode ? "client" : "server") + ", " + getPeerHost() + ":"
+            + getPeerPort() + ", " + phase + "]";
+    }
+
+}

@@ -1,0 +1,241 @@
+package io.nativetls.internal.jsse;
+
+import java.security.Principal;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSessionBindingEvent;
+import javax.net.ssl.SSLSessionBindingListener;
+import javax.net.ssl.SSLSessionContext;
+
+/**
+ * An SSLSession as JSSE users see it. The same class serves as the placeholder before a handshake
+ * (invalid, SSL_NULL_WITH_NULL_NULL, with the real buffer sizes, since frameworks size their
+ * buffers from it), as the handshake session trust managers read, and as the final session.
+ */
+final class NativeSslSession extends ExtendedSSLSession {
+    /** Largest record: header plus 2^14 plaintext plus 2048 of expansion, the TLS 1.2 maximum. */
+    static final int PACKET_BUFFER_SIZE = 5 + 16384 + 2048;
+    /** Largest plaintext a record can carry. */
+    static final int APPLICATION_BUFFER_SIZE = 16384;
+    static final String NULL_SUITE = "SSL_NULL_WITH_NULL_NULL";
+
+    /** What this side accepts for certificate signatures (JDK algorithm names, OpenSSL defaults). */
+    private static final String[] LOCAL_SIGNATURE_ALGORITHMS = {
+        "SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA", "Ed25519", "Ed448",
+        "RSASSA-PSS", "SHA256withRSA", "SHA384withRSA", "SHA512withRSA",
+        "SHA224withECDSA", "SHA224withRSA", "SHA1withECDSA", "SHA1withRSA",
+    };
+
+    private final SSLSessionContext sessionContext;
+    private final String peerHost;
+    private final int peerPort;
+    private final long creationTime = System.currentTimeMillis();
+    private final Map<String, Object> values = new ConcurrentHashMap<>();
+    private volatile long lastAccessedTime = creationTime;
+    private volatile boolean valid;
+    private volatile byte[] id = new byte[0];
+    private volatile String protocol = "NONE";
+    private volatile String cipherSuite = NULL_SUITE;
+    private volatile X509Certificate[] peerCertificates;
+    private volatile X509Certificate[] localCertificates;
+    private volatile List<SNIServerName> requestedServerNames = List.of();
+
+    NativeSslSession(SSLSessionContext sessionContext, String peerHost, int peerPort) {
+        this.sessionContext = sessionContext;
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+    }
+
+    void negotiating(String negotiatedProtocol, String suite) {
+        if (negotiatedProtocol != null) {
+            this.protocol = negotiatedProtocol;
+        }
+        if (suite != null) {
+            this.cipherSuite = suite;
+        }
+    }
+
+    void peerCertificates(X509Certificate[] chain) {
+        this.peerCertificates = chain;
+    }
+
+    void localCertificates(X509Certificate[] chain) {
+        this.localCertificates = chain;
+    }
+
+    void requestedServerNames(List<SNIServerName> names) {
+        this.requestedServerNames = List.copyOf(names);
+    }
+
+    void established(byte[] sessionId) {
+        this.id = sessionId.clone();
+        this.valid = true;
+    }
+
+    void accessed() {
+        lastAccessedTime = System.currentTimeMillis();
+    }
+
+    @Override
+    public byte[] getId() {
+        return id.clone();
+    }
+
+    @Override
+    public SSLSessionContext getSessionContext() {
+        return sessionContext;
+    }
+
+    @Override
+    public long getCreationTime() {
+        return creationTime;
+    }
+
+    @Override
+    public long getLastAccessedTime() {
+        return lastAccessedTime;
+    }
+
+    @Override
+    public void invalidate() {
+        valid = false;
+    }
+
+    @Override
+    public boolean isValid() {
+        return valid;
+    }
+
+    @Override
+    public void putValue(String name, Object value) {
+        if (name == null || value == null) {
+            throw new IllegalArgumentException("name and value must not be null");
+        }
+        Object old = values.put(name, value);
+        if (old instanceof SSLSessionBindingListener) {
+            ((SSLSessionBindingListener) old).valueUnbound(new SSLSessionBindingEvent(this, name));
+        }
+        if (value instanceof SSLSessionBindingListener) {
+            ((SSLSessionBindingListener) value).valueBound(new SSLSessionBindingEvent(this, name));
+        }
+    }
+
+    @Override
+    public Object getValue(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
+        return values.get(name);
+    }
+
+    @Override
+    public void removeValue(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
+        Object old = values.remove(name);
+        if (old instanceof SSLSessionBindingListener) {
+            ((SSLSessionBindingListener) old).valueUnbound(new SSLSessionBindingEvent(this, name));
+        }
+    }
+
+    @Override
+    public String[] getValueNames() {
+        return values.keySet().toArray(new String[0]);
+    }
+
+    @Override
+    public Certificate[] getPeerCertificates() throws SSLPeerUnverifiedException {
+        X509Certificate[] chain = peerCertificates;
+        if (chain == null || chain.length == 0) {
+            throw new SSLPeerUnverifiedException("peer not authenticated");
+        }
+        return chain.clone();
+    }
+
+    @Override
+    public Certificate[] getLocalCertificates() {
+        X509Certificate[] chain = localCertificates;
+        return chain == null ? null : chain.clone();
+    }
+
+    @Override
+    @SuppressWarnings({"deprecation", "removal"})
+    public javax.security.cert.X509Certificate[] getPeerCertificateChain() throws SSLPeerUnverifiedException {
+        throw new UnsupportedOperationException("javax.security.cert is deprecated; use getPeerCertificates()");
+    }
+
+    @Override
+    public Principal getPeerPrincipal() throws SSLPeerUnverifiedException {
+        return ((X509Certificate) getPeerCertificates()[0]).getSubjectX500Principal();
+    }
+
+    @Override
+    public Principal getLocalPrincipal() {
+        X509Certificate[] chain = localCertificates;
+        return chain == null || chain.length == 0 ? null : chain[0].getSubjectX500Principal();
+    }
+
+    @Override
+    public String getCipherSuite() {
+        return cipherSuite;
+    }
+
+    @Override
+    public String getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public String getPeerHost() {
+        return peerHost;
+    }
+
+    @Override
+    public int getPeerPort() {
+        return peerPort;
+    }
+
+    @Override
+    public int getPacketBufferSize() {
+        return PACKET_BUFFER_SIZE;
+    }
+
+    @Override
+    public int getApplicationBufferSize() {
+        return APPLICATION_BUFFER_SIZE;
+    }
+
+    @Override
+    public String[] getLocalSupportedSignatureAlgorithms() {
+        return LOCAL_SIGNATURE_ALGORITHMS.clone();
+    }
+
+    @Override
+    public String[] getPeerSupportedSignatureAlgorithms() {
+        return LOCAL_SIGNATURE_ALGORITHMS.clone();
+    }
+
+    @Override
+    public List<SNIServerName> getRequestedServerNames() {
+        return requestedServerNames;
+    }
+
+    @Override
+    public List<byte[]> getStatusResponses() {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public String toString() {
+        return "NativeSslSession[" + protocol + ", " + cipherSuite + ", " + peerHost + ":" + peerPort + "]";
+    }
+
+}

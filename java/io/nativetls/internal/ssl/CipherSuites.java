@@ -1,0 +1,119 @@
+package io.nativetls.internal.ssl;
+
+import io.nativetls.internal.jni.SslNative;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The IANA (JSSE) names of every suite the runtime OpenSSL offers, mapped to OpenSSL's own names,
+ * and the secure default selection: TLS 1.3 suites plus ECDHE with AEAD for TLS 1.2.
+ */
+public final class CipherSuites {
+    /** SunJSSE lists this signalling value; OpenSSL always sends renegotiation_info instead. */
+    static final String RENEGOTIATION_SCSV = "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
+
+    private static final String[] PREFERRED = {
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    };
+
+    private static final CipherSuites INSTANCE = new CipherSuites(SslNative.cipherSuiteTable());
+
+    /** IANA name to OpenSSL name, supported order. */
+    private final Map<String, String> openSslNames;
+    private final Map<String, Boolean> tls13;
+    private final String[] supported;
+    private final String[] defaults;
+    private final String defaultTls12List;
+    private final String defaultTls13List;
+
+    CipherSuites(String[][] table) {
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Boolean> isTls13 = new LinkedHashMap<>();
+        for (String preferred : PREFERRED) {
+            for (String[] row : table) {
+                if (row[0].equals(preferred)) {
+                    names.put(row[0], row[1]);
+                    isTls13.put(row[0], row[2].equals(Protocols.TLS13));
+                }
+            }
+        }
+        List<String> defaultNames = new ArrayList<>(names.keySet());
+        for (String[] row : table) {
+            if (!row[0].isEmpty() && !names.containsKey(row[0])) {
+                names.put(row[0], row[1]);
+                isTls13.put(row[0], row[2].equals(Protocols.TLS13));
+            }
+        }
+        List<String> all = new ArrayList<>(names.keySet());
+        all.add(RENEGOTIATION_SCSV);
+        this.openSslNames = Collections.unmodifiableMap(names);
+        this.tls13 = Collections.unmodifiableMap(isTls13);
+        this.supported = all.toArray(new String[0]);
+        this.defaults = defaultNames.toArray(new String[0]);
+        this.defaultTls12List = openSslList(defaults, false);
+        this.defaultTls13List = openSslList(defaults, true);
+    }
+
+    public static CipherSuites get() {
+        return INSTANCE;
+    }
+
+    public String[] supported() {
+        return supported.clone();
+    }
+
+    public String[] defaults() {
+        return defaults.clone();
+    }
+
+    public String defaultTls12List() {
+        return defaultTls12List;
+    }
+
+    public String defaultTls13List() {
+        return defaultTls13List;
+    }
+
+    /** Checks names as SunJSSE does: null or unknown names are an IllegalArgumentException. */
+    public String[] validate(String[] names) {
+        if (names == null) {
+            throw new IllegalArgumentException("cipher suites must not be null");
+        }
+        List<String> out = new ArrayList<>(names.length);
+        for (String name : names) {
+            if (name == null || (!openSslNames.containsKey(name) && !RENEGOTIATION_SCSV.equals(name))) {
+                throw new IllegalArgumentException("Unsupported CipherSuite: " + name);
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** The OpenSSL list ("A:B:C") of the named suites of one protocol family, in the given order. */
+    public String openSslList(String[] names, boolean forTls13) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : names) {
+            String openssl = openSslNames.get(name);
+            if (openssl != null && tls13.get(name) == forTls13) {
+                if (sb.length() > 0) {
+                    sb.append(':');
+                }
+                sb.append(openssl);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package io.nativetls.internal.ssl;
+
+import io.nativetls.internal.jni.SslNative;
+import java.lang.ref.Cleaner;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * A key manager's certificate chain and private key, parsed into native form once and reused by
+ * every handshake that picks the same alias. Connections take their own native references, so
+ * the Cleaner may free this one as soon as nothing in Java refers to it.
+ */
+final class Credential {
+    final String alias;
+    final X509Certificate[] chain;
+    final long handle;
+
+    private Credential(String alias, X509Certificate[] chain, long handle) {
+        this.alias = alias;
+        this.chain = chain;
+        this.handle = handle;
+        long h = handle;
+        Cleaner.Cleanable unused = NativeCleaner.CLEANER.register(this, () -> SslNative.credentialFree(h));
+    }
+
+    static Credential load(String alias, X509Certificate[] chain, PrivateKey key) throws SSLException {
+        if (chain == null || chain.length == 0) {
+            throw new SSLHandshakeException("key manager returned no certificate chain for alias \"" + alias + "\"");
+        }
+        if (key == null) {
+            throw new SSLHandshakeException("key manager returned no private key for alias \"" + alias + "\"");
+        }
+        byte[] pkcs8 = key.getEncoded();
+        if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
+            throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm()
+                + ", " + key.getClass().getName() + ") cannot be exported (getEncoded() gave no PKCS#8):"
+                + " NativeTLS needs exportable keys, keys held in hardware tokens are not supported yet");
+        }
+        try {
+            byte[][] der = new byte[chain.length][];
+            for (int i = 0; i < chain.length; i++) {
+                der[i] = chain[i].getEncoded();
+            }
+            long handle = SslNative.credentialNew(der, pkcs8);
+            return new Credential(alias, chain.clone(), handle);
+        } catch (CertificateEncodingException e) {
+            throw new SSLHandshakeException("certificate of alias \"" + alias + "\" cannot be encoded: " + e);
+        } catch (SSLException e) {
+            SSLHandshakeException wrapped = new SSLHandshakeException(
+                "key or certificate of alias \"" + alias + "\" unusable: " + e.getMessage());
+            wrapped.initCause(e);
+            throw wrapped;
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.nativetls.internal.ssl;
+
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The trust decision, made by the application's X509TrustManager with the authType SunJSSE
+ * would pass: from the negotiated key exchange for a TLS 1.2 server, UNKNOWN for TLS 1.3, and
+ * from the certificate's key for a client certificate. Extended trust managers get the engine,
+ * so they can check the host name and algorithm constraints.
+ */
+final class PeerVerifier {
+    private final X509TrustManager trustManager;
+
+    PeerVerifier(X509TrustManager trustManager) {
+        this.trustManager = trustManager;
+    }
+
+    void verifyServer(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        if (trustManager instanceof X509ExtendedTrustManager && engine != null) {
+            ((X509ExtendedTrustManager) trustManager).checkServerTrusted(chain, authType, engine);
+        } else {
+            trustManager.checkServerTrusted(chain, authType);
+        }
+    }
+
+    void verifyClient(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+        String authType = clientAuthType(chain[0]);
+        if (trustManager instanceof X509ExtendedTrustManager && engine != null) {
+            ((X509ExtendedTrustManager) trustManager).checkClientTrusted(chain, authType, engine);
+        } else {
+            trustManager.checkClientTrusted(chain, authType);
+        }
+    }
+
+    static String clientAuthType(X509Certificate leaf) {
+        String algorithm = leaf.getPublicKey().getAlgorithm();
+        switch (algorithm) {
+            case "RSA":
+            case "DSA":
+            case "EC":
+            case "RSASSA-PSS":
+                return algorithm;
+            default:
+                return "UNKNOWN";
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.nativetls.internal.ssl;
+
+import io.nativetls.internal.jni.SslNative;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The protocol names NativeTLS supports, and their native bit mask. */
+public final class Protocols {
+    public static final String TLS13 = "TLSv1.3";
+    public static final String TLS12 = "TLSv1.2";
+    private static final String[] SUPPORTED = {TLS13, TLS12};
+
+    private Protocols() {}
+
+    public static String[] supported() {
+        return SUPPORTED.clone();
+    }
+
+    /** Checks names as SunJSSE does: null or unknown names are an IllegalArgumentException. */
+    public static String[] validate(String[] names) {
+        if (names == null) {
+            throw new IllegalArgumentException("protocols must not be null");
+        }
+        List<String> out = new ArrayList<>(names.length);
+        for (String name : names) {
+            if (!TLS13.equals(name) && !TLS12.equals(name)) {
+                throw new IllegalArgumentException("Unsupported protocol: " + name
+                    + " (NativeTLS supports " + String.join(", ", SUPPORTED) + ")");
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    public static int mask(String[] names) {
+        int mask = 0;
+        for (String name : names) {
+            mask |= TLS13.equals(name) ? SslNative.PROTOCOL_TLS13 : TLS12.equals(name) ? SslNative.PROTOCOL_TLS12 : 0;
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,51 @@
+package io.nativetls.internal.ssl;
+
+import io.nativetls.internal.jni.NativeLibrary;
+import io.nativetls.internal.jni.SslNative;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.security.KeyManagementException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Owns one SSL_CTX, configured completely at construction and read-only afterwards, so any
+ * number of threads create connections from it without a lock. Each SSL holds its own
+ * reference on the SSL_CTX, so connections outlive this object safely.
+ */
+public final class SslContextHandle {
+    private final long ctx;
+    private final Cleaner.Cleanable cleanable;
+    final PeerVerifier verifier;
+    final CredentialSelector credentials;
+
+    public SslContextHandle(X509KeyManager keyManager, X509TrustManager trustManager) throws KeyManagementException {
+        NativeLibrary.ensureLoaded();
+        CipherSuites suites = CipherSuites.get();
+        try {
+            this.ctx = SslNative.contextNew(suites.defaultTls12List(), suites.defaultTls13List());
+        } catch (SSLException e) {
+            throw new KeyManagementException("creating the OpenSSL context failed: " + e.getMessage(), e);
+        }
+        long handle = ctx;
+        this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.contextFree(handle));
+        this.verifier = new PeerVerifier(trustManager);
+        this.credentials = new CredentialSelector(keyManager);
+    }
+
+    /** A new connection in the given role; its native side lives until {@link SslHandle#close()}. */
+    public SslHandle newConnection(boolean client, SSLEngine engine, SslHandle.Listener listener) throws SSLException {
+        try {
+            return new SslHandle(this, SslNative.connectionNew(ctx, client), client, engine, listener);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Releases the SSL_CTX now instead of at garbage collection; live connections keep theirs. */
+    public void close() {
+        cleanable.clean();
+    }
+}

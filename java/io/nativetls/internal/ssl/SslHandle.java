@@ -1,0 +1,221 @@
+package io.nativetls.internal.ssl;
+
+import io.nativetls.internal.jni.SslNative;
+import java.io.ByteArrayInputStream;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Owns one native connection (an SSL and its buffers) and is the target of the callbacks OpenSSL
+ * makes during its handshake. Not thread-safe: the engine or socket that owns it serialises every
+ * call, including {@link #close()}, under one lock.
+ */
+public final class SslHandle {
+    /** What the owning engine or socket learns during the handshake. */
+    public interface Listener {
+        /** Called before the trust manager sees the chain, so the handshake session can show it. */
+        void peerCertificates(X509Certificate[] chain, String protocol, String cipherSuite);
+    }
+
+    private static final int X509_V_ERR_CERT_NOT_YET_VALID = 9;
+    private static final int X509_V_ERR_CERT_HAS_EXPIRED = 10;
+    private static final int X509_V_ERR_CERT_UNTRUSTED = 27;
+    private static final int X509_V_ERR_APPLICATION_VERIFICATION = 50;
+    private static final ThreadLocal<CertificateFactory> CERTIFICATE_FACTORY = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("no X.509 certificate factory", e);
+        }
+    });
+
+    private final SslContextHandle context;
+    private final boolean client;
+    private final SSLEngine engine;
+    private final Listener listener;
+    private final Cleaner.Cleanable cleanable;
+    private long conn;
+    private Throwable pendingCause;
+    private X509Certificate[] verifiedChain;
+    private List<Credential> offered = List.of();
+
+    SslHandle(SslContextHandle context, long conn, boolean client, SSLEngine engine, Listener listener) {
+        this.context = context;
+        this.conn = conn;
+        this.client = client;
+        this.engine = engine;
+        this.listener = listener;
+        this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.connectionFree(conn));
+    }
+
+    public boolean isClosed() {
+        return conn == 0;
+    }
+
+    /** Frees the native connection; later calls fail with IllegalStateException. */
+    public void close() {
+        conn = 0;
+        cleanable.clean();
+    }
+
+    private long live() {
+        if (conn == 0) {
+            throw new IllegalStateException("TLS connection already closed");
+        }
+        return conn;
+    }
+
+    public void configure(int protocols, String tls12Ciphers, String tls13Suites, String serverName, int clientAuth) {
+        SslNative.connectionConfigure(live(), protocols, tls12Ciphers, tls13Suites, serverName, clientAuth);
+    }
+
+    public long handshake() throws SSLException {
+        try {
+            return SslNative.handshake(live(), this);
+        } catch (SSLException e) {
+            throw withCause(e);
+        }
+    }
+
+    public long wrap(ByteBuffer src, int srcLength, ByteBuffer dst) throws SSLException {
+        try {
+            return SslNative.wrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
+                src.isDirect() ? src.position() : src.arrayOffset() + src.position(), srcLength,
+                dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
+                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining());
+        } catch (SSLException e) {
+            throw withCause(e);
+        }
+    }
+
+    public long drain(ByteBuffer dst) {
+        return SslNative.drain(live(), this, dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
+            dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining());
+    }
+
+    /** Feeds exactly one whole record (recordLength bytes at src's position) to OpenSSL. */
+    public long unwrap(ByteBuffer src, int recordLength, ByteBuffer dst) throws SSLException {
+        try {
+            return SslNative.unwrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
+                src.isDirect() ? src.position() : src.arrayOffset() + src.position(), recordLength,
+                dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
+                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining());
+        } catch (SSLException e) {
+            throw withCause(e);
+        }
+    }
+
+    public long shutdown() {
+        return SslNative.shutdown(live(), this);
+    }
+
+    public int pendingBytes() {
+        return conn == 0 ? 0 : SslNative.pendingBytes(conn);
+    }
+
+    public String[] sessionInfo() {
+        return SslNative.sessionInfo(live());
+    }
+
+    public byte[] sessionId() {
+        return SslNative.sessionId(live());
+    }
+
+    /** The peer's chain: as verified in this handshake, else as OpenSSL kept it (e.g. resumption). */
+    public X509Certificate[] peerCertificates() throws SSLException {
+        if (verifiedChain != null) {
+            return verifiedChain.clone();
+        }
+        byte[][] der = SslNative.peerCertificates(live());
+        return der == null ? null : decode(der);
+    }
+
+    /** The chain this side presented, or null. */
+    public X509Certificate[] localCertificates() throws SSLException {
+        if (offered.size() == 1) {
+            return offered.get(0).chain.clone();
+        }
+        if (offered.isEmpty()) {
+            return null;
+        }
+        byte[][] der = SslNative.localCertificates(live());
+        return der == null ? null : decode(der);
+    }
+
+    private SSLException withCause(SSLException e) {
+        Throwable cause = pendingCause;
+        pendingCause = null;
+        if (cause != null && e.getCause() == null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    private static X509Certificate[] decode(byte[][] der) throws SSLException {
+        try {
+            CertificateFactory factory = CERTIFICATE_FACTORY.get();
+            X509Certificate[] chain = new X509Certificate[der.length];
+            for (int i = 0; i < der.length; i++) {
+                chain[i] = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der[i]));
+            }
+            return chain;
+        } catch (CertificateException e) {
+            throw new SSLHandshakeException("peer certificate cannot be parsed: " + e.getMessage());
+        }
+    }
+
+    // ---- called by the native side, on the thread running the handshake --------------------
+
+    /** Returns 0 when trusted, else the X509_V_ERR code OpenSSL turns into the alert. */
+    int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite) {
+        try {
+            X509Certificate[] chain = decode(der);
+            listener.peerCertificates(chain, protocol, cipherSuite);
+            if (client) {
+                context.verifier.verifyServer(chain, authType, engine);
+            } else {
+                context.verifier.verifyClient(chain, engine);
+            }
+            verifiedChain = chain;
+            return 0;
+        } catch (CertificateExpiredException e) {
+            pendingCause = e;
+            return X509_V_ERR_CERT_HAS_EXPIRED;
+        } catch (CertificateNotYetValidException e) {
+            pendingCause = e;
+            return X509_V_ERR_CERT_NOT_YET_VALID;
+        } catch (CertificateException e) {
+            pendingCause = e;
+            return X509_V_ERR_CERT_UNTRUSTED;
+        } catch (Throwable t) {
+            pendingCause = t;
+            return X509_V_ERR_APPLICATION_VERIFICATION;
+        }
+    }
+
+    /** Native credential handles to load into this connection, or null to fail the handshake. */
+    long[] selectCredentials() {
+        try {
+            List<Credential> chosen = client ? context.credentials.forClient(engine)
+                : context.credentials.forServer(engine);
+            offered = chosen;
+            long[] handles = new long[chosen.size()];
+            for (int i = 0; i < handles.length; i++) {
+                handles[i] = chosen.get(i).handle;
+            }
+            return handles;
+        } catch (Throwable t) {
+            pendingCause = t;
+            return null;
+        }
+    }
+}

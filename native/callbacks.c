@@ -1,0 +1,135 @@
+/*
+ * Callbacks OpenSSL makes during a handshake, forwarded to the Java object that drives the
+ * connection (the owner passed into the current native call, on the same thread): the trust
+ * decision, the choice of certificate and key, and alert bookkeeping for error messages.
+ * A Java callback never throws into here; it returns a verdict and keeps its exception.
+ */
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include "nativetls.h"
+
+static const char *tls12_auth_type(const SSL_CIPHER *c)
+{
+    if (c == NULL) {
+        return "UNKNOWN";
+    }
+    int kx = SSL_CIPHER_get_kx_nid(c);
+    int au = SSL_CIPHER_get_auth_nid(c);
+    if (kx == NID_kx_ecdhe) {
+        return au == NID_auth_rsa ? "ECDHE_RSA" : au == NID_auth_ecdsa ? "ECDHE_ECDSA" : "UNKNOWN";
+    }
+    if (kx == NID_kx_dhe) {
+        return au == NID_auth_rsa ? "DHE_RSA" : au == NID_auth_dss ? "DHE_DSS" : "UNKNOWN";
+    }
+    if (kx == NID_kx_rsa) {
+        return "RSA";
+    }
+    return "UNKNOWN";
+}
+
+static const SSL_CIPHER *negotiated_cipher(const SSL *ssl)
+{
+    const SSL_CIPHER *c = SSL_get_pending_cipher(ssl);
+    return c != NULL ? c : SSL_get_current_cipher(ssl);
+}
+
+static jstring new_string(JNIEnv *env, const char *s)
+{
+    return s != NULL ? (*env)->NewStringUTF(env, s) : NULL;
+}
+
+static int fail_verify(X509_STORE_CTX *store, int error)
+{
+    X509_STORE_CTX_set_error(store, error);
+    return 0;
+}
+
+int nt_verify_callback(X509_STORE_CTX *store, void *arg)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    nt_conn *conn = ssl != NULL ? nt_conn_of(ssl) : NULL;
+    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+        return fail_verify(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    }
+    JNIEnv *env = conn->env;
+    const SSL_CIPHER *cipher = negotiated_cipher(ssl);
+    const char *auth = NULL;
+    if (!SSL_is_server(ssl)) {
+        /* TLS 1.3 suites name no key exchange: SunJSSE's trust manager expects UNKNOWN there. */
+        auth = SSL_version(ssl) >= TLS1_3_VERSION ? "UNKNOWN" : tls12_auth_type(cipher);
+    }
+    jint verdict = X509_V_ERR_APPLICATION_VERIFICATION;
+    jobjectArray chain = nt_der_array(env, X509_STORE_CTX_get0_untrusted(store), X509_STORE_CTX_get0_cert(store));
+    jstring jauth = new_string(env, auth);
+    jstring jprotocol = new_string(env, SSL_get_version(ssl));
+    jstring jsuite = new_string(env, cipher != NULL ? SSL_CIPHER_standard_name(cipher) : NULL);
+    if (chain != NULL && !nt_pending_exception(env)) {
+        verdict = (*env)->CallIntMethod(env, conn->owner, nt_jni.verify_peer, chain, jauth, jprotocol, jsuite);
+    }
+    if (nt_pending_exception(env)) {
+        /* Only an Error can get here (the Java side catches the rest): fail this handshake. */
+        (*env)->ExceptionClear(env);
+        verdict = X509_V_ERR_APPLICATION_VERIFICATION;
+    }
+    (*env)->DeleteLocalRef(env, chain);
+    (*env)->DeleteLocalRef(env, jauth);
+    (*env)->DeleteLocalRef(env, jprotocol);
+    (*env)->DeleteLocalRef(env, jsuite);
+    if (verdict != X509_V_OK) {
+        return fail_verify(store, verdict);
+    }
+    X509_STORE_CTX_set_error(store, X509_V_OK);
+    return 1;
+}
+
+#define NT_MAX_CREDENTIALS 8
+
+int nt_cert_callback(SSL *ssl, void *arg)
+{
+    nt_conn *conn = nt_conn_of(ssl);
+    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+        return 0;
+    }
+    JNIEnv *env = conn->env;
+    jlongArray chosen = (*env)->CallObjectMethod(env, conn->owner, nt_jni.select_credentials);
+    if (nt_pending_exception(env)) {
+        (*env)->ExceptionClear(env);
+        return 0;
+    }
+    if (chosen == NULL) {
+        return 0;
+    }
+    jlong handles[NT_MAX_CREDENTIALS];
+    jsize n = (*env)->GetArrayLength(env, chosen);
+    if (n > NT_MAX_CREDENTIALS) {
+        n = NT_MAX_CREDENTIALS;
+    }
+    (*env)->GetLongArrayRegion(env, chosen, 0, n, handles);
+    (*env)->DeleteLocalRef(env, chosen);
+    for (jsize i = 0; i < n; i++) {
+        nt_credential *cred = nt_jlong_to_ptr(handles[i]);
+        /* The SSL takes its own references: the cached credential may be freed while it lives. */
+        if (cred == NULL || SSL_use_cert_and_key(ssl, cred->leaf, cred->key, cred->chain, 1) != 1) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void nt_info_callback(const SSL *ssl, int where, int ret)
+{
+    if ((where & SSL_CB_ALERT) == 0 || (ret & 0xff) == SSL3_AD_CLOSE_NOTIFY) {
+        return;
+    }
+    nt_conn *conn = nt_conn_of(ssl);
+    if (conn == NULL) {
+        return;
+    }
+    if ((where & SSL_CB_READ) != 0) {
+        conn->alert_received = ret;
+    } else {
+        conn->alert_sent = ret;
+    }
+}

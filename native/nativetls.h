@@ -1,0 +1,95 @@
+/*
+ * Declarations shared by the native sources of libnativetls: the JNI ids cached at load, the
+ * per-connection state, and the helpers every area uses. Each area lives in its own .c file.
+ */
+#ifndef NATIVETLS_H
+#define NATIVETLS_H
+
+#include <jni.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/ssl.h>
+
+/* Largest TLS plaintext fragment, and the largest record we accept: header plus 2^14 + 2048. */
+#define NT_MAX_PLAINTEXT 16384
+#define NT_MAX_RECORD (5 + 16384 + 2048)
+
+/* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
+typedef struct {
+    jclass ssl_exception;
+    jclass ssl_handshake_exception;
+    jclass ssl_protocol_exception;
+    jclass key_management_exception;
+    jclass illegal_state_exception;
+    jclass illegal_argument_exception;
+    jclass out_of_memory_error;
+    jclass string;
+    jclass byte_array;
+    jmethodID verify_peer;        /* SslHandle.verifyPeer([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I */
+    jmethodID select_credentials; /* SslHandle.selectCredentials()[J */
+} nt_jni_ids;
+
+extern nt_jni_ids nt_jni;
+
+/* A caller's buffer for the length of one native call: direct memory or a Java array (local ref). */
+typedef struct {
+    uint8_t *addr;
+    jbyteArray array;
+    size_t off;
+    size_t len;
+    size_t pos;
+} nt_window;
+
+/*
+ * One TLS connection: the SSL plus the BIO glue that reads ciphertext from the caller's source
+ * buffer and writes records into the caller's destination, keeping what does not fit in pend.
+ * env and owner are set only while a native call runs on this connection (never kept past it).
+ */
+typedef struct {
+    SSL *ssl;
+    JNIEnv *env;
+    jobject owner;
+    nt_window in;
+    nt_window out;
+    int out_enabled;
+    uint8_t *pend;
+    size_t pend_off;
+    size_t pend_len;
+    size_t pend_cap;
+    int alert_sent;
+    int alert_received;
+} nt_conn;
+
+/* errors.c */
+void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_conn *conn);
+void nt_throw_message(JNIEnv *env, jclass cls, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int nt_pending_exception(JNIEnv *env);
+
+/* bio.c */
+int nt_bio_method_init(void);
+void nt_bio_method_free(void);
+BIO *nt_bio_new(nt_conn *conn);
+size_t nt_pend_size(const nt_conn *conn);
+
+/* ssl.c */
+nt_conn *nt_conn_of(const SSL *ssl);
+int nt_conn_index_init(void);
+
+/* callbacks.c: installed on every SSL_CTX by ssl_ctx.c */
+int nt_verify_callback(X509_STORE_CTX *store, void *arg);
+int nt_cert_callback(SSL *ssl, void *arg);
+void nt_info_callback(const SSL *ssl, int where, int ret);
+
+/* credentials.c */
+typedef struct {
+    X509 *leaf;
+    STACK_OF(X509) *chain;
+    EVP_PKEY *key;
+} nt_credential;
+
+/* Shared helpers (util.c) */
+jobjectArray nt_der_array(JNIEnv *env, STACK_OF(X509) *certs, X509 *first);
+jlong nt_ptr_to_jlong(const void *p);
+void *nt_jlong_to_ptr(jlong v);
+
+#endif

@@ -1,0 +1,532 @@
+/*
+ * One SSL per connection: creation and per-connection settings, the handshake, and the record
+ * path behind SSLEngine.wrap/unwrap. The Java side serialises calls on one connection and hands
+ * over exactly one whole record per unwrap, so consumption here is always exact.
+ *
+ * Results are packed into a jlong: bytes consumed (bits 0-27), bytes produced (bits 28-55) and
+ * the NT_F_* state flags (bits 56-62).
+ */
+#include <string.h>
+#include <openssl/err.h>
+
+#include "nativetls.h"
+#include "io_nativetls_internal_jni_SslNative.h"
+
+#define NT_F_INIT_FINISHED 1
+#define NT_F_PENDING 2
+#define NT_F_RECEIVED_SHUTDOWN 4
+#define NT_F_OVERFLOW 8
+#define NT_F_SENT_SHUTDOWN 16
+
+/* Keeps each packed count far below its 28 bits. */
+#define NT_MAX_PER_CALL (1u << 26)
+
+#define PROTOCOL_TLS12 1
+#define PROTOCOL_TLS13 2
+
+static int conn_index = -1;
+
+int nt_conn_index_init(void)
+{
+    conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    return conn_index >= 0;
+}
+
+nt_conn *nt_conn_of(const SSL *ssl)
+{
+    return SSL_get_ex_data(ssl, conn_index);
+}
+
+static nt_conn *conn_begin(JNIEnv *env, jlong handle, jobject owner)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    conn->env = env;
+    conn->owner = owner;
+    conn->out_enabled = 0;
+    memset(&conn->in, 0, sizeof(conn->in));
+    memset(&conn->out, 0, sizeof(conn->out));
+    ERR_clear_error();
+    return conn;
+}
+
+static void conn_end(nt_conn *conn)
+{
+    conn->env = NULL;
+    conn->owner = NULL;
+    conn->out_enabled = 0;
+    memset(&conn->in, 0, sizeof(conn->in));
+    memset(&conn->out, 0, sizeof(conn->out));
+}
+
+static int set_window(JNIEnv *env, nt_window *w, jobject direct, jbyteArray array, jint pos, jint len)
+{
+    w->off = (size_t)pos;
+    w->len = (size_t)len;
+    w->pos = 0;
+    if (direct != NULL) {
+        w->addr = (*env)->GetDirectBufferAddress(env, direct);
+        if (w->addr == NULL) {
+            nt_throw_message(env, nt_jni.illegal_argument_exception, "buffer is not a direct buffer");
+            return 0;
+        }
+    } else {
+        w->array = array;
+    }
+    return 1;
+}
+
+static int state_flags(const nt_conn *conn, int overflow)
+{
+    int shutdown = SSL_get_shutdown(conn->ssl);
+    return (SSL_is_init_finished(conn->ssl) ? NT_F_INIT_FINISHED : 0)
+        | (conn->pend_len > 0 ? NT_F_PENDING : 0)
+        | ((shutdown & SSL_RECEIVED_SHUTDOWN) != 0 ? NT_F_RECEIVED_SHUTDOWN : 0)
+        | ((shutdown & SSL_SENT_SHUTDOWN) != 0 ? NT_F_SENT_SHUTDOWN : 0)
+        | (overflow ? NT_F_OVERFLOW : 0);
+}
+
+static jlong pack(size_t consumed, size_t produced, int flags)
+{
+    return (jlong)((uint64_t)consumed | ((uint64_t)produced << 28) | ((uint64_t)flags << 56));
+}
+
+/* Moves whole records from pend into the destination window; sets *overflow if none fits. */
+static size_t drain(nt_conn *conn, int *overflow)
+{
+    size_t produced = 0;
+    while (conn->pend_len > 0) {
+        const uint8_t *rec = conn->pend + conn->pend_off;
+        size_t rlen = conn->pend_len;
+        if (rlen >= 5) {
+            size_t whole = 5 + (((size_t)rec[3] << 8) | rec[4]);
+            rlen = whole < rlen ? whole : rlen;
+        }
+        nt_window *w = &conn->out;
+        if (w->len - w->pos < rlen) {
+            *overflow = produced == 0;
+            break;
+        }
+        if (w->addr != NULL) {
+            memcpy(w->addr + w->off + w->pos, rec, rlen);
+        } else {
+            (*conn->env)->SetByteArrayRegion(conn->env, w->array, (jsize)(w->off + w->pos), (jsize)rlen,
+                                             (const jbyte *)rec);
+            if (nt_pending_exception(conn->env)) {
+                break;
+            }
+        }
+        w->pos += rlen;
+        produced += rlen;
+        conn->pend_off += rlen;
+        conn->pend_len -= rlen;
+    }
+    if (conn->pend_len == 0) {
+        conn->pend_off = 0;
+    }
+    return produced;
+}
+
+/* Advances the handshake as far as the input allows; 0 means an exception is pending. */
+static int handshake_step(JNIEnv *env, nt_conn *conn)
+{
+    if (SSL_is_init_finished(conn->ssl)) {
+        return 1;
+    }
+    int r = SSL_do_handshake(conn->ssl);
+    if (r == 1) {
+        return 1;
+    }
+    switch (SSL_get_error(conn->ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        return 1;
+    case SSL_ERROR_ZERO_RETURN:
+        nt_throw_message(env, nt_jni.ssl_handshake_exception, "TLS handshake failed: the peer sent close_notify");
+        return 0;
+    default:
+        nt_throw_openssl(env, nt_jni.ssl_handshake_exception, "TLS handshake", conn);
+        return 0;
+    }
+}
+
+/* The most bytes one record adds to its plaintext, plus room for a KeyUpdate written alongside. */
+static size_t record_overhead(const nt_conn *conn)
+{
+    const SSL_CIPHER *c = SSL_get_current_cipher(conn->ssl);
+    size_t overhead;
+    if (SSL_version(conn->ssl) >= TLS1_3_VERSION) {
+        overhead = 5 + 1 + 16;
+    } else if (c != NULL && SSL_CIPHER_is_aead(c)) {
+        overhead = 5 + 8 + 16;
+    } else {
+        overhead = 5 + 16 + 64 + 16;
+    }
+    return overhead + 64;
+}
+
+static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation)
+{
+    unsigned long e = ERR_peek_error();
+    jclass cls = ERR_GET_REASON(e) == SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC ? nt_jni.ssl_exception
+                                                                                : nt_jni.ssl_protocol_exception;
+    nt_throw_openssl(env, cls, operation, conn);
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_connectionNew(JNIEnv *env, jclass cls,
+                                                                               jlong ctx_handle, jboolean client)
+{
+    ERR_clear_error();
+    nt_conn *conn = OPENSSL_zalloc(sizeof(*conn));
+    if (conn == NULL) {
+        nt_throw_message(env, nt_jni.out_of_memory_error, "allocating a TLS connection");
+        return 0;
+    }
+    conn->ssl = SSL_new(nt_jlong_to_ptr(ctx_handle));
+    if (conn->ssl == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_new", NULL);
+        goto fail;
+    }
+    BIO *bio = nt_bio_new(conn);
+    if (bio == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "creating the connection's BIO", NULL);
+        goto fail;
+    }
+    SSL_set_bio(conn->ssl, bio, bio);
+    if (SSL_set_ex_data(conn->ssl, conn_index, conn) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_set_ex_data", NULL);
+        goto fail;
+    }
+    if (client) {
+        SSL_set_connect_state(conn->ssl);
+        SSL_set_verify(conn->ssl, SSL_VERIFY_PEER, NULL);
+    } else {
+        SSL_set_accept_state(conn->ssl);
+        SSL_set_verify(conn->ssl, SSL_VERIFY_NONE, NULL);
+    }
+    return nt_ptr_to_jlong(conn);
+
+fail:
+    SSL_free(conn->ssl);
+    OPENSSL_free(conn);
+    return 0;
+}
+
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(JNIEnv *env, jclass cls, jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    if (conn == NULL) {
+        return;
+    }
+    SSL_free(conn->ssl);
+    if (conn->pend != NULL) {
+        OPENSSL_cleanse(conn->pend, conn->pend_cap);
+        free(conn->pend);
+    }
+    OPENSSL_free(conn);
+}
+
+static int set_string(JNIEnv *env, SSL *ssl, jstring value, int (*setter)(SSL *, const char *))
+{
+    if (value == NULL) {
+        return 1;
+    }
+    const char *s = (*env)->GetStringUTFChars(env, value, NULL);
+    if (s == NULL) {
+        return 0;
+    }
+    int ok = setter(ssl, s) == 1;
+    (*env)->ReleaseStringUTFChars(env, value, s);
+    return ok;
+}
+
+static int set_host_name(SSL *ssl, const char *name)
+{
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionConfigure(
+    JNIEnv *env, jclass cls, jlong handle, jint protocols, jstring tls12, jstring tls13, jstring sni,
+    jint client_auth)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    SSL *ssl = conn->ssl;
+    ERR_clear_error();
+    int min = (protocols & PROTOCOL_TLS12) != 0 ? TLS1_2_VERSION : TLS1_3_VERSION;
+    int max = (protocols & PROTOCOL_TLS13) != 0 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    if (SSL_set_min_proto_version(ssl, min) != 1 || SSL_set_max_proto_version(ssl, max) != 1) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled protocols", NULL);
+        return;
+    }
+    if (!set_string(env, ssl, tls12, SSL_set_cipher_list) || !set_string(env, ssl, tls13, SSL_set_ciphersuites)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled cipher suites", NULL);
+        return;
+    }
+    if (!set_string(env, ssl, sni, set_host_name)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the server name", NULL);
+        return;
+    }
+    if (SSL_is_server(ssl)) {
+        int mode = client_auth == 0 ? SSL_VERIFY_NONE
+                 : client_auth == 1 ? SSL_VERIFY_PEER
+                                    : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+        SSL_set_verify(ssl, mode, NULL);
+    }
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_handshake(JNIEnv *env, jclass cls, jlong handle,
+                                                                           jobject owner)
+{
+    nt_conn *conn = conn_begin(env, handle, owner);
+    handshake_step(env, conn);
+    jlong result = pack(0, 0, state_flags(conn, 0));
+    conn_end(conn);
+    return result;
+}
+
+static size_t write_application_data(JNIEnv *env, nt_conn *conn, jobject src_direct, size_t src_len,
+                                     size_t *produced, int *overflow)
+{
+    uint8_t scratch[NT_MAX_PLAINTEXT];
+    size_t consumed = 0;
+    size_t overhead = record_overhead(conn);
+    nt_window *in = &conn->in;
+    nt_window *out = &conn->out;
+    while (consumed < src_len && *produced < NT_MAX_PER_CALL) {
+        size_t chunk = src_len - consumed < NT_MAX_PLAINTEXT ? src_len - consumed : NT_MAX_PLAINTEXT;
+        if (out->len - out->pos < chunk + overhead) {
+            *overflow = consumed == 0 && *produced == 0;
+            break;
+        }
+        const uint8_t *plain;
+        if (src_direct != NULL) {
+            plain = in->addr + in->off + consumed;
+        } else {
+            (*env)->GetByteArrayRegion(env, in->array, (jsize)(in->off + consumed), (jsize)chunk, (jbyte *)scratch);
+            if (nt_pending_exception(env)) {
+                break;
+            }
+            plain = scratch;
+        }
+        size_t before = out->pos;
+        size_t written = 0;
+        conn->out_enabled = 1;
+        int r = SSL_write_ex(conn->ssl, plain, chunk, &written);
+        conn->out_enabled = 0;
+        if (r != 1) {
+            throw_record_error(env, conn, "SSL_write");
+            break;
+        }
+        consumed += written;
+        *produced += out->pos - before;
+        if (conn->pend_len > 0) {
+            break; /* a record did not fit after all: it waits in pend for the next wrap */
+        }
+    }
+    return consumed;
+}
+
+static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jobject src_direct, jbyteArray src_array,
+                           jint src_pos, jint src_len, jobject dst_direct, jbyteArray dst_array, jint dst_pos,
+                           jint dst_len, int drain_only)
+{
+    nt_conn *conn = conn_begin(env, handle, owner);
+    size_t consumed = 0;
+    size_t produced = 0;
+    int overflow = 0;
+    if (!set_window(env, &conn->out, dst_direct, dst_array, dst_pos, dst_len)
+        || (!drain_only && !set_window(env, &conn->in, src_direct, src_array, src_pos, src_len))) {
+        goto done;
+    }
+    produced = drain(conn, &overflow);
+    if (drain_only || conn->pend_len > 0 || nt_pending_exception(env)) {
+        goto done;
+    }
+    if (!SSL_is_init_finished(conn->ssl)) {
+        if (handshake_step(env, conn)) {
+            produced += drain(conn, &overflow);
+        }
+    } else if (src_len > 0) {
+        consumed = write_application_data(env, conn, src_direct, (size_t)src_len, &produced, &overflow);
+    }
+
+done:;
+    jlong result = pack(consumed, produced, state_flags(conn, overflow));
+    conn_end(conn);
+    return result;
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_wrap(JNIEnv *env, jclass cls, jlong handle,
+                                                                      jobject owner, jobject src_direct,
+                                                                      jbyteArray src_array, jint src_pos,
+                                                                      jint src_len, jobject dst_direct,
+                                                                      jbyteArray dst_array, jint dst_pos,
+                                                                      jint dst_len)
+{
+    return wrap_or_drain(env, handle, owner, src_direct, src_array, src_pos, src_len, dst_direct, dst_array,
+                         dst_pos, dst_len, 0);
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_drain(JNIEnv *env, jclass cls, jlong handle,
+                                                                       jobject owner, jobject dst_direct,
+                                                                       jbyteArray dst_array, jint dst_pos,
+                                                                       jint dst_len)
+{
+    return wrap_or_drain(env, handle, owner, NULL, NULL, 0, 0, dst_direct, dst_array, dst_pos, dst_len, 1);
+}
+
+static size_t read_application_data(JNIEnv *env, nt_conn *conn, jobject dst_direct)
+{
+    uint8_t scratch[NT_MAX_PLAINTEXT];
+    nt_window *out = &conn->out;
+    size_t room = out->len;
+    size_t n = 0;
+    int r;
+    if (dst_direct != NULL) {
+        r = SSL_read_ex(conn->ssl, out->addr + out->off, room, &n);
+    } else {
+        r = SSL_read_ex(conn->ssl, scratch, room < sizeof(scratch) ? room : sizeof(scratch), &n);
+        if (r == 1) {
+            (*env)->SetByteArrayRegion(env, out->array, (jsize)out->off, (jsize)n, (const jbyte *)scratch);
+            OPENSSL_cleanse(scratch, n);
+        }
+    }
+    if (r == 1) {
+        return n;
+    }
+    switch (SSL_get_error(conn->ssl, r)) {
+    case SSL_ERROR_WANT_READ:   /* a record without application data (ticket, key update, alert) */
+    case SSL_ERROR_WANT_WRITE:
+    case SSL_ERROR_ZERO_RETURN: /* close_notify: reported through the flags */
+        ERR_clear_error();
+        return 0;
+    default:
+        throw_record_error(env, conn, "SSL_read");
+        return 0;
+    }
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *env, jclass cls, jlong handle,
+                                                                        jobject owner, jobject src_direct,
+                                                                        jbyteArray src_array, jint src_pos,
+                                                                        jint src_len, jobject dst_direct,
+                                                                        jbyteArray dst_array, jint dst_pos,
+                                                                        jint dst_len)
+{
+    nt_conn *conn = conn_begin(env, handle, owner);
+    size_t produced = 0;
+    if (set_window(env, &conn->in, src_direct, src_array, src_pos, src_len)
+        && set_window(env, &conn->out, dst_direct, dst_array, dst_pos, dst_len)) {
+        if (!SSL_is_init_finished(conn->ssl)) {
+            handshake_step(env, conn);
+        } else {
+            produced = read_application_data(env, conn, dst_direct);
+        }
+    }
+    jlong result = pack(conn->in.pos, produced, state_flags(conn, 0));
+    conn_end(conn);
+    return result;
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_shutdown(JNIEnv *env, jclass cls, jlong handle,
+                                                                          jobject owner)
+{
+    nt_conn *conn = conn_begin(env, handle, owner);
+    /* Mid-handshake OpenSSL cannot send close_notify; the caller then just closes the transport. */
+    if (SSL_is_init_finished(conn->ssl) && (SSL_get_shutdown(conn->ssl) & SSL_SENT_SHUTDOWN) == 0) {
+        SSL_shutdown(conn->ssl);
+    }
+    ERR_clear_error();
+    jlong result = pack(0, 0, state_flags(conn, 0));
+    conn_end(conn);
+    return result;
+}
+
+JNIEXPORT jint JNICALL Java_io_nativetls_internal_jni_SslNative_pendingBytes(JNIEnv *env, jclass cls, jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    return conn->pend_len > INT32_MAX ? INT32_MAX : (jint)conn->pend_len;
+}
+
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionInfo(JNIEnv *env, jclass cls,
+                                                                                    jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    const SSL_CIPHER *c = SSL_get_current_cipher(conn->ssl);
+    const char *suite = c != NULL ? SSL_CIPHER_standard_name(c) : NULL;
+    const char *values[2] = {SSL_get_version(conn->ssl), suite != NULL ? suite : "SSL_NULL_WITH_NULL_NULL"};
+    jobjectArray out = (*env)->NewObjectArray(env, 2, nt_jni.string, NULL);
+    for (int i = 0; out != NULL && i < 2; i++) {
+        jstring s = (*env)->NewStringUTF(env, values[i]);
+        if (s == NULL) {
+            return NULL;
+        }
+        (*env)->SetObjectArrayElement(env, out, i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionId(JNIEnv *env, jclass cls,
+                                                                               jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    SSL_SESSION *session = SSL_get_session(conn->ssl);
+    unsigned int len = 0;
+    const unsigned char *id = session != NULL ? SSL_SESSION_get_id(session, &len) : NULL;
+    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
+    if (out != NULL && len > 0) {
+        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)id);
+    }
+    return out;
+}
+
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerCertificates(JNIEnv *env, jclass cls,
+                                                                                       jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    ERR_clear_error();
+    X509 *leaf = SSL_get0_peer_certificate(conn->ssl);
+    if (leaf == NULL) {
+        return NULL;
+    }
+    return nt_der_array(env, SSL_get_peer_cert_chain(conn->ssl), leaf);
+}
+
+/* Whether cert's key can make signatures of OpenSSL's signature type sig_type (an EVP_PKEY id). */
+static int signs_with(X509 *cert, int sig_type)
+{
+    int key_type = EVP_PKEY_get_base_id(X509_get0_pubkey(cert));
+    if (sig_type == EVP_PKEY_RSA_PSS) {
+        return key_type == EVP_PKEY_RSA || key_type == EVP_PKEY_RSA_PSS;
+    }
+    return key_type == sig_type;
+}
+
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_localCertificates(JNIEnv *env, jclass cls,
+                                                                                        jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    SSL *ssl = conn->ssl;
+    int sig_type = NID_undef;
+    ERR_clear_error();
+    /* With several certificates loaded (say RSA and EC), the one used is the one that signed. */
+    if (SSL_get_signature_type_nid(ssl, &sig_type) == 1) {
+        for (long r = SSL_set_current_cert(ssl, SSL_CERT_SET_FIRST); r == 1;
+             r = SSL_set_current_cert(ssl, SSL_CERT_SET_NEXT)) {
+            X509 *cert = SSL_get_certificate(ssl);
+            if (cert != NULL && signs_with(cert, sig_type)) {
+                break;
+            }
+        }
+    }
+    ERR_clear_error();
+    X509 *leaf = SSL_get_certificate(ssl);
+    if (leaf == NULL) {
+        return NULL;
+    }
+    STACK_OF(X509) *chain = NULL;
+    if (SSL_get0_chain_certs(ssl, &chain) != 1) {
+        chain = NULL;
+    }
+    return nt_der_array(env, chain, leaf);
+}

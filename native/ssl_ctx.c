@@ -1,0 +1,112 @@
+/*
+ * SSL_CTX: one per initialised SSLContext, configured completely here and never changed after,
+ * so every thread shares it without a lock. Also the table of cipher suites OpenSSL offers.
+ */
+#include <string.h>
+#include <openssl/err.h>
+
+#include "nativetls.h"
+#include "io_nativetls_internal_jni_SslNative.h"
+
+static const unsigned char SESSION_ID_CONTEXT[] = "nativetls";
+
+static int set_ciphers(SSL_CTX *ctx, JNIEnv *env, jstring tls12, jstring tls13)
+{
+    const char *list12 = (*env)->GetStringUTFChars(env, tls12, NULL);
+    if (list12 == NULL) {
+        return 0;
+    }
+    const char *list13 = (*env)->GetStringUTFChars(env, tls13, NULL);
+    if (list13 == NULL) {
+        (*env)->ReleaseStringUTFChars(env, tls12, list12);
+        return 0;
+    }
+    int ok = SSL_CTX_set_cipher_list(ctx, list12) == 1 && SSL_CTX_set_ciphersuites(ctx, list13) == 1;
+    (*env)->ReleaseStringUTFChars(env, tls12, list12);
+    (*env)->ReleaseStringUTFChars(env, tls13, list13);
+    return ok;
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIEnv *env, jclass cls,
+                                                                            jstring tls12, jstring tls13)
+{
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    if (ctx == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_CTX_new", NULL);
+        return 0;
+    }
+    /* Renegotiation and compression are refused outright; TLS 1.2 is the floor. */
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1
+        || SSL_CTX_set_session_id_context(ctx, SESSION_ID_CONTEXT, sizeof(SESSION_ID_CONTEXT) - 1) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "configuring SSL_CTX", NULL);
+        goto fail;
+    }
+    if (!set_ciphers(ctx, env, tls12, tls13)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the default cipher suites", NULL);
+        goto fail;
+    }
+    /* The Java trust manager replaces OpenSSL's chain building; the key manager picks keys per handshake. */
+    SSL_CTX_set_cert_verify_callback(ctx, nt_verify_callback, NULL);
+    SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
+    SSL_CTX_set_info_callback(ctx, nt_info_callback);
+    return nt_ptr_to_jlong(ctx);
+
+fail:
+    SSL_CTX_free(ctx);
+    return 0;
+}
+
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextFree(JNIEnv *env, jclass cls, jlong handle)
+{
+    SSL_CTX_free(nt_jlong_to_ptr(handle));
+}
+
+/* Rows of {IANA name, OpenSSL name, lowest protocol} for every suite this OpenSSL can offer. */
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_cipherSuiteTable(JNIEnv *env, jclass cls)
+{
+    jobjectArray table = NULL;
+    jclass row_class = NULL;
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
+    if (ssl == NULL || SSL_set_cipher_list(ssl, "ALL:COMPLEMENTOFALL") != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "listing cipher suites", NULL);
+        goto cleanup;
+    }
+    STACK_OF(SSL_CIPHER) *ciphers = SSL_get_ciphers(ssl);
+    int n = sk_SSL_CIPHER_num(ciphers);
+    row_class = (*env)->FindClass(env, "[Ljava/lang/String;");
+    if (row_class == NULL || (table = (*env)->NewObjectArray(env, n, row_class, NULL)) == NULL) {
+        goto cleanup;
+    }
+    for (int i = 0; i < n; i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
+        const char *std = SSL_CIPHER_standard_name(c);
+        const char *values[3] = {std != NULL ? std : "", SSL_CIPHER_get_name(c),
+                                 SSL_CIPHER_get_version(c)};
+        jobjectArray row = (*env)->NewObjectArray(env, 3, nt_jni.string, NULL);
+        if (row == NULL) {
+            table = NULL;
+            goto cleanup;
+        }
+        for (int j = 0; j < 3; j++) {
+            jstring s = (*env)->NewStringUTF(env, values[j]);
+            if (s == NULL) {
+                table = NULL;
+                goto cleanup;
+            }
+            (*env)->SetObjectArrayElement(env, row, j, s);
+            (*env)->DeleteLocalRef(env, s);
+        }
+        (*env)->SetObjectArrayElement(env, table, i, row);
+        (*env)->DeleteLocalRef(env, row);
+    }
+
+cleanup:
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return table;
+}
