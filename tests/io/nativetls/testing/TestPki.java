@@ -1,0 +1,183 @@
+package io.nativetls.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Keys and certificates made by the openssl command line for the tests: a CA, server certificates
+ * for localhost/127.0.0.1 with RSA-2048, EC P-256 and Ed25519 keys, a client certificate, and a
+ * self-signed server certificate nobody trusts. Made once per test JVM in a temp directory.
+ */
+public final class TestPki {
+    public static final char[] PASSWORD = "changeit".toCharArray();
+
+    public enum KeyKind {
+        RSA("-algorithm RSA -pkeyopt rsa_keygen_bits:2048"),
+        EC("-algorithm EC -pkeyopt ec_paramgen_curve:P-256"),
+        ED25519("-algorithm ED25519");
+
+        final String genpkey;
+
+        KeyKind(String genpkey) {
+            this.genpkey = genpkey;
+        }
+    }
+
+    private static TestPki instance;
+
+    public final Path dir;
+
+    private TestPki(Path dir) {
+        this.dir = dir;
+    }
+
+    public static synchronized TestPki get() {
+        if (instance == null) {
+            try {
+                Path dir = Files.createTempDirectory("nativetls-pki-");
+                dir.toFile().deleteOnExit();
+                TestPki pki = new TestPki(dir);
+                pki.generate();
+                instance = pki;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("generating test certificates with openssl failed", e);
+            }
+        }
+        return instance;
+    }
+
+    private void generate() throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("server.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                + "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        Files.writeString(dir.resolve("client.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+        Files.writeString(dir.resolve("ca.ext"),
+            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                + "subjectKeyIdentifier=hash\n");
+        key("ca", KeyKind.EC);
+        openssl("req -new -key ca.key -subj /CN=NativeTLS-Test-CA -out ca.csr");
+        openssl("x509 -req -in ca.csr -signkey ca.key -days 30 -sha256 -extfile ca.ext -out ca.pem");
+        for (KeyKind kind : KeyKind.values()) {
+            String name = "server-" + kind.name().toLowerCase();
+            key(name, kind);
+            signed(name, "/CN=localhost", "server.ext");
+        }
+        key("client", KeyKind.EC);
+        signed("client", "/CN=nativetls-client", "client.ext");
+        key("rogue", KeyKind.EC);
+        openssl("req -new -key rogue.key -subj /CN=localhost -out rogue.csr");
+        openssl("x509 -req -in rogue.csr -signkey rogue.key -days 30 -sha256 -extfile server.ext -out rogue.pem");
+    }
+
+    private void key(String name, KeyKind kind) throws IOException, InterruptedException {
+        openssl("genpkey " + kind.genpkey + " -out " + name + ".key");
+    }
+
+    private void signed(String name, String subject, String ext) throws IOException, InterruptedException {
+        openssl("req -new -key " + name + ".key -subj " + subject + " -out " + name + ".csr");
+        openssl("x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 -extfile "
+            + ext + " -out " + name + ".pem");
+    }
+
+    private void openssl(String args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("openssl");
+        cmd.addAll(List.of(args.split(" ")));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("openssl " + args + " failed: " + out);
+        }
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    public X509Certificate certificate(String name) {
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(file(name + ".pem"))));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public PrivateKey privateKey(String name) {
+        try {
+            String pem = Files.readString(file(name + ".key"));
+            String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            byte[] der = Base64.getDecoder().decode(body);
+            X509Certificate cert = certificate(name);
+            String alg = cert.getPublicKey().getAlgorithm();
+            return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A key store holding name's key with its chain up to the CA. */
+    public KeyStore keyStore(String... names) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            for (String name : names) {
+                Certificate[] chain = name.equals("rogue") ? new Certificate[] {certificate(name)}
+                    : new Certificate[] {certificate(name), certificate("ca")};
+                ks.setKeyEntry(name, privateKey(name), PASSWORD, chain);
+            }
+            return ks;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public KeyManager[] keyManagers(String... names) {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+            kmf.init(keyStore(names), PASSWORD);
+            return kmf.getKeyManagers();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trust managers (SunJSSE's PKIX) trusting the test CA only. */
+    public TrustManager[] trustManagers() {
+        return trustManagersFor("ca");
+    }
+
+    public TrustManager[] trustManagersFor(String... names) {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            for (String name : names) {
+                ts.setCertificateEntry(name, certificate(name));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ts);
+            return tmf.getTrustManagers();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
