@@ -124,4 +124,10 @@ public final class SslNative {
 
     /** The chain this side presented (leaf first, DER), or null. */
     public static native byte[][] localCertificates(long conn);
+
+    /**
+     * A fresh self-signed EC P-256 certificate for host (and 127.0.0.1), valid a week:
+     * {certificate DER, PKCS#8 private key DER}. For the tool's demo server and self-check.
+     */
+    public static native byte[][] selfSignedCertificate(String host) throws javax.net.ssl.SSLException;
 }
