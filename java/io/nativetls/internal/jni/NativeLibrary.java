@@ -103,11 +103,11 @@ public final class NativeLibrary {
         }
     }
 
-    private static Throwable explain(UnsatisfiedLinkError e) {
+    static Throwable explain(UnsatisfiedLinkError e) {
         String msg = String.valueOf(e.getMessage());
         String advice;
         if (msg.contains("libssl.so.3") || msg.contains("libcrypto.so.3")) {
-            advice = "OpenSSL 3 (libssl.so.3) not found: install OpenSSL 3 (Debian/Ubuntu: apt-get install libssl3;"
+            advice = "libssl.so.3 not found: install OpenSSL 3 (Debian/Ubuntu: apt-get install libssl3;"
                 + " Fedora/RHEL: dnf install openssl-libs)";
         } else if (msg.contains("OPENSSL_3")) {
             advice = "the system libssl is older than OpenSSL 3.0: NativeTLS needs OpenSSL 3.0 or newer";
