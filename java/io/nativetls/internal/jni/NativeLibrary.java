@@ -63,7 +63,17 @@ public final class NativeLibrary {
                 if (!Files.isRegularFile(file)) {
                     return new UnsatisfiedLinkError(PATH_PROPERTY + "=" + dir + " has no " + LIBRARY_FILE);
                 }
-                System.load(file.toString());
+                try {
+                    System.load(file.toString());
+                } catch (UnsatisfiedLinkError e) {
+                    if (!String.valueOf(e.getMessage()).contains("another classloader")) {
+                        throw e;
+                    }
+                    // Another class loader has this file: this one loads a private copy instead.
+                    try (InputStream in = Files.newInputStream(file)) {
+                        loadPrivateCopy(in);
+                    }
+                }
                 loadedFrom = file.toString();
             } else {
                 loadFromJar();
@@ -89,17 +99,21 @@ public final class NativeLibrary {
                 throw new UnsatisfiedLinkError("the NativeTLS jar lacks " + resource
                     + " (a build without the native part); set -D" + PATH_PROPERTY + " to a directory holding it");
             }
-            // A private copy per class loader: the JVM refuses one file loaded by two class loaders.
-            Path tmp = Files.createTempFile("nativetls-", ".so",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            try {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                System.load(tmp.toString());
-                loadedFrom = NativeLibrary.class.getResource(resource).toString();
-            } finally {
-                // Linux keeps a loaded library mapped after unlink: nothing is left in /tmp.
-                Files.deleteIfExists(tmp);
-            }
+            loadPrivateCopy(in);
+            loadedFrom = NativeLibrary.class.getResource(resource).toString();
+        }
+    }
+
+    /** Loads a private copy: the JVM refuses to load one file from two class loaders. */
+    private static void loadPrivateCopy(InputStream in) throws IOException {
+        Path tmp = Files.createTempFile("nativetls-", ".so",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            System.load(tmp.toString());
+        } finally {
+            // Linux keeps a loaded library mapped after unlink: nothing is left in the temp directory.
+            Files.deleteIfExists(tmp);
         }
     }
 
