@@ -26,6 +26,8 @@ public final class SslHandle {
         void peerCertificates(X509Certificate[] chain, String protocol, String cipherSuite);
     }
 
+    /** Test builds check that no native call leaves errors behind on the thread's OpenSSL queue. */
+    private static final boolean CHECK_ERROR_QUEUE = Boolean.getBoolean("io.nativetls.checkErrorQueue");
     private static final int X509_V_ERR_CERT_NOT_YET_VALID = 9;
     private static final int X509_V_ERR_CERT_HAS_EXPIRED = 10;
     private static final int X509_V_ERR_CERT_UNTRUSTED = 27;
@@ -80,42 +82,54 @@ public final class SslHandle {
 
     public long handshake() throws SSLException {
         try {
-            return SslNative.handshake(live(), this);
+            return checked(SslNative.handshake(live(), this));
         } catch (SSLException e) {
-            throw withCause(e);
+            throw withCause(checkedFailure(e));
         }
     }
 
     public long wrap(ByteBuffer src, int srcLength, ByteBuffer dst) throws SSLException {
         try {
-            return SslNative.wrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
+            return checked(SslNative.wrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
                 src.isDirect() ? src.position() : src.arrayOffset() + src.position(), srcLength,
                 dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
-                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining());
+                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining()));
         } catch (SSLException e) {
-            throw withCause(e);
+            throw withCause(checkedFailure(e));
         }
     }
 
     public long drain(ByteBuffer dst) {
-        return SslNative.drain(live(), this, dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
-            dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining());
+        return checked(SslNative.drain(live(), this, dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
+            dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining()));
     }
 
     /** Feeds exactly one whole record (recordLength bytes at src's position) to OpenSSL. */
     public long unwrap(ByteBuffer src, int recordLength, ByteBuffer dst) throws SSLException {
         try {
-            return SslNative.unwrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
+            return checked(SslNative.unwrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
                 src.isDirect() ? src.position() : src.arrayOffset() + src.position(), recordLength,
                 dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
-                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining());
+                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining()));
         } catch (SSLException e) {
-            throw withCause(e);
+            throw withCause(checkedFailure(e));
         }
     }
 
     public long shutdown() {
-        return SslNative.shutdown(live(), this);
+        return checked(SslNative.shutdown(live(), this));
+    }
+
+    private static long checked(long result) {
+        if (CHECK_ERROR_QUEUE && !SslNative.errorQueueEmpty()) {
+            throw new AssertionError("a native call left errors on this thread's OpenSSL error queue");
+        }
+        return result;
+    }
+
+    private static SSLException checkedFailure(SSLException e) {
+        checked(0);
+        return e;
     }
 
     public int pendingBytes() {
