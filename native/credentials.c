@@ -90,6 +90,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNew(J
         nt_throw_openssl(env, nt_jni.ssl_exception, "matching the private key to its certificate", NULL);
         goto fail;
     }
+    nt_count_new(NT_HANDLE_CREDENTIAL);
     return nt_ptr_to_jlong(cred);
 
 fail:
@@ -100,5 +101,9 @@ fail:
 
 JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_credentialFree(JNIEnv *env, jclass cls, jlong handle)
 {
-    credential_free(nt_jlong_to_ptr(handle));
+    nt_credential *cred = nt_jlong_to_ptr(handle);
+    if (cred != NULL) {
+        credential_free(cred);
+        nt_count_free(NT_HANDLE_CREDENTIAL);
+    }
 }

@@ -87,6 +87,11 @@ typedef struct {
     EVP_PKEY *key;
 } nt_credential;
 
+/* counters.c: live handles by kind, indexes of SslNative.liveHandles() */
+typedef enum { NT_HANDLE_CONTEXT = 0, NT_HANDLE_CONNECTION = 1, NT_HANDLE_CREDENTIAL = 2, NT_HANDLE_KINDS = 3 } nt_handle_kind;
+void nt_count_new(nt_handle_kind kind);
+void nt_count_free(nt_handle_kind kind);
+
 /* Shared helpers (util.c) */
 jobjectArray nt_der_array(JNIEnv *env, STACK_OF(X509) *certs, X509 *first);
 jlong nt_ptr_to_jlong(const void *p);

@@ -203,6 +203,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_connectionNew(J
         SSL_set_accept_state(conn->ssl);
         SSL_set_verify(conn->ssl, SSL_VERIFY_NONE, NULL);
     }
+    nt_count_new(NT_HANDLE_CONNECTION);
     return nt_ptr_to_jlong(conn);
 
 fail:
@@ -223,6 +224,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
         free(conn->pend);
     }
     OPENSSL_free(conn);
+    nt_count_free(NT_HANDLE_CONNECTION);
 }
 
 static int set_string(JNIEnv *env, SSL *ssl, jstring value, int (*setter)(SSL *, const char *))

@@ -51,6 +51,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     SSL_CTX_set_cert_verify_callback(ctx, nt_verify_callback, NULL);
     SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
     SSL_CTX_set_info_callback(ctx, nt_info_callback);
+    nt_count_new(NT_HANDLE_CONTEXT);
     return nt_ptr_to_jlong(ctx);
 
 fail:
@@ -60,7 +61,11 @@ fail:
 
 JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextFree(JNIEnv *env, jclass cls, jlong handle)
 {
-    SSL_CTX_free(nt_jlong_to_ptr(handle));
+    SSL_CTX *ctx = nt_jlong_to_ptr(handle);
+    if (ctx != NULL) {
+        SSL_CTX_free(ctx);
+        nt_count_free(NT_HANDLE_CONTEXT);
+    }
 }
 
 /* Rows of {IANA name, OpenSSL name, lowest protocol} for every suite this OpenSSL can offer. */

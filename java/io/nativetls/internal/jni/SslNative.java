@@ -130,4 +130,14 @@ public final class SslNative {
      * {certificate DER, PKCS#8 private key DER}. For the tool's demo server and self-check.
      */
     public static native byte[][] selfSignedCertificate(String host) throws javax.net.ssl.SSLException;
+
+    /** Index of live SSL_CTX handles in {@link #liveHandles()}. */
+    public static final int LIVE_CONTEXTS = 0;
+    /** Index of live connections (SSL) in {@link #liveHandles()}. */
+    public static final int LIVE_CONNECTIONS = 1;
+    /** Index of live credentials in {@link #liveHandles()}. */
+    public static final int LIVE_CREDENTIALS = 2;
+
+    /** How many handles of each kind are allocated and not yet freed, process-wide. */
+    public static native long[] liveHandles();
 }

@@ -1,0 +1,94 @@
+package io.nativetls.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nativetls.internal.jni.SslNative;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.EnginePair;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every native handle is freed exactly once: on the explicit close path, and by the Cleaner for
+ * engines and contexts that were abandoned. Counts are process-wide, so each test first lets
+ * earlier tests' garbage be cleaned, then compares against that baseline.
+ */
+class HandleAccountingTest {
+    @Test
+    void closedEnginesReleaseTheirConnectionsAtOnce() throws Exception {
+        SSLContext server = Contexts.server(Impl.NATIVE, "server-ec");
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        long[] base = settle();
+        for (int i = 0; i < 20; i++) {
+            EnginePair pair = new EnginePair(client.createSSLEngine("localhost", 443), server.createSSLEngine());
+            pair.handshake();
+            assertEquals(base[SslNative.LIVE_CONNECTIONS] + 2, live()[SslNative.LIVE_CONNECTIONS], "two live during use");
+            pair.exchange(1000, i);
+            pair.close(i % 2 == 0 ? pair.client : pair.server);
+            assertEquals(base[SslNative.LIVE_CONNECTIONS], live()[SslNative.LIVE_CONNECTIONS],
+                "closed in both directions means freed, without waiting for GC");
+        }
+    }
+
+    @Test
+    void abandonedEnginesAreFreedByTheCleaner() throws Exception {
+        SSLContext server = Contexts.server(Impl.NATIVE, "server-rsa");
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        long[] base = settle();
+        List<EnginePair> pairs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            EnginePair pair = new EnginePair(client.createSSLEngine("localhost", 443), server.createSSLEngine());
+            if (i % 3 != 0) {
+                pair.handshake(); // some mid-life, some never started
+            }
+            pairs.add(pair);
+        }
+        assertTrue(live()[SslNative.LIVE_CONNECTIONS] >= base[SslNative.LIVE_CONNECTIONS] + 40);
+        pairs.clear();
+        long[] after = settle();
+        assertEquals(base[SslNative.LIVE_CONNECTIONS], after[SslNative.LIVE_CONNECTIONS]);
+    }
+
+    @Test
+    void contextsAndCredentialsAreFreedWhenUnreachableEvenWithEnginesOutlivingThem() throws Exception {
+        long[] base = settle();
+        useEnginesAfterTheirContextsAreGone(base);
+        long[] after = settle();
+        assertEquals(base[SslNative.LIVE_CONTEXTS], after[SslNative.LIVE_CONTEXTS]);
+        assertEquals(base[SslNative.LIVE_CONNECTIONS], after[SslNative.LIVE_CONNECTIONS]);
+        assertEquals(base[SslNative.LIVE_CREDENTIALS], after[SslNative.LIVE_CREDENTIALS]);
+    }
+
+    private static void useEnginesAfterTheirContextsAreGone(long[] base) throws Exception {
+        EnginePair pair = new EnginePair(Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443),
+            Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
+        pair.handshake();
+        assertTrue(live()[SslNative.LIVE_CREDENTIALS] > base[SslNative.LIVE_CREDENTIALS], "the server loaded a key");
+        // Nothing but the engines refers to the SSLContexts now; collection must not break them.
+        settle();
+        pair.exchange(100_000, 7);
+        pair.close(pair.client);
+    }
+
+    private static long[] live() {
+        return SslNative.liveHandles();
+    }
+
+    /** Collects garbage until the live counts stop changing (Cleaner actions run on their own thread). */
+    static long[] settle() throws InterruptedException {
+        long[] last = live();
+        int stable = 0;
+        for (int i = 0; i < 200 && stable < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+            long[] now = live();
+            stable = java.util.Arrays.equals(now, last) ? stable + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+}
