@@ -344,6 +344,80 @@ class OpenSslPeerTest {
             "s_server should fail the handshake for the protocol version" + server.describe());
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // post-handshake messages
+
+    @Test
+    void tls13KeyUpdateFromOpenSslServerIsHandledTransparently() throws Exception {
+        OpenSslProcess server = startServer("server-ec", "-tls1_3");
+        EngineStream client = connectNativeClient(server.port());
+        client.handshake();
+        for (int round = 0; round < 3; round++) {
+            // "K": s_server sends KeyUpdate asking the client to update its keys too
+            server.write("K\n");
+            pauseForStdinRead();
+            String toClient = randomLine("after-update-" + round + "-", 32);
+            server.write(toClient);
+            assertEquals(toClient, readLine(client, 4096), "data after the server's KeyUpdate");
+            String toServer = randomLine("reply-" + round + "-", 32);
+            write(client, toServer);
+            assertTrue(server.awaitOutput(toServer, WAIT), "s_server could not read data under the client's new keys"
+                + server.describe());
+        }
+        client.close();
+    }
+
+    /** s_server takes a line as a command only if it arrives alone in one read of its stdin. */
+    private static void pauseForStdinRead() throws InterruptedException {
+        Thread.sleep(300);
+    }
+
+    @Test
+    void tls12RenegotiationRequestFromOpenSslServerIsRefused() throws Exception {
+        OpenSslProcess server = startServer("server-ec", "-tls1_2");
+        EngineStream client = connectNativeClient(server.port());
+        client.handshake();
+        byte[] sessionId = client.engine().getSession().getId();
+        // "R": s_server sends HelloRequest. The client refuses with a no_renegotiation warning;
+        // OpenSSL's server answers that with a fatal handshake_failure, which must surface as an
+        // SSLException naming both alerts, with the engine closed, not as a hang or a crash.
+        server.write("R\n");
+        javax.net.ssl.SSLException e = assertThrows(javax.net.ssl.SSLException.class, () -> readLine(client, 4096));
+        assertTrue(e.getMessage().contains("alert sent: no renegotiation"), e.getMessage());
+        assertTrue(client.engine().isInboundDone(), "a failed engine is closed inbound");
+        assertArrayEquals(sessionId, client.engine().getSession().getId(), "no new handshake happened");
+    }
+
+    @Test
+    void tls12RenegotiationFromOpenSslClientIsRefused() throws Exception {
+        TestPki pki = TestPki.get();
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        listener.setSoTimeout(SOCKET_TIMEOUT_MS);
+        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
+            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem", "-tls1_2")));
+        Socket socket = closeLater(listener.accept());
+        socket.setSoTimeout(SOCKET_TIMEOUT_MS);
+        SSLEngine engine = Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine();
+        engine.setUseClientMode(false);
+        EngineStream server = new EngineStream(engine, socket);
+        server.handshake();
+        byte[] sessionId = engine.getSession().getId();
+        assertTrue(client.awaitOutput("Verify return code", WAIT), client.describe());
+
+        client.write("R\n");
+        // The server refuses with no_renegotiation; OpenSSL's client then gives up on the connection.
+        // Either way the server must end cleanly: an SSLException or the end of the stream, no hang.
+        byte[] buf = new byte[64];
+        try {
+            int n = server.read(buf, 0, buf.length);
+            assertEquals(-1, n, "no application data was sent");
+        } catch (javax.net.ssl.SSLException expected) {
+            assertTrue(engine.isInboundDone(), "a failed engine is closed inbound");
+        }
+        assertArrayEquals(sessionId, engine.getSession().getId(), "no renegotiation happened");
+        assertTrue(client.awaitOutput("no renegotiation", WAIT), "s_client did not see the refusal" + client.describe());
+    }
+
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
