@@ -15,6 +15,7 @@ import javax.net.ssl.X509KeyManager;
  * Asks the key manager which credentials a handshake should offer and keeps their parsed native
  * form per alias. A server offers one credential per key type the key manager has (OpenSSL then
  * picks the one the client's signature algorithms prefer); a client offers the one alias chosen.
+ * Parsed credentials are cached per certificate chain.
  */
 final class CredentialSelector {
     /** Key types in the order a server offers them; names as SunJSSE passes them to key managers. */
@@ -22,7 +23,8 @@ final class CredentialSelector {
     private static final String[] CLIENT_KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
 
     private final X509KeyManager keyManager;
-    private final ConcurrentMap<String, Credential> cache = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 64;
+    private final ConcurrentMap<List<X509Certificate>, Credential> cache = new ConcurrentHashMap<>();
 
     CredentialSelector(X509KeyManager keyManager) {
         this.keyManager = keyManager;
@@ -62,14 +64,21 @@ final class CredentialSelector {
 
     private Credential credential(String alias) throws SSLException {
         X509Certificate[] chain = keyManager.getCertificateChain(alias);
-        Credential cached = cache.get(alias);
-        // The key manager is the authority: a changed chain under the same alias is parsed anew.
-        if (cached != null && chain != null && chain.length > 0 && cached.chain[0].equals(chain[0])) {
+        if (chain == null || chain.length == 0) {
+            return Credential.load(alias, chain, null);
+        }
+        // Keyed by the chain, not the alias: SunJSSE's PKIX key manager names the same entry
+        // differently on every call, and a key manager may swap the chain behind one alias.
+        List<X509Certificate> key = List.of(chain);
+        Credential cached = cache.get(key);
+        if (cached != null) {
             return cached;
         }
-        PrivateKey key = keyManager.getPrivateKey(alias);
-        Credential fresh = Credential.load(alias, chain, key);
-        cache.put(alias, fresh);
+        Credential fresh = Credential.load(alias, chain, keyManager.getPrivateKey(alias));
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear(); // a key manager rotating through many chains; the Cleaner frees the dropped ones
+        }
+        cache.put(key, fresh);
         return fresh;
     }
 }
