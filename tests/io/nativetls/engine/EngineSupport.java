@@ -205,11 +205,15 @@ final class EngineSupport {
         assertEquals(0, again.bytesConsumed() + again.bytesProduced(), what + ": wrap once closed moves nothing");
     }
 
-    static void runTasks(SSLEngine e) {
+    /** Runs e's delegated tasks; returns how many there were. */
+    static int runTasks(SSLEngine e) {
         Runnable task;
+        int n = 0;
         for (int i = 0; i < 100 && (task = e.getDelegatedTask()) != null; i++) {
             task.run();
+            n++;
         }
+        return n;
     }
 
     /**
@@ -231,6 +235,9 @@ final class EngineSupport {
         static final class Side {
             final SSLEngine engine;
             SSLException failure;
+            /** FINISHED results and delegated tasks seen on this side. */
+            int finished;
+            int tasks;
             ByteBuffer inbound = ByteBuffer.allocate(0);
             final ByteBuffer net;
             final ByteBuffer app;
@@ -239,6 +246,13 @@ final class EngineSupport {
                 this.engine = engine;
                 this.net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
                 this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            }
+
+            void count(SSLEngineResult r) {
+                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                    finished++;
+                }
+                tasks += runTasks(engine);
             }
 
             void fail(SSLException e) {
@@ -293,7 +307,7 @@ final class EngineSupport {
                     progress = true;
                     continue;
                 }
-                runTasks(from.engine);
+                from.count(r);
                 if (r.bytesProduced() > 0) {
                     from.net.flip();
                     ByteBuffer grown = ByteBuffer.allocate(to.inbound.remaining() + from.net.remaining());
@@ -320,7 +334,7 @@ final class EngineSupport {
                     s.fail(e);
                     return true;
                 }
-                runTasks(s.engine);
+                s.count(r);
                 s.app.clear();
                 if (r.bytesConsumed() + r.bytesProduced() == 0) {
                     break;
