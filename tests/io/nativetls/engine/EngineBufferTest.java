@@ -202,6 +202,65 @@ class EngineBufferTest {
         pair.close(pair.server);
     }
 
+    static Stream<Arguments> heapSubjects() {
+        return subjects().filter(a -> !(Boolean) a.get()[3]).map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[2]));
+    }
+
+    @ParameterizedTest(name = "NativeTLS {0} with {1} peer, {2}")
+    @MethodSource("heapSubjects")
+    void slicedHeapBuffersWithAnArrayOffset(String subjectRole, Impl peer, String protocol) throws Exception {
+        SSLEngine[] engines = handshaken(subjectRole, peer, protocol);
+        SSLEngine subject = engines[0];
+        SSLEngine other = engines[1];
+        byte[] data = random(30_000, 41);
+
+        // wrap from and into slices whose arrays start before the slice
+        ByteBuffer srcBacking = ByteBuffer.allocate(data.length + 333);
+        srcBacking.position(333);
+        ByteBuffer src = srcBacking.slice().put(data).flip();
+        assertEquals(333, src.arrayOffset());
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        ByteBuffer netBacking = ByteBuffer.allocate(subject.getSession().getPacketBufferSize() + 77);
+        netBacking.position(77);
+        ByteBuffer net = netBacking.slice();
+        for (int i = 0; i < 100 && src.hasRemaining(); i++) {
+            int before = src.position();
+            SSLEngineResult r = subject.wrap(src, net);
+            assertEquals(Status.OK, r.getStatus());
+            assertEquals(r.bytesConsumed(), src.position() - before);
+            assertEquals(r.bytesProduced(), net.position());
+            wire.writeBytes(written(net));
+            net.clear();
+        }
+        byte[] prefix = new byte[77];
+        netBacking.get(0, prefix);
+        assertArrayEquals(new byte[77], prefix, "wrap wrote before the destination slice");
+        assertArrayEquals(data, unwrapAll(other, wire.toByteArray()), "data wrapped from a slice");
+
+        // unwrap from and into slices
+        byte[] records = wrapAll(other, data);
+        ByteBuffer inBacking = ByteBuffer.allocate(records.length + 55);
+        inBacking.position(55);
+        ByteBuffer in = inBacking.slice().put(records).flip();
+        ByteBuffer appBacking = ByteBuffer.allocate(subject.getSession().getApplicationBufferSize() + 99);
+        appBacking.position(99);
+        ByteBuffer app = appBacking.slice();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (int i = 0; i < 100 && in.hasRemaining(); i++) {
+            int before = in.position();
+            SSLEngineResult r = subject.unwrap(in, app);
+            assertEquals(Status.OK, r.getStatus());
+            assertEquals(r.bytesConsumed(), in.position() - before);
+            assertEquals(r.bytesProduced(), app.position());
+            got.writeBytes(written(app));
+            app.clear();
+        }
+        byte[] appPrefix = new byte[99];
+        appBacking.get(0, appPrefix);
+        assertArrayEquals(new byte[99], appPrefix, "unwrap wrote before the destination slice");
+        assertArrayEquals(data, got.toByteArray(), "data unwrapped into a slice");
+    }
+
     /** The first flight a client of impl sends, with protocol enabled. */
     private static byte[] clientHello(Impl impl, String protocol) throws Exception {
         SSLEngine c = EngineSupport.client(impl, protocol);

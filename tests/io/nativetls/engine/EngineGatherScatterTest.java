@@ -229,6 +229,40 @@ class EngineGatherScatterTest {
 
     @ParameterizedTest(name = "{0} subject, {1} peer, {2}, direct={3}")
     @MethodSource("cases")
+    void badOffsetLengthOrNullBuffersAreRefused(Impl subjectImpl, Impl peerImpl, String protocol, boolean direct)
+        throws Exception {
+        SSLEngine[] e = handshaken(subjectImpl, peerImpl, protocol);
+        SSLEngine subject = e[0];
+        ByteBuffer[] two = {filled(random(10, 14), direct), filled(random(10, 15), direct)};
+        ByteBuffer net = ByteBuffer.allocate(subject.getSession().getPacketBufferSize());
+        assertThrows(IndexOutOfBoundsException.class, () -> subject.wrap(two, -1, 1, net), "wrap offset -1");
+        assertThrows(IndexOutOfBoundsException.class, () -> subject.wrap(two, 1, 2, net), "wrap past the end");
+        assertThrows(IndexOutOfBoundsException.class, () -> subject.wrap(two, 0, -1, net), "wrap length -1");
+        assertThrows(IllegalArgumentException.class, () -> subject.wrap(new ByteBuffer[] {two[0], null}, net),
+            "wrap with a null source");
+        assertThrows(IllegalArgumentException.class, () -> subject.wrap(two, null), "wrap into null");
+        assertEquals(0, two[0].position(), "a refused wrap consumed");
+        assertEquals(0, net.position(), "a refused wrap produced");
+
+        ByteBuffer records = filled(wrapAll(e[1], random(10, 16)), direct);
+        ByteBuffer[] dsts = {ByteBuffer.allocate(100), ByteBuffer.allocate(100)};
+        assertThrows(IndexOutOfBoundsException.class, () -> subject.unwrap(records, dsts, -1, 1),
+            "unwrap offset -1");
+        assertThrows(IndexOutOfBoundsException.class, () -> subject.unwrap(records, dsts, 0, 3),
+            "unwrap past the end");
+        assertThrows(IllegalArgumentException.class,
+            () -> subject.unwrap(records, new ByteBuffer[] {dsts[0], null}), "unwrap into a null buffer");
+        assertThrows(IllegalArgumentException.class, () -> subject.unwrap(null, dsts), "unwrap from null");
+        assertEquals(0, records.position(), "a refused unwrap consumed");
+        assertEquals(0, dsts[0].position(), "a refused unwrap produced");
+        // The engine still works afterwards.
+        SSLEngineResult r = subject.unwrap(records, dsts);
+        assertEquals(Status.OK, r.getStatus());
+        assertEquals(10, r.bytesProduced());
+    }
+
+    @ParameterizedTest(name = "{0} subject, {1} peer, {2}, direct={3}")
+    @MethodSource("cases")
     void readOnlySourceWraps(Impl subjectImpl, Impl peerImpl, String protocol, boolean direct) throws Exception {
         SSLEngine[] e = handshaken(subjectImpl, peerImpl, protocol);
         byte[] data = random(40_000, 11);
