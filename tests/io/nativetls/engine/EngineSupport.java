@@ -1,0 +1,457 @@
+package io.nativetls.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.TestPki;
+import java.io.ByteArrayOutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/** Helpers shared by the SSLEngine contract tests: engines, manual record moves, cause chains. */
+final class EngineSupport {
+    static final String HOST = "localhost";
+    static final int PORT = 4433;
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private EngineSupport() {}
+
+    static boolean isNative(SSLEngine e) {
+        return e.getClass().getName().startsWith("io.nativetls.");
+    }
+
+    /** A client engine for localhost:4433 trusting the test CA; protocols as given, else the default. */
+    static SSLEngine client(Impl impl, String... protocols) {
+        return clientOf(Contexts.client(impl), protocols);
+    }
+
+    static SSLEngine clientOf(SSLContext ctx, String... protocols) {
+        SSLEngine e = ctx.createSSLEngine(HOST, PORT);
+        e.setUseClientMode(true);
+        if (protocols.length > 0) {
+            e.setEnabledProtocols(protocols);
+        }
+        return e;
+    }
+
+    /** A server engine presenting key (e.g. "server-ec"); protocols as given, else the default. */
+    static SSLEngine server(Impl impl, String key, String... protocols) {
+        return serverOf(Contexts.server(impl, key), protocols);
+    }
+
+    static SSLEngine serverOf(SSLContext ctx, String... protocols) {
+        SSLEngine e = ctx.createSSLEngine();
+        e.setUseClientMode(false);
+        if (protocols.length > 0) {
+            e.setEnabledProtocols(protocols);
+        }
+        return e;
+    }
+
+    /** Handshakes the two engines with EnginePair (which checks the per-call contract). */
+    static EnginePair established(SSLEngine client, SSLEngine server) throws SSLException {
+        EnginePair pair = new EnginePair(client, server);
+        pair.handshake();
+        return pair;
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static ByteBuffer buffer(int capacity, boolean direct) {
+        return direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+    }
+
+    /** A buffer in read mode holding data. */
+    static ByteBuffer filled(byte[] data, boolean direct) {
+        return buffer(data.length, direct).put(data).flip();
+    }
+
+    /** The bytes between position and limit, leaving the buffer as it was. */
+    static byte[] remaining(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** The bytes between 0 and position (what was written into a buffer in write mode). */
+    static byte[] written(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        d.flip();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** Wraps all of data on an established engine; returns the records it produced. */
+    static byte[] wrapAll(SSLEngine e, byte[] data) throws SSLException {
+        ByteBuffer src = ByteBuffer.wrap(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer net = ByteBuffer.allocate(e.getSession().getPacketBufferSize());
+        for (int i = 0; i < 10_000 && src.hasRemaining(); i++) {
+            int before = src.position();
+            SSLEngineResult r = e.wrap(src, net);
+            assertEquals(Status.OK, r.getStatus(), "wrap status");
+            assertEquals(r.bytesConsumed(), src.position() - before, "wrap bytesConsumed");
+            assertEquals(r.bytesProduced(), net.position(), "wrap bytesProduced");
+            out.writeBytes(written(net));
+            net.clear();
+        }
+        assertTrue(!src.hasRemaining(), "wrap did not take all the data");
+        return out.toByteArray();
+    }
+
+    /** Unwraps every record in net on an established engine; returns the plaintext. */
+    static byte[] unwrapAll(SSLEngine e, byte[] net) throws SSLException {
+        ByteBuffer src = ByteBuffer.wrap(net);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer app = ByteBuffer.allocate(e.getSession().getApplicationBufferSize());
+        for (int i = 0; i < 100_000 && src.hasRemaining(); i++) {
+            int before = src.position();
+            SSLEngineResult r = e.unwrap(src, app);
+            assertEquals(Status.OK, r.getStatus(), "unwrap status");
+            assertEquals(r.bytesConsumed(), src.position() - before, "unwrap bytesConsumed");
+            assertEquals(r.bytesProduced(), app.position(), "unwrap bytesProduced");
+            assertTrue(r.bytesConsumed() > 0, "unwrap consumed nothing of a whole record");
+            out.writeBytes(written(app));
+            app.clear();
+        }
+        assertTrue(!src.hasRemaining(), "unwrap left bytes behind");
+        return out.toByteArray();
+    }
+
+    /** Every throwable in t's cause chain (t first), each once. */
+    static List<Throwable> chain(Throwable t) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            out.add(c);
+        }
+        return out;
+    }
+
+    static boolean chainContainsInstance(Throwable t, Throwable target) {
+        for (Throwable c : chain(t)) {
+            if (c == target) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c : chain(t)) {
+            sb.append(sb.length() == 0 ? "" : " <- caused by ").append(c);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * After a failure: isInboundDone(), then wrap yields the alert (if any) and reports CLOSED,
+     * and wraps after that are CLOSED with nothing moved.
+     */
+    static void assertFailedEngineClosesCleanly(SSLEngine e, String what) throws SSLException {
+        assertTrue(e.isInboundDone(), what + ": isInboundDone() after the SSLException");
+        ByteBuffer net = ByteBuffer.allocate(e.getSession().getPacketBufferSize());
+        boolean closed = false;
+        for (int i = 0; i < 5 && !closed; i++) {
+            SSLEngineResult r = e.wrap(EMPTY, net);
+            assertEquals(r.bytesProduced(), net.position(), what + ": wrap bytesProduced");
+            assertEquals(0, r.bytesConsumed(), what + ": wrap bytesConsumed");
+            if (r.getStatus() == Status.CLOSED) {
+                closed = true;
+            } else {
+                assertEquals(Status.OK, r.getStatus(), what + ": wrap status after the failure");
+                assertTrue(r.bytesProduced() > 0, what + ": a wrap before CLOSED must carry the alert");
+            }
+            net.clear();
+        }
+        assertTrue(closed, what + ": wrap never reported CLOSED after the failure");
+        assertTrue(e.isOutboundDone(), what + ": isOutboundDone() after CLOSED");
+        SSLEngineResult again = e.wrap(ByteBuffer.wrap(new byte[100]), net);
+        assertEquals(Status.CLOSED, again.getStatus(), what + ": wrap once closed");
+        assertEquals(0, again.bytesConsumed() + again.bytesProduced(), what + ": wrap once closed moves nothing");
+    }
+
+    /** Runs e's delegated tasks; returns how many there were. */
+    static int runTasks(SSLEngine e) {
+        Runnable task;
+        int n = 0;
+        for (int i = 0; i < 100 && (task = e.getDelegatedTask()) != null; i++) {
+            task.run();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Drives a handshake that is expected to fail: unlike EnginePair it keeps going after one
+     * side throws, so that side's alert reaches the other, and records each side's first
+     * SSLException. Any other exception type propagates and fails the test.
+     */
+    static final class Duplex {
+        final Side client;
+        final Side server;
+
+        Duplex(SSLEngine client, SSLEngine server) {
+            client.setUseClientMode(true);
+            server.setUseClientMode(false);
+            this.client = new Side(client);
+            this.server = new Side(server);
+        }
+
+        static final class Side {
+            final SSLEngine engine;
+            SSLException failure;
+            /** FINISHED results and delegated tasks seen on this side. */
+            int finished;
+            int tasks;
+            ByteBuffer inbound = ByteBuffer.allocate(0);
+            final ByteBuffer net;
+            final ByteBuffer app;
+
+            Side(SSLEngine engine) {
+                this.engine = engine;
+                this.net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            }
+
+            void count(SSLEngineResult r) {
+                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                    finished++;
+                }
+                tasks += runTasks(engine);
+            }
+
+            void fail(SSLException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+
+        /** Runs until nothing moves; returns whether both sides completed the handshake. */
+        boolean run() {
+            try {
+                client.engine.beginHandshake();
+            } catch (SSLException e) {
+                client.fail(e);
+            }
+            try {
+                server.engine.beginHandshake();
+            } catch (SSLException e) {
+                server.fail(e);
+            }
+            for (int round = 0; round < 10_000; round++) {
+                boolean progress = false;
+                progress |= wrap(client, server);
+                progress |= wrap(server, client);
+                progress |= unwrap(server);
+                progress |= unwrap(client);
+                if (!progress) {
+                    return client.failure == null && server.failure == null
+                        && !handshaking(client.engine) && !handshaking(server.engine);
+                }
+            }
+            throw new AssertionError("handshake driver did not settle in 10 000 rounds");
+        }
+
+        private static boolean handshaking(SSLEngine e) {
+            HandshakeStatus hs = e.getHandshakeStatus();
+            return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
+        }
+
+        private static boolean wrap(Side from, Side to) {
+            boolean progress = false;
+            for (int i = 0; i < 100 && !from.engine.isOutboundDone(); i++) {
+                if (from.failure == null && from.engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+                    break;
+                }
+                SSLEngineResult r;
+                try {
+                    r = from.engine.wrap(EMPTY, from.net);
+                } catch (SSLException e) {
+                    from.fail(e);
+                    progress = true;
+                    continue;
+                }
+                from.count(r);
+                if (r.bytesProduced() > 0) {
+                    from.net.flip();
+                    ByteBuffer grown = ByteBuffer.allocate(to.inbound.remaining() + from.net.remaining());
+                    grown.put(to.inbound).put(from.net).flip();
+                    to.inbound = grown;
+                    from.net.clear();
+                    progress = true;
+                } else if (r.getStatus() != Status.BUFFER_OVERFLOW) {
+                    break;
+                } else {
+                    throw new AssertionError("wrap overflowed a packet-buffer-sized destination");
+                }
+            }
+            return progress;
+        }
+
+        private static boolean unwrap(Side s) {
+            boolean progress = false;
+            for (int i = 0; i < 1000 && s.inbound.hasRemaining() && !s.engine.isInboundDone(); i++) {
+                SSLEngineResult r;
+                try {
+                    r = s.engine.unwrap(s.inbound, s.app);
+                } catch (SSLException e) {
+                    s.fail(e);
+                    return true;
+                }
+                s.count(r);
+                s.app.clear();
+                if (r.bytesConsumed() + r.bytesProduced() == 0) {
+                    break;
+                }
+                progress = true;
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    break;
+                }
+            }
+            return progress;
+        }
+    }
+
+    /**
+     * Wraps a real trust manager and records what checkServerTrusted sees: the chain, authType,
+     * engine and that engine's handshake session at that moment, and any exception it throws.
+     * With refuse set it throws its own CertificateException("nope") instead of asking the delegate.
+     */
+    static final class RecordingTrustManager extends X509ExtendedTrustManager {
+        final X509ExtendedTrustManager delegate;
+        final boolean refuse;
+        volatile int serverChecks;
+        volatile X509Certificate[] chain;
+        volatile String authType;
+        volatile SSLEngine engine;
+        volatile boolean engineVariant;
+        volatile SSLSession handshakeSession;
+        volatile String handshakeProtocol;
+        volatile CertificateException thrown;
+
+        RecordingTrustManager(boolean refuse) {
+            this.delegate = caTrustManager();
+            this.refuse = refuse;
+        }
+
+        static X509ExtendedTrustManager caTrustManager() {
+            for (TrustManager tm : TestPki.get().trustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager) {
+                    return (X509ExtendedTrustManager) tm;
+                }
+            }
+            throw new IllegalStateException("no X509ExtendedTrustManager");
+        }
+
+        TrustManager[] asArray() {
+            return new TrustManager[] {this};
+        }
+
+        private void record(X509Certificate[] chain, String authType) {
+            serverChecks++;
+            this.chain = chain.clone();
+            this.authType = authType;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+            record(chain, authType);
+            this.engineVariant = true;
+            this.engine = engine;
+            SSLSession hs = engine == null ? null : engine.getHandshakeSession();
+            this.handshakeSession = hs;
+            this.handshakeProtocol = hs == null ? null : hs.getProtocol();
+            decide(() -> delegate.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            record(chain, authType);
+            decide(() -> delegate.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+            record(chain, authType);
+            decide(() -> delegate.checkServerTrusted(chain, authType, socket));
+        }
+
+        private interface Check {
+            void run() throws CertificateException;
+        }
+
+        private void decide(Check check) throws CertificateException {
+            if (refuse) {
+                CertificateException e = new CertificateException("nope");
+                thrown = e;
+                throw e;
+            }
+            try {
+                check.run();
+            } catch (CertificateException e) {
+                thrown = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+            delegate.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+            delegate.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
+    }
+}
