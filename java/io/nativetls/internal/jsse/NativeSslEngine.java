@@ -247,18 +247,18 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
     }
 
+    /**
+     * The buffer to decrypt into directly: the first one with room, if it can take the whole
+     * record. Otherwise null, and the record goes through staging to be scattered in order.
+     */
     private static ByteBuffer roomyDestination(ByteBuffer[] dsts, int offset, int length, int needed) {
-        ByteBuffer first = null;
         for (int i = offset; i < offset + length; i++) {
             ByteBuffer b = dsts[i];
-            if (b.remaining() >= needed && (b.isDirect() || b.hasArray())) {
-                return b;
-            }
-            if (first == null && b.hasRemaining()) {
-                first = b;
+            if (b.hasRemaining() || needed == 0) {
+                return b.remaining() >= needed && (b.isDirect() || b.hasArray()) ? b : null;
             }
         }
-        return needed == 0 && length > 0 ? dsts[offset] : null;
+        return null;
     }
 
     private static long remaining(ByteBuffer[] dsts, int offset, int length) {
