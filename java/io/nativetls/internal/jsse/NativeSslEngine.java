@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
@@ -394,12 +395,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
-        lock.lock();
-        try {
-            return handshakeStatus();
-        } finally {
-            lock.unlock();
-        }
+        return locked(this::handshakeStatus);
     }
 
     @Override
@@ -450,12 +446,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public boolean isInboundDone() {
-        lock.lock();
-        try {
-            return inboundDone;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> inboundDone);
     }
 
     @Override
@@ -489,12 +480,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public boolean isOutboundDone() {
-        lock.lock();
-        try {
-            return outboundDone;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> outboundDone);
     }
 
     // ---- sessions -----------------------------------------------------------------------------
@@ -539,23 +525,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public String[] getEnabledCipherSuites() {
-        lock.lock();
-        try {
-            return config.cipherSuites.clone();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> config.cipherSuites.clone());
     }
 
     @Override
     public void setEnabledCipherSuites(String[] suites) {
         String[] checked = CipherSuites.get().validate(suites);
-        lock.lock();
-        try {
-            config.cipherSuites = checked;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> config.cipherSuites = checked);
     }
 
     @Override
@@ -565,23 +541,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public String[] getEnabledProtocols() {
-        lock.lock();
-        try {
-            return config.enabledProtocols();
-        } finally {
-            lock.unlock();
-        }
+        return locked(config::enabledProtocols);
     }
 
     @Override
     public void setEnabledProtocols(String[] protocols) {
         String[] checked = Protocols.validate(protocols);
-        lock.lock();
-        try {
-            config.protocols = checked;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> config.protocols = checked);
     }
 
     @Override
@@ -600,82 +566,42 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public boolean getUseClientMode() {
-        lock.lock();
-        try {
-            return config.clientMode;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> config.clientMode);
     }
 
     @Override
     public void setNeedClientAuth(boolean need) {
-        lock.lock();
-        try {
-            config.clientAuth = need ? EngineConfig.CLIENT_AUTH_NEED : EngineConfig.CLIENT_AUTH_NONE;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> config.clientAuth = need ? EngineConfig.CLIENT_AUTH_NEED : EngineConfig.CLIENT_AUTH_NONE);
     }
 
     @Override
     public boolean getNeedClientAuth() {
-        lock.lock();
-        try {
-            return config.clientAuth == EngineConfig.CLIENT_AUTH_NEED;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> config.clientAuth == EngineConfig.CLIENT_AUTH_NEED);
     }
 
     @Override
     public void setWantClientAuth(boolean want) {
-        lock.lock();
-        try {
-            config.clientAuth = want ? EngineConfig.CLIENT_AUTH_WANT : EngineConfig.CLIENT_AUTH_NONE;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> config.clientAuth = want ? EngineConfig.CLIENT_AUTH_WANT : EngineConfig.CLIENT_AUTH_NONE);
     }
 
     @Override
     public boolean getWantClientAuth() {
-        lock.lock();
-        try {
-            return config.clientAuth == EngineConfig.CLIENT_AUTH_WANT;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> config.clientAuth == EngineConfig.CLIENT_AUTH_WANT);
     }
 
     @Override
     public void setEnableSessionCreation(boolean flag) {
-        lock.lock();
-        try {
-            config.sessionCreation = flag;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> config.sessionCreation = flag);
     }
 
     @Override
     public boolean getEnableSessionCreation() {
-        lock.lock();
-        try {
-            return config.sessionCreation;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> config.sessionCreation);
     }
 
     @Override
     public SSLParameters getSSLParameters() {
-        lock.lock();
-        try {
-            return config.toParameters();
-        } finally {
-            lock.unlock();
-        }
+        return locked(config::toParameters);
     }
 
     @Override
@@ -703,19 +629,27 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        locked(() -> config.alpnSelector = selector);
+    }
+
+    @Override
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        return locked(() -> config.alpnSelector);
+    }
+
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
-            config.alpnSelector = selector;
+            return read.get();
         } finally {
             lock.unlock();
         }
     }
 
-    @Override
-    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+    private void locked(Runnable write) {
         lock.lock();
         try {
-            return config.alpnSelector;
+            write.run();
         } finally {
             lock.unlock();
         }
