@@ -23,7 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Keys and certificates made by the openssl command line for the tests: a CA, server certificates
- * for localhost/127.0.0.1 with RSA-2048, EC P-256 and Ed25519 keys, a client certificate, and a
+ * for localhost/127.0.0.1 with RSA-2048, EC P-256/P-384/P-521 and Ed25519 keys (server-rsa,
+ * server-ec, server-ec384, server-ec521, server-ed25519), a client certificate, and a
  * self-signed server certificate nobody trusts. Made once per test JVM in a temp directory.
  */
 public final class TestPki {
@@ -32,6 +33,8 @@ public final class TestPki {
     public enum KeyKind {
         RSA("-algorithm RSA -pkeyopt rsa_keygen_bits:2048"),
         EC("-algorithm EC -pkeyopt ec_paramgen_curve:P-256"),
+        EC384("-algorithm EC -pkeyopt ec_paramgen_curve:P-384"),
+        EC521("-algorithm EC -pkeyopt ec_paramgen_curve:P-521"),
         ED25519("-algorithm ED25519");
 
         final String genpkey;
