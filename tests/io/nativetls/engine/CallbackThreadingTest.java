@@ -1,0 +1,234 @@
+package io.nativetls.engine;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.TestPki;
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Callbacks and threads: engines made on one thread and driven on others, key managers that
+ * throw or block, trust managers that call back into the engine that is calling them.
+ */
+class CallbackThreadingTest {
+    @Test
+    void enginesCreatedOnOneThreadAreDrivenOnOthers() throws Exception {
+        ExecutorService maker = Executors.newSingleThreadExecutor();
+        ExecutorService driver = Executors.newSingleThreadExecutor();
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try {
+            EnginePair pair = maker.submit(() -> new EnginePair(
+                Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443),
+                Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine())).get(30, TimeUnit.SECONDS);
+            driver.submit(() -> {
+                pair.handshake();
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+            sender.submit(() -> {
+                pair.exchange(200_000, 5);
+                pair.close(pair.server);
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+        } finally {
+            maker.shutdownNow();
+            driver.shutdownNow();
+            sender.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void throwingKeyManagerFailsTheHandshakeWithItsExceptionAsCause(String protocol) throws Exception {
+        IllegalStateException boom = new IllegalStateException("key store offline");
+        SSLContext server = Contexts.create(Impl.NATIVE, "TLS",
+            new KeyManager[] {new DelegatingKeyManager(serverKeyManager()) {
+                @Override
+                public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+                    throw boom;
+                }
+            }}, null);
+        EngineSupport.Duplex d = new EngineSupport.Duplex(EngineSupport.client(Impl.NATIVE, protocol),
+            server.createSSLEngine());
+        assertFalse(d.run());
+        assertInstanceOf(SSLHandshakeException.class, d.server.failure);
+        assertTrue(EngineSupport.chainContainsInstance(d.server.failure, boom), EngineSupport.describe(d.server.failure));
+        assertInstanceOf(SSLHandshakeException.class, d.client.failure, "the client learns through the alert");
+    }
+
+    @Test
+    void slowKeyManagerOnlyDelaysTheHandshake() throws Exception {
+        SSLContext server = Contexts.create(Impl.NATIVE, "TLS",
+            new KeyManager[] {new DelegatingKeyManager(serverKeyManager()) {
+                @Override
+                public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.chooseEngineServerAlias(keyType, issuers, engine);
+                }
+            }}, null);
+        EnginePair pair = new EnginePair(Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443),
+            server.createSSLEngine());
+        pair.handshake();
+        pair.exchange(10_000, 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void trustManagerMayCallBackIntoTheEngine(String protocol) throws Exception {
+        X509ExtendedTrustManager real = EngineSupport.RecordingTrustManager.caTrustManager();
+        AtomicReference<String> seen = new AtomicReference<>();
+        TrustManager reentrant = new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+                SSLSession hs = engine.getHandshakeSession();
+                assertNotNull(hs, "handshake session inside the trust manager");
+                seen.set(hs.getProtocol() + " " + engine.getSSLParameters().getProtocols().length + " "
+                    + engine.getHandshakeStatus() + " " + engine.getSession().isValid() + " "
+                    + engine.getEnabledCipherSuites().length + " " + engine.isInboundDone());
+                real.checkServerTrusted(chain, authType, engine);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                throw new AssertionError("socket variant");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                throw new AssertionError("engine-less variant");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                throw new AssertionError("client check on a client");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                throw new AssertionError("client check on a client");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                throw new AssertionError("client check on a client");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return real.getAcceptedIssuers();
+            }
+        };
+        SSLContext client = Contexts.create(Impl.NATIVE, "TLS", null, new TrustManager[] {reentrant});
+        SSLEngine c = client.createSSLEngine("localhost", 443);
+        c.setEnabledProtocols(new String[] {protocol});
+        EnginePair pair = new EnginePair(c, Contexts.server(Impl.NATIVE, "server-rsa").createSSLEngine());
+        pair.handshake();
+        assertNotNull(seen.get(), "the trust manager ran");
+        assertTrue(seen.get().startsWith(protocol + " 1 NEED_UNWRAP false "), seen.get());
+        pair.exchange(1000, 2);
+    }
+
+    @Test
+    void trustManagerErrorsBecomeTheCauseToo() throws Exception {
+        AssertionError error = new AssertionError("trust manager bug");
+        SSLContext client = Contexts.create(Impl.NATIVE, "TLS", null, new TrustManager[] {
+            new EngineSupport.RecordingTrustManager(false) {
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                    throw error;
+                }
+            }});
+        EngineSupport.Duplex d = new EngineSupport.Duplex(client.createSSLEngine("localhost", 443),
+            Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
+        assertFalse(d.run());
+        assertInstanceOf(SSLHandshakeException.class, d.client.failure);
+        assertTrue(EngineSupport.chainContainsInstance(d.client.failure, error), EngineSupport.describe(d.client.failure));
+    }
+
+    private static X509ExtendedKeyManager serverKeyManager() {
+        for (KeyManager km : TestPki.get().keyManagers("server-ec")) {
+            if (km instanceof X509ExtendedKeyManager) {
+                return (X509ExtendedKeyManager) km;
+            }
+        }
+        throw new IllegalStateException("no X509ExtendedKeyManager");
+    }
+
+    /** A key manager passing everything to another, for tests to override one method. */
+    static class DelegatingKeyManager extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager d;
+
+        DelegatingKeyManager(X509ExtendedKeyManager d) {
+            this.d = d;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return d.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return d.chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return d.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return d.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return d.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return d.getPrivateKey(alias);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return d.chooseEngineServerAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return d.chooseEngineClientAlias(keyType, issuers, engine);
+        }
+    }
+
+}
