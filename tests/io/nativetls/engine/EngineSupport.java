@@ -353,7 +353,7 @@ final class EngineSupport {
      * engine and that engine's handshake session at that moment, and any exception it throws.
      * With refuse set it throws its own CertificateException("nope") instead of asking the delegate.
      */
-    static final class RecordingTrustManager extends X509ExtendedTrustManager {
+    static class RecordingTrustManager extends X509ExtendedTrustManager {
         final X509ExtendedTrustManager delegate;
         final boolean refuse;
         volatile int serverChecks;
