@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -15,19 +16,27 @@ import javax.net.ssl.X509KeyManager;
  * Asks the key manager which credentials a handshake should offer and keeps their parsed native
  * form per alias. A server offers one credential per key type the key manager has (OpenSSL then
  * picks the one the client's signature algorithms prefer); a client offers the one alias chosen.
- * Parsed credentials are cached per certificate chain.
+ * Parsed credentials are cached per certificate chain, and an alias's chain is read again at
+ * most every ten seconds, so a key manager that swaps certificates is followed within that time.
  */
 final class CredentialSelector {
     /** Key types in the order a server offers them; names as SunJSSE passes them to key managers. */
     private static final String[] SERVER_KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
     private static final String[] CLIENT_KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
 
-    private final X509KeyManager keyManager;
     private static final int MAX_CACHED = 64;
+    /** How long an alias keeps its parsed credential before the key manager's chain is read again. */
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final X509KeyManager keyManager;
+    private final boolean pkixKeyManager;
     private final ConcurrentMap<List<X509Certificate>, Credential> cache = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AliasEntry> byAlias = new ConcurrentHashMap<>();
 
     CredentialSelector(X509KeyManager keyManager) {
         this.keyManager = keyManager;
+        this.pkixKeyManager = keyManager != null
+            && keyManager.getClass().getName().equals("sun.security.ssl.X509KeyManagerImpl");
     }
 
     List<Credential> forServer(SSLEngine engine) throws SSLException {
@@ -63,12 +72,26 @@ final class CredentialSelector {
     }
 
     private Credential credential(String alias) throws SSLException {
+        String stable = stableAlias(alias);
+        long now = System.nanoTime();
+        AliasEntry known = byAlias.get(stable);
+        if (known != null && now - known.checkedAt < RECHECK_NANOS) {
+            return known.credential;
+        }
+        Credential credential = byChain(alias);
+        if (byAlias.size() >= MAX_CACHED) {
+            byAlias.clear();
+        }
+        byAlias.put(stable, new AliasEntry(credential, now));
+        return credential;
+    }
+
+    private Credential byChain(String alias) throws SSLException {
         X509Certificate[] chain = keyManager.getCertificateChain(alias);
         if (chain == null || chain.length == 0) {
             return Credential.load(alias, chain, null);
         }
-        // Keyed by the chain, not the alias: SunJSSE's PKIX key manager names the same entry
-        // differently on every call, and a key manager may swap the chain behind one alias.
+        // Keyed by the chain, not the alias: a key manager may swap the chain behind one alias.
         List<X509Certificate> key = List.of(chain);
         Credential cached = cache.get(key);
         if (cached != null) {
@@ -80,5 +103,28 @@ final class CredentialSelector {
         }
         cache.put(key, fresh);
         return fresh;
+    }
+
+    /**
+     * The alias with SunJSSE's PKIX key manager's per-call prefix removed: it answers every choice
+     * with a fresh "uid.builder.alias", and asking it for that alias's chain decrypts the key
+     * store entry (PBKDF2) each time. Other key managers' aliases are taken as they are.
+     */
+    private String stableAlias(String alias) {
+        if (!pkixKeyManager) {
+            return alias;
+        }
+        int first = alias.indexOf('.');
+        return first > 0 && alias.chars().limit(first).allMatch(Character::isDigit) ? alias.substring(first + 1) : alias;
+    }
+
+    private static final class AliasEntry {
+        final Credential credential;
+        final long checkedAt;
+
+        AliasEntry(Credential credential, long checkedAt) {
+            this.credential = credential;
+            this.checkedAt = checkedAt;
+        }
     }
 }
