@@ -41,3 +41,6 @@ fi
 
 stage "AddressSanitizer + UBSan build"
 "${mvn[@]}" -Psanitize test -Dnativetls.asan.runtime="$(gcc -print-file-name=libasan.so)"
+
+stage "LeakSanitizer: native memory must not grow with the number of handshakes"
+bash scripts/lsan-scaling-check.sh 100
