@@ -18,13 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.testing.Contexts;
+import io.nativetls.testing.DelegatingKeyManager;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -470,52 +468,15 @@ class EngineNegativeTest {
     }
 
     /** The test PKI's key manager for one key, handing out that key as an OpaqueKey. */
-    private static final class OpaqueKeyManager extends X509ExtendedKeyManager {
-        private final X509ExtendedKeyManager real;
-
+    private static final class OpaqueKeyManager extends DelegatingKeyManager {
         OpaqueKeyManager(String keyName) {
-            this.real = (X509ExtendedKeyManager) TestPki.get().keyManagers(keyName)[0];
+            super((X509ExtendedKeyManager) TestPki.get().keyManagers(keyName)[0]);
         }
 
         @Override
         public PrivateKey getPrivateKey(String alias) {
-            PrivateKey k = real.getPrivateKey(alias);
+            PrivateKey k = super.getPrivateKey(alias);
             return k == null ? null : new OpaqueKey(k);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return real.getCertificateChain(alias);
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return real.getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return real.chooseClientAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return real.getServerAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return real.chooseServerAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return real.chooseEngineClientAlias(keyType, issuers, engine);
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return real.chooseEngineServerAlias(keyType, issuers, engine);
         }
     }
 
