@@ -1,0 +1,764 @@
+package io.nativetls.security;
+
+import io.nativetls.testing.TestPki;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Helpers for the security tests: a handshake driver that keeps going after a failure, key and
+ * trust managers that misbehave or count, extra certificates made with the openssl command line,
+ * and an openssl s_server/s_client process with bounded waits.
+ */
+final class SecuritySupport {
+    static final String HOST = "localhost";
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final int SOCKET_TIMEOUT_MS = 10_000;
+
+    private SecuritySupport() {}
+
+    // ---- exceptions -------------------------------------------------------------------------------
+
+    /** Every throwable in t's cause chain (t first), each once. */
+    static List<Throwable> chain(Throwable t) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** The whole cause chain as one line, for assertion messages and message checks. */
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "no exception";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c : chain(t)) {
+            sb.append(sb.length() == 0 ? "" : " <- caused by ").append(c);
+        }
+        return sb.toString();
+    }
+
+    static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+        for (Throwable c : chain(t)) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    static boolean chainContainsInstance(Throwable t, Throwable target) {
+        for (Throwable c : chain(t)) {
+            if (c == target) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isNative(SSLEngine e) {
+        return e.getClass().getName().startsWith("io.nativetls.");
+    }
+
+    // ---- in-memory handshake --------------------------------------------------------------------
+
+    /**
+     * Drives a client and a server engine in memory. Unlike EnginePair it keeps going after one side
+     * throws, so that side's alert reaches the other, and records each side's first exception of
+     * any type (an NPE is recorded, not thrown, so tests can say what they got instead of an
+     * SSLHandshakeException).
+     */
+    static final class Duplex {
+        final Side client;
+        final Side server;
+
+        Duplex(SSLEngine client, SSLEngine server) {
+            client.setUseClientMode(true);
+            server.setUseClientMode(false);
+            this.client = new Side("client", client);
+            this.server = new Side("server", server);
+        }
+
+        static final class Side {
+            final String name;
+            final SSLEngine engine;
+            Exception failure;
+            int finished;
+            ByteBuffer inbound = ByteBuffer.allocate(0);
+            final ByteBuffer net;
+            final ByteBuffer app;
+
+            Side(String name, SSLEngine engine) {
+                this.name = name;
+                this.engine = engine;
+                this.net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            }
+
+            void fail(Exception e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+
+            void count(SSLEngineResult r) {
+                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                    finished++;
+                }
+                Runnable task;
+                for (int i = 0; i < 100 && (task = engine.getDelegatedTask()) != null; i++) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        fail(e);
+                    }
+                }
+            }
+        }
+
+        /** Runs until nothing moves; true if both sides completed the handshake without failing. */
+        boolean run() {
+            begin(client);
+            begin(server);
+            for (int round = 0; round < 10_000; round++) {
+                boolean progress = false;
+                progress |= wrap(client, server);
+                progress |= wrap(server, client);
+                progress |= unwrap(server);
+                progress |= unwrap(client);
+                if (!progress) {
+                    return client.failure == null && server.failure == null && !handshaking(client.engine)
+                        && !handshaking(server.engine);
+                }
+            }
+            throw new AssertionError("handshake driver did not settle in 10 000 rounds");
+        }
+
+        private static void begin(Side s) {
+            try {
+                s.engine.beginHandshake();
+            } catch (Exception e) {
+                s.fail(e);
+            }
+        }
+
+        static boolean handshaking(SSLEngine e) {
+            HandshakeStatus hs = e.getHandshakeStatus();
+            return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
+        }
+
+        private static boolean wrap(Side from, Side to) {
+            boolean progress = false;
+            for (int i = 0; i < 100 && !from.engine.isOutboundDone(); i++) {
+                if (from.failure == null && from.engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+                    break;
+                }
+                SSLEngineResult r;
+                try {
+                    r = from.engine.wrap(EMPTY, from.net);
+                } catch (Exception e) {
+                    boolean first = from.failure == null;
+                    from.fail(e);
+                    if (!first || !(e instanceof SSLException)) {
+                        break; // a second failure, or not an SSLException: this side is done
+                    }
+                    progress = true;
+                    continue;
+                }
+                from.count(r);
+                if (r.bytesProduced() > 0) {
+                    from.net.flip();
+                    ByteBuffer grown = ByteBuffer.allocate(to.inbound.remaining() + from.net.remaining());
+                    grown.put(to.inbound).put(from.net).flip();
+                    to.inbound = grown;
+                    from.net.clear();
+                    progress = true;
+                } else if (r.getStatus() != Status.BUFFER_OVERFLOW) {
+                    break;
+                } else {
+                    throw new AssertionError("wrap overflowed a packet-buffer-sized destination");
+                }
+            }
+            return progress;
+        }
+
+        private static boolean unwrap(Side s) {
+            boolean progress = false;
+            for (int i = 0; i < 1000 && s.inbound.hasRemaining() && !s.engine.isInboundDone(); i++) {
+                SSLEngineResult r;
+                try {
+                    r = s.engine.unwrap(s.inbound, s.app);
+                } catch (Exception e) {
+                    boolean first = s.failure == null;
+                    s.fail(e);
+                    return first;
+                }
+                s.count(r);
+                s.app.clear();
+                if (r.bytesConsumed() + r.bytesProduced() == 0) {
+                    break;
+                }
+                progress = true;
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    break;
+                }
+            }
+            return progress;
+        }
+
+        String describe() {
+            return "client " + client.engine + ": " + SecuritySupport.describe(client.failure) + "; server "
+                + server.engine + ": " + SecuritySupport.describe(server.failure);
+        }
+    }
+
+    // ---- key managers and keys --------------------------------------------------------------------
+
+    /**
+     * A key manager with one alias for every key type, in both roles, returning exactly the chain and
+     * key it was given (either may be null or wrong).
+     */
+    static final class FixedKeyManager extends X509ExtendedKeyManager {
+        final String alias;
+        final X509Certificate[] chain;
+        final PrivateKey key;
+        final AtomicInteger keyRequests = new AtomicInteger();
+
+        FixedKeyManager(String alias, X509Certificate[] chain, PrivateKey key) {
+            this.alias = alias;
+            this.chain = chain;
+            this.key = key;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {alias};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+            return alias;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, SSLEngine engine) {
+            return alias;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {alias};
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+            return alias;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, SSLEngine engine) {
+            return alias;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String a) {
+            return alias.equals(a) ? (chain == null ? null : chain.clone()) : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String a) {
+            keyRequests.incrementAndGet();
+            return alias.equals(a) ? key : null;
+        }
+    }
+
+    /** A PrivateKey with whatever algorithm, format and encoding it is given. */
+    static final class RawPrivateKey implements PrivateKey {
+        private static final long serialVersionUID = 1L;
+        private final String algorithm;
+        private final String format;
+        private final byte[] encoded;
+
+        RawPrivateKey(String algorithm, String format, byte[] encoded) {
+            this.algorithm = algorithm;
+            this.format = format;
+            this.encoded = encoded == null ? null : encoded.clone();
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return algorithm;
+        }
+
+        @Override
+        public String getFormat() {
+            return format;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return encoded == null ? null : encoded.clone();
+        }
+    }
+
+    /** The test CA's chain for name: the certificate of name, then the CA. */
+    static X509Certificate[] chainOf(String name) {
+        TestPki pki = TestPki.get();
+        return new X509Certificate[] {pki.certificate(name), pki.certificate("ca")};
+    }
+
+    static X509Certificate readCertificate(Path pem) {
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- trust managers ---------------------------------------------------------------------------
+
+    /** SunJSSE's PKIX trust manager trusting the test CA. */
+    static X509ExtendedTrustManager caTrustManager() {
+        return extended(TestPki.get().trustManagers());
+    }
+
+    static X509ExtendedTrustManager extended(TrustManager[] managers) {
+        for (TrustManager tm : managers) {
+            if (tm instanceof X509ExtendedTrustManager) {
+                return (X509ExtendedTrustManager) tm;
+            }
+        }
+        throw new IllegalStateException("no X509ExtendedTrustManager");
+    }
+
+    /** What a counting trust manager saw on one call. */
+    static final class Check {
+        final boolean server;
+        final X509Certificate[] chain;
+        final String authType;
+        final boolean withEngine;
+
+        Check(boolean server, X509Certificate[] chain, String authType, boolean withEngine) {
+            this.server = server;
+            this.chain = chain.clone();
+            this.authType = authType;
+            this.withEngine = withEngine;
+        }
+    }
+
+    /**
+     * An X509ExtendedTrustManager that records every call and either delegates or, with refuse set,
+     * throws its own CertificateException for everything. Whatever it throws is kept in thrown.
+     */
+    static class CountingTrustManager extends X509ExtendedTrustManager {
+        final X509ExtendedTrustManager delegate;
+        final boolean refuse;
+        final List<Check> checks = Collections.synchronizedList(new ArrayList<>());
+        final List<Throwable> thrown = Collections.synchronizedList(new ArrayList<>());
+
+        CountingTrustManager(X509ExtendedTrustManager delegate, boolean refuse) {
+            this.delegate = delegate;
+            this.refuse = refuse;
+        }
+
+        int serverChecks() {
+            synchronized (checks) {
+                return (int) checks.stream().filter(c -> c.server).count();
+            }
+        }
+
+        int clientChecks() {
+            synchronized (checks) {
+                return (int) checks.stream().filter(c -> !c.server).count();
+            }
+        }
+
+        interface Call {
+            void run() throws CertificateException;
+        }
+
+        void decide(boolean server, X509Certificate[] chain, String authType, boolean withEngine, Call call)
+            throws CertificateException {
+            checks.add(new Check(server, chain, authType, withEngine));
+            if (refuse) {
+                CertificateException e = new CertificateException("refused by a trust manager that trusts nothing");
+                thrown.add(e);
+                throw e;
+            }
+            try {
+                call.run();
+            } catch (CertificateException | RuntimeException e) {
+                thrown.add(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+            decide(true, chain, authType, true, () -> delegate.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+            decide(true, chain, authType, false, () -> delegate.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            decide(true, chain, authType, false, () -> delegate.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+            decide(false, chain, authType, true, () -> delegate.checkClientTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+            decide(false, chain, authType, false, () -> delegate.checkClientTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            decide(false, chain, authType, false, () -> delegate.checkClientTrusted(chain, authType));
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
+    }
+
+    /** A plain X509TrustManager (not extended) around a CountingTrustManager. */
+    static final class PlainTrustManager implements X509TrustManager {
+        final CountingTrustManager counter;
+
+        PlainTrustManager(CountingTrustManager counter) {
+            this.counter = counter;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            counter.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            counter.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return counter.getAcceptedIssuers();
+        }
+    }
+
+    // ---- extra certificates -----------------------------------------------------------------------
+
+    /**
+     * Certificates the shared TestPki lacks, made with the openssl command line in dir and signed by
+     * the test CA: "expired" (valid in January 2020) and "future" (valid in January 2099) server
+     * certificates for localhost with their own EC key, plus encrypted PKCS#8 DER of server-ec's key.
+     */
+    static final class ExtraPki {
+        final Path dir;
+
+        private ExtraPki(Path dir) {
+            this.dir = dir;
+        }
+
+        static ExtraPki create(Path dir) throws IOException, InterruptedException {
+            TestPki pki = TestPki.get();
+            ExtraPki extra = new ExtraPki(dir);
+            Files.copy(pki.file("ca.pem"), dir.resolve("ca.pem"));
+            Files.copy(pki.file("ca.key"), dir.resolve("ca.key"));
+            Files.copy(pki.file("server-ec.key"), dir.resolve("server-ec.key"));
+            Files.createDirectories(dir.resolve("db"));
+            Files.writeString(dir.resolve("db/index.txt"), "");
+            Files.writeString(dir.resolve("db/serial"), "1000\n");
+            Files.writeString(dir.resolve("ca.cnf"), String.join("\n",
+                "[ ca ]",
+                "default_ca = test",
+                "[ test ]",
+                "database = db/index.txt",
+                "new_certs_dir = db",
+                "serial = db/serial",
+                "default_md = sha256",
+                "policy = any",
+                "unique_subject = no",
+                "copy_extensions = none",
+                "x509_extensions = server",
+                "[ any ]",
+                "commonName = supplied",
+                "[ server ]",
+                "basicConstraints = CA:FALSE",
+                "keyUsage = critical,digitalSignature,keyEncipherment",
+                "extendedKeyUsage = serverAuth",
+                "subjectAltName = DNS:localhost,IP:127.0.0.1",
+                ""));
+            extra.signed("expired", "20200101000000Z", "20200201000000Z");
+            extra.signed("future", "20990101000000Z", "20990201000000Z");
+            extra.openssl("pkcs8", "-topk8", "-v2", "aes256", "-passout", "pass:x", "-in", "server-ec.key",
+                "-outform", "DER", "-out", "server-ec.enc.p8");
+            extra.openssl("pkcs8", "-topk8", "-nocrypt", "-in", "server-ec.key", "-outform", "DER", "-out",
+                "server-ec.p8");
+            return extra;
+        }
+
+        private void signed(String name, String start, String end) throws IOException, InterruptedException {
+            openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name + ".key");
+            openssl("req", "-new", "-key", name + ".key", "-subj", "/CN=localhost", "-out", name + ".csr");
+            openssl("ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in",
+                name + ".csr", "-startdate", start, "-enddate", end, "-notext", "-out", name + ".pem");
+        }
+
+        void openssl(String... args) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add("openssl");
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " failed: " + out);
+            }
+        }
+
+        Path file(String name) {
+            return dir.resolve(name);
+        }
+
+        X509Certificate certificate(String name) {
+            return readCertificate(file(name + ".pem"));
+        }
+
+        /** name's EC private key as a JCA key. */
+        PrivateKey privateKey(String name) throws IOException, InterruptedException {
+            Path der = file(name + ".p8");
+            if (!Files.exists(der)) {
+                openssl("pkcs8", "-topk8", "-nocrypt", "-in", name + ".key", "-outform", "DER", "-out", name + ".p8");
+            }
+            try {
+                return java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Files.readAllBytes(der)));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        byte[] bytes(String file) throws IOException {
+            return Files.readAllBytes(file(file));
+        }
+    }
+
+    // ---- openssl processes ------------------------------------------------------------------------
+
+    /**
+     * An openssl s_server or s_client: output (stdout and stderr) collected by a reader thread,
+     * stdin a pipe, every wait bounded, close() always kills it.
+     */
+    static final class OpenSsl implements AutoCloseable {
+        static final String LOOPBACK = "127.0.0.1";
+
+        private final String description;
+        private final Process process;
+        private final Thread reader;
+        private final StringBuilder output = new StringBuilder();
+        private boolean outputEnded;
+        int port = -1;
+
+        private OpenSsl(String description, Process process) {
+            this.description = description;
+            this.process = process;
+            this.reader = new Thread(this::pump, "openssl-output-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static OpenSsl start(Path dir, List<String> args) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add("openssl");
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            return new OpenSsl(String.join(" ", cmd), p);
+        }
+
+        /** s_server on a free 127.0.0.1 port, started once it prints ACCEPT; retried on a lost port race. */
+        static OpenSsl startServer(Path dir, List<String> args) throws IOException, InterruptedException {
+            StringBuilder failures = new StringBuilder();
+            for (int attempt = 0; attempt < 5; attempt++) {
+                int port = freePort();
+                List<String> all = new ArrayList<>(List.of("s_server", "-accept", LOOPBACK + ":" + port));
+                all.addAll(args);
+                OpenSsl server = start(dir, all);
+                server.port = port;
+                boolean ready = false;
+                try {
+                    ready = server.awaitOutput("ACCEPT", 0, WAIT);
+                    if (ready) {
+                        return server;
+                    }
+                    failures.append(server.describe()).append('\n');
+                } finally {
+                    if (!ready) {
+                        server.close();
+                    }
+                }
+            }
+            throw new IOException("openssl s_server did not start:\n" + failures);
+        }
+
+        static int freePort() throws IOException {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+                return s.getLocalPort();
+            }
+        }
+
+        private void pump() {
+            byte[] buf = new byte[8192];
+            try (InputStream in = process.getInputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (this) {
+                        output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                        notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // killed: the output ends here
+            } finally {
+                synchronized (this) {
+                    outputEnded = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized String output() {
+            return output.toString();
+        }
+
+        /** Waits until the output from index from on contains text; false on timeout or end of output. */
+        synchronized boolean awaitOutput(String text, int from, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (;;) {
+                if (output.indexOf(text, from) >= 0) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (outputEnded || left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        boolean awaitOutput(String text) throws InterruptedException {
+            return awaitOutput(text, 0, WAIT);
+        }
+
+        /** Waits for the process to exit and its output to end; false on timeout. */
+        boolean awaitExit(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            reader.join(timeout.toMillis());
+            return true;
+        }
+
+        void write(String text) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            in.flush();
+        }
+
+        void closeStdin() throws IOException {
+            process.getOutputStream().close();
+        }
+
+        String describe() {
+            return "\n" + description + "\n--- output ---\n" + output() + "--- end of output ---";
+        }
+
+        @Override
+        public void close() {
+            try {
+                try {
+                    process.getOutputStream().close();
+                } catch (IOException e) {
+                    // already gone
+                }
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Wraps whatever a failed engine still has to send (its alert) and writes it to the socket. */
+    static int sendPendingRecords(SSLEngine engine, Socket socket) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        for (int i = 0; i < 8 && !engine.isOutboundDone(); i++) {
+            SSLEngineResult r;
+            try {
+                r = engine.wrap(EMPTY, out);
+            } catch (SSLException e) {
+                break;
+            }
+            if (r.bytesProduced() == 0) {
+                break;
+            }
+        }
+        out.flip();
+        int n = out.remaining();
+        if (n > 0) {
+            socket.getOutputStream().write(out.array(), out.arrayOffset() + out.position(), n);
+            socket.getOutputStream().flush();
+        }
+        return n;
+    }
+}
