@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -102,6 +103,21 @@ public abstract class NativeSslContextSpi extends SSLContextSpi {
     protected SSLServerSocketFactory engineGetServerSocketFactory() {
         initialised();
         throw new UnsupportedOperationException("NativeTLS does not provide SSLServerSocket yet; use SSLEngine");
+    }
+
+    /** What a client engine of this context starts with (SunJSSE answers for clients too). */
+    @Override
+    protected SSLParameters engineGetDefaultSSLParameters() {
+        SSLEngine engine = engineCreateSSLEngine();
+        engine.setUseClientMode(true);
+        return engine.getSSLParameters();
+    }
+
+    /** Every protocol and suite NativeTLS can be configured with. */
+    @Override
+    protected SSLParameters engineGetSupportedSSLParameters() {
+        SSLEngine engine = engineCreateSSLEngine();
+        return new SSLParameters(engine.getSupportedCipherSuites(), engine.getSupportedProtocols());
     }
 
     @Override

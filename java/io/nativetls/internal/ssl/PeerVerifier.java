@@ -2,7 +2,11 @@ package io.nativetls.internal.ssl;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -22,9 +26,33 @@ final class PeerVerifier {
     void verifyServer(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         if (trustManager instanceof X509ExtendedTrustManager && engine != null) {
             ((X509ExtendedTrustManager) trustManager).checkServerTrusted(chain, authType, engine);
-        } else {
-            trustManager.checkServerTrusted(chain, authType);
+            return;
         }
+        trustManager.checkServerTrusted(chain, authType);
+        if (engine != null) {
+            // A plain trust manager cannot see the engine: the identity check is ours, as in SunJSSE.
+            checkIdentity(chain[0], engine);
+        }
+    }
+
+    private static void checkIdentity(X509Certificate leaf, SSLEngine engine) throws CertificateException {
+        String algorithm = engine.getSSLParameters().getEndpointIdentificationAlgorithm();
+        if (algorithm == null || algorithm.isEmpty()) {
+            return;
+        }
+        if (!algorithm.equalsIgnoreCase("HTTPS") && !algorithm.equalsIgnoreCase("LDAPS")) {
+            throw new CertificateException("Unknown identification algorithm: " + algorithm);
+        }
+        String host = engine.getPeerHost();
+        SSLSession hs = engine.getHandshakeSession();
+        if (hs instanceof ExtendedSSLSession) {
+            for (SNIServerName name : ((ExtendedSSLSession) hs).getRequestedServerNames()) {
+                if (name instanceof SNIHostName) {
+                    host = ((SNIHostName) name).getAsciiName();
+                }
+            }
+        }
+        HostnameMatcher.check(host, leaf);
     }
 
     void verifyClient(X509Certificate[] chain, SSLEngine engine) throws CertificateException {

@@ -13,6 +13,7 @@ import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
 
 /**
  * Owns one native connection (an SSL and its buffers) and is the target of the callbacks OpenSSL
@@ -165,13 +166,37 @@ public final class SslHandle {
         return der == null ? null : decode(der);
     }
 
+    /**
+     * Attaches what a callback threw (the trust or key manager's reason) and repeats it in the
+     * message, since that, not OpenSSL's summary, is what tells the user what to fix.
+     */
     private SSLException withCause(SSLException e) {
         Throwable cause = pendingCause;
         pendingCause = null;
-        if (cause != null && e.getCause() == null) {
-            e.initCause(cause);
+        if (cause == null || e.getCause() != null) {
+            return e;
         }
-        return e;
+        String message = e.getMessage() + "; caused by: " + cause;
+        SSLException detailed = e instanceof SSLHandshakeException ? new SSLHandshakeException(message)
+            : e instanceof SSLProtocolException ? new SSLProtocolException(message) : new SSLException(message);
+        detailed.initCause(cause);
+        return detailed;
+    }
+
+    /** The X509_V_ERR code whose alert says best why the trust manager refused. */
+    private static int verifyError(Throwable refusal) {
+        for (Throwable t = refusal; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException) {
+                return X509_V_ERR_CERT_HAS_EXPIRED;
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return X509_V_ERR_CERT_NOT_YET_VALID;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return refusal instanceof CertificateException ? X509_V_ERR_CERT_UNTRUSTED : X509_V_ERR_APPLICATION_VERIFICATION;
     }
 
     private static X509Certificate[] decode(byte[][] der) throws SSLException {
@@ -201,18 +226,9 @@ public final class SslHandle {
             }
             verifiedChain = chain;
             return 0;
-        } catch (CertificateExpiredException e) {
-            pendingCause = e;
-            return X509_V_ERR_CERT_HAS_EXPIRED;
-        } catch (CertificateNotYetValidException e) {
-            pendingCause = e;
-            return X509_V_ERR_CERT_NOT_YET_VALID;
-        } catch (CertificateException e) {
-            pendingCause = e;
-            return X509_V_ERR_CERT_UNTRUSTED;
         } catch (Throwable t) {
             pendingCause = t;
-            return X509_V_ERR_APPLICATION_VERIFICATION;
+            return verifyError(t);
         }
     }
 
