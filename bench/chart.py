@@ -165,6 +165,11 @@ def tables(tag, jmh, cdata, peer_jmh, peer_tag):
         if not fkeys:
             continue
         lines += [f"### {title} ({unit})", ""]
+        measured = [k for k in fkeys if jmh.get(k) or any(p in peer_jmh.get(k, {}) for p in PEERS)]
+        if not measured:
+            lines += [f"No JMH results in this run; the C ceiling's numbers are in c-{tag}.txt.", ""]
+            continue
+        fkeys = measured
         head = ["config", "threads", "C ceiling", "NativeTLS"] + PEERS
         head += ["NativeTLS / C"] + [f"NativeTLS / {p}" for p in PEERS]
         lines.append("| " + " | ".join(head) + " |")
@@ -244,18 +249,24 @@ def chart(tag, jmh, cdata, peer_jmh, path):
               ("bulk", "heap", "bulk MB/s, heap buffers"), ("bulk", "direct", "bulk MB/s, direct buffers")]
     series = ["C ceiling"] + PROVIDERS
     colors = ["#444444", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"]
+
+    def panel_configs(family, buffers, t):
+        """The configurations with a JMH result in this panel."""
+        configs = set()
+        for src in (jmh, peer_jmh):
+            for k in src:
+                if k[0] == family and k[2] == t and (buffers is None or k[1].endswith("/" + buffers)):
+                    configs.add(k[1])
+        return sorted(configs, key=config_sort_key)
+
+    panels = [p for p in panels if any(panel_configs(p[0], p[1], t) for t in threads)]
+    if not panels:
+        return "no JMH results to chart"
     fig, axes = plt.subplots(len(panels), len(threads), figsize=(10 * len(threads), 4.2 * len(panels)), squeeze=False)
     for col, t in enumerate(threads):
         for row, (family, buffers, title) in enumerate(panels):
             ax = axes[row][col]
-            configs = set()
-            for src in (jmh, peer_jmh):
-                for k in src:
-                    if k[0] == family and k[2] == t and (buffers is None or k[1].endswith("/" + buffers)):
-                        configs.add(k[1])
-            if family != "bulk":
-                configs |= {k[1] for k in cdata if k[0] == family and k[2] == t}
-            configs = sorted(configs, key=config_sort_key)
+            configs = panel_configs(family, buffers, t)
             if not configs:
                 ax.set_visible(False)
                 continue
