@@ -108,19 +108,37 @@ def read_c(path):
 
 
 def read_failures(paths):
-    """Why benchmarks are missing: the lines the harness prints when a provider can't run."""
+    """Why benchmarks are missing: the lines the harness prints when a provider can't run.
+
+    Returns [(provider, kind, config or None, text)], kind being "unavailable", "cannot run" or
+    "cannot set up"."""
     reasons = []
-    pattern = re.compile(r"^(provider \S+ (unavailable|cannot run|cannot set up).*)$")
+    pattern = re.compile(r"(provider (\S+) (unavailable|cannot run|cannot set up)( ([A-Za-z0-9_]+))?.*)$")
     for path in paths:
         try:
             with open(path, errors="replace") as f:
                 for line in f:
-                    m = pattern.match(line.strip())
-                    if m and m.group(1) not in reasons:
-                        reasons.append(m.group(1))
+                    m = pattern.search(line.strip())
+                    if m:
+                        config = m.group(5) if m.group(3) != "unavailable" else None
+                        entry = (m.group(2), m.group(3), config, m.group(1))
+                        if entry not in reasons:
+                            reasons.append(entry)
         except OSError:
             pass
     return reasons
+
+
+def missing_cell(failures, provider, config):
+    """What to show for a provider with no result for config: why, if the logs say."""
+    for p, kind, cfg, _ in failures:
+        if p != provider:
+            continue
+        if kind == "unavailable":
+            return "unavailable"
+        if cfg is not None and config.split("/")[0] == cfg:
+            return kind
+    return "n/a"
 
 
 def fmt(v, unit=""):
@@ -149,7 +167,7 @@ def c_value(cdata, family, config, threads):
     return cdata.get((family, config, threads))
 
 
-def tables(tag, jmh, cdata, peer_jmh, peer_tag):
+def tables(tag, jmh, cdata, peer_jmh, peer_tag, failures, peer_failures):
     """Markdown for one OpenSSL variant."""
     lines = [f"## {tag}", ""]
     if peer_tag != tag:
@@ -187,7 +205,8 @@ def tables(tag, jmh, cdata, peer_jmh, peer_tag):
             row.append(fmt(c))
             for p in PROVIDERS:
                 r = values[p]
-                cell = fmt(r.value if r else None)
+                cell = fmt(r.value) if r else missing_cell(failures if p == "NativeTLS" else peer_failures, p,
+                                                           config)
                 if r and r.error:
                     cell += f" ± {fmt(r.error)}"
                 if r and r.resumed is not None:
@@ -338,7 +357,9 @@ def main():
                     peer_tag = other
                     break
         peer_jmh = data[peer_tag][0]
-        md += tables(tag, jmh, cdata, peer_jmh, peer_tag)
+        failures = read_failures(sorted(glob.glob(os.path.join(d, f"jmh-{tag}-t*.log"))))
+        peer_failures = read_failures(sorted(glob.glob(os.path.join(d, f"jmh-{peer_tag}-t*.log"))))
+        md += tables(tag, jmh, cdata, peer_jmh, peer_tag, failures, peer_failures)
         png = os.path.join(d, f"results-{tag}.png")
         note = chart(tag, jmh, cdata, peer_jmh, png)
         if note:
@@ -347,7 +368,7 @@ def main():
             md += [f"![{tag}](results-{tag}.png)", ""]
     failures = read_failures(sorted(glob.glob(os.path.join(d, "jmh-*.log"))))
     md += ["## What could not be measured", ""]
-    md += [f"- {r}" for r in failures] or ["- nothing: every benchmark ran"]
+    md += sorted({f"- {text}" for _, _, _, text in failures}) or ["- nothing: every benchmark ran"]
     md.append("")
     out = os.path.join(d, "results.md")
     with open(out, "w") as f:
