@@ -1,0 +1,75 @@
+package io.nativetls.bench;
+
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Full handshakes per second. One operation: a new client engine (no peer identity, so nothing
+ * can be resumed) and a new server engine from the shared contexts, a complete handshake in
+ * memory (server's post-handshake messages such as TLS 1.3 tickets included), close_notify both
+ * ways, and the engines released. With -t 2 each thread has its own engines and link, the two
+ * SSLContexts are shared.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g"})
+public class HandshakeBenchmark {
+    @Param({Peer.NATIVETLS, Peer.SUNJSSE, Peer.CONSCRYPT, Peer.NETTY, Peer.BCJSSE})
+    public String provider;
+
+    @Param({"TLS13_ECDSA_P256", "TLS13_RSA_2048", "TLS12_ECDHE_ECDSA_AES128_GCM"})
+    public String config;
+
+    private Endpoints endpoints;
+
+    /** Each thread's in-memory link (heap buffers). */
+    @State(Scope.Thread)
+    public static class Link {
+        final MemoryLink link = new MemoryLink(false);
+    }
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        Tls tls = Tls.valueOf(config);
+        endpoints = Checks.open(provider, tls);
+        Checks.fullHandshake(provider, endpoints, tls, new MemoryLink(false));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (endpoints != null) {
+            endpoints.close();
+        }
+    }
+
+    @Benchmark
+    public SSLEngine fullHandshake(Link l) throws SSLException {
+        SSLEngine client = endpoints.client(null, -1);
+        SSLEngine server = endpoints.server();
+        try {
+            l.link.handshake(client, server, null);
+            l.link.close(client, server);
+        } finally {
+            endpoints.release(client);
+            endpoints.release(server);
+        }
+        return client;
+    }
+}
