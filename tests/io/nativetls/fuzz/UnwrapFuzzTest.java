@@ -126,7 +126,8 @@ class UnwrapFuzzTest {
 
     /** Unwraps input (answering NEED_WRAP) until an outcome; then closes the engine both ways. */
     private String feed(SSLEngine e, byte[] input) {
-        ByteBuffer in = ByteBuffer.wrap(input);
+        // Every third input arrives in a read-only buffer, which has no array to hand over.
+        ByteBuffer in = input.length % 3 == 0 ? ByteBuffer.wrap(input).asReadOnlyBuffer() : ByteBuffer.wrap(input);
         ByteBuffer app = ByteBuffer.allocate(e.getSession().getApplicationBufferSize());
         ByteBuffer net = ByteBuffer.allocate(e.getSession().getPacketBufferSize());
         String outcome = "input used up";

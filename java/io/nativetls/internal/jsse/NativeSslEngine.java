@@ -57,6 +57,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private NativeSslSession nullSession;
     private volatile NativeSslSession handshakeSession;
     private byte[] staging;
+    private byte[] recordStaging;
 
     NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port) {
         super(host, port);
@@ -221,7 +222,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             } else if (dst.remaining() < needed) {
                 return result(Status.BUFFER_OVERFLOW, false, 0, 0);
             }
-            long r = ssl.unwrap(src, recordLength, dst);
+            long r = ssl.unwrap(readable(src, recordLength), recordLength, dst);
             int consumed = SslNative.consumed(r);
             int produced = SslNative.produced(r);
             src.position(src.position() + consumed);
@@ -277,6 +278,18 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             dsts[i].put(from, done, n);
             done += n;
         }
+    }
+
+    /** src itself, unless it is a read-only heap buffer (no array to hand over): then a copy. */
+    private ByteBuffer readable(ByteBuffer src, int length) {
+        if (src.isDirect() || src.hasArray()) {
+            return src;
+        }
+        if (recordStaging == null) {
+            recordStaging = new byte[RECORD_HEADER + MAX_RECORD_BODY];
+        }
+        src.get(src.position(), recordStaging, 0, length);
+        return ByteBuffer.wrap(recordStaging, 0, length);
     }
 
     private byte[] staging() {
