@@ -279,7 +279,7 @@ final class Cases {
                 client.beginHandshake();
             }
             if (state > 1) {
-                new Conversation(client, client).flush(client);
+                new Conversation(client, client).flush(client); // the hello goes nowhere
             }
             Corpus.Stream s = m.pick(corpus.serverStreams);
             base = Mutator.copy(s.firstFlight);

@@ -36,8 +36,14 @@ final class UnwrapDriver {
         }
     }
 
-    /** Destinations for unwrap: one heap or direct buffer, a small one that must grow, or several. */
-    enum Destination { HEAP, DIRECT, SMALL, SCATTER }
+    /** Where the input sits: heap or direct, writable or a read-only view (unwrap only reads it). */
+    enum Source { HEAP, DIRECT, HEAP_READ_ONLY, DIRECT_READ_ONLY }
+
+    /**
+     * Destinations for unwrap: one heap or direct buffer, a heap buffer sliced out of a larger
+     * array (non-zero arrayOffset), a small one that must grow, or several.
+     */
+    enum Destination { HEAP, DIRECT, HEAP_SLICE, SMALL, SCATTER }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final int MAX_CALLS = 40_000;
@@ -52,11 +58,12 @@ final class UnwrapDriver {
     long closeWrapExceptions;
 
     /**
-     * Feeds chunks to e. srcDirect picks the source buffer kind; offset places the input that far
+     * Feeds chunks to e from a source buffer of the given kind; offset places the input that far
      * into its buffer (a sliced heap buffer gets a non-zero arrayOffset).
      */
-    Outcome feed(SSLEngine e, List<byte[]> chunks, boolean srcDirect, int offset, Destination mode,
+    Outcome feed(SSLEngine e, List<byte[]> chunks, Source kind, int offset, Destination mode,
                  SplittableRandom rnd) throws SSLException {
+        boolean srcDirect = kind == Source.DIRECT || kind == Source.DIRECT_READ_ONLY;
         int total = 0;
         for (byte[] c : chunks) {
             total += c.length;
@@ -73,6 +80,9 @@ final class UnwrapDriver {
             src.put(c);
         }
         src.flip();
+        if (kind == Source.HEAP_READ_ONLY || kind == Source.DIRECT_READ_ONLY) {
+            src = src.asReadOnlyBuffer();
+        }
         int nextChunk = 0;
         int visible = 0;
         src.limit(0);
@@ -251,6 +261,11 @@ final class UnwrapDriver {
             case DIRECT:
                 directApp.clear();
                 return new ByteBuffer[] {directApp};
+            case HEAP_SLICE: {
+                int off = 1 + rnd.nextInt(100);
+                return new ByteBuffer[] {ByteBuffer.wrap(new byte[off + appSize + rnd.nextInt(100)], off,
+                    appSize).slice()};
+            }
             case SMALL:
                 return new ByteBuffer[] {ByteBuffer.allocate(rnd.nextInt(3) == 0 ? rnd.nextInt(17)
                     : rnd.nextInt(appSize))};
