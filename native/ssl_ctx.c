@@ -27,8 +27,23 @@ static int set_ciphers(SSL_CTX *ctx, JNIEnv *env, jstring tls12, jstring tls13)
     return ok;
 }
 
+static int set_groups(SSL_CTX *ctx, JNIEnv *env, jstring groups)
+{
+    if (groups == NULL) {
+        return 1;
+    }
+    const char *list = (*env)->GetStringUTFChars(env, groups, NULL);
+    if (list == NULL) {
+        return 0;
+    }
+    int ok = SSL_CTX_set1_groups_list(ctx, list) == 1;
+    (*env)->ReleaseStringUTFChars(env, groups, list);
+    return ok;
+}
+
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIEnv *env, jclass cls,
-                                                                            jstring tls12, jstring tls13)
+                                                                            jstring tls12, jstring tls13,
+                                                                            jstring groups)
 {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -45,6 +60,10 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     }
     if (!set_ciphers(ctx, env, tls12, tls13)) {
         nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the default cipher suites", NULL);
+        goto fail;
+    }
+    if (!set_groups(ctx, env, groups)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the named groups", NULL);
         goto fail;
     }
     /* The Java trust manager replaces OpenSSL's chain building; the key manager picks keys per handshake. */

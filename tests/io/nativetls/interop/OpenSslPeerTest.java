@@ -367,6 +367,37 @@ class OpenSslPeerTest {
         client.close();
     }
 
+    @Test
+    void namedGroupsPropertyChoosesTheKeyExchangeGroup() throws Exception {
+        TestPki pki = TestPki.get();
+        String saved = System.getProperty("jdk.tls.namedGroups");
+        javax.net.ssl.SSLContext context;
+        try {
+            System.setProperty("jdk.tls.namedGroups", "secp384r1");
+            context = Contexts.server(Impl.NATIVE, "server-ec"); // read when the context is initialised
+        } finally {
+            if (saved == null) {
+                System.clearProperty("jdk.tls.namedGroups");
+            } else {
+                System.setProperty("jdk.tls.namedGroups", saved);
+            }
+        }
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        listener.setSoTimeout(SOCKET_TIMEOUT_MS);
+        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
+            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem",
+            "-groups", "X25519:P-256:P-384")));
+        Socket socket = closeLater(listener.accept());
+        socket.setSoTimeout(SOCKET_TIMEOUT_MS);
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        EngineStream server = new EngineStream(engine, socket);
+        server.handshake();
+        assertTrue(client.awaitOutput("Server Temp Key", WAIT), client.describe());
+        assertTrue(client.output().contains("Server Temp Key: ECDH, secp384r1"),
+            "the server should have chosen P-384 although the client prefers X25519" + client.describe());
+    }
+
     /** s_server takes a line as a command only if it arrives alone in one read of its stdin. */
     private static void pauseForStdinRead() throws InterruptedException {
         Thread.sleep(300);

@@ -56,10 +56,11 @@ public final class SslNative {
     public static native String[][] cipherSuiteTable();
 
     /**
-     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites (OpenSSL syntax).
-     * Caller owns it: {@link #contextFree}.
+     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, and key exchange
+     * groups (null: OpenSSL's default), all in OpenSSL syntax. Caller owns it: {@link #contextFree}.
      */
-    public static native long contextNew(String tls12Ciphers, String tls13Suites) throws javax.net.ssl.SSLException;
+    public static native long contextNew(String tls12Ciphers, String tls13Suites, String groups)
+        throws javax.net.ssl.SSLException;
 
     public static native void contextFree(long ctx);
 

@@ -25,8 +25,9 @@ public final class SslContextHandle {
         NativeLibrary.ensureLoaded();
         CipherSuites suites = CipherSuites.get();
         try {
-            this.ctx = SslNative.contextNew(suites.defaultTls12List(), suites.defaultTls13List());
-        } catch (SSLException e) {
+            this.ctx = SslNative.contextNew(suites.defaultTls12List(), suites.defaultTls13List(),
+                NamedGroups.fromSystemProperty());
+        } catch (SSLException | IllegalArgumentException e) {
             throw new KeyManagementException("creating the OpenSSL context failed: " + e.getMessage(), e);
         }
         long handle = ctx;
