@@ -13,11 +13,6 @@
 
 static BIO_METHOD *method;
 
-size_t nt_pend_size(const nt_conn *conn)
-{
-    return conn->pend_len;
-}
-
 static int copy_from_window(nt_conn *conn, nt_window *w, uint8_t *dst, size_t n)
 {
     if (w->addr != NULL) {

@@ -69,7 +69,6 @@ int nt_pending_exception(JNIEnv *env);
 int nt_bio_method_init(void);
 void nt_bio_method_free(void);
 BIO *nt_bio_new(nt_conn *conn);
-size_t nt_pend_size(const nt_conn *conn);
 
 /* ssl.c */
 nt_conn *nt_conn_of(const SSL *ssl);

@@ -1,6 +1,5 @@
 package io.nativetls.internal.ssl;
 
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +19,8 @@ import javax.net.ssl.X509KeyManager;
  * most every ten seconds, so a key manager that swaps certificates is followed within that time.
  */
 final class CredentialSelector {
-    /** Key types in the order a server offers them; names as SunJSSE passes them to key managers. */
-    private static final String[] SERVER_KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
-    private static final String[] CLIENT_KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
+    /** Key types in order of preference; names as SunJSSE passes them to key managers. */
+    private static final String[] KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
 
     private static final int MAX_CACHED = 64;
     /** How long an alias keeps its parsed credential before the key manager's chain is read again. */
@@ -45,7 +43,7 @@ final class CredentialSelector {
             return out;
         }
         List<String> aliases = new ArrayList<>(2);
-        for (String keyType : SERVER_KEY_TYPES) {
+        for (String keyType : KEY_TYPES) {
             String alias = keyManager instanceof X509ExtendedKeyManager && engine != null
                 ? ((X509ExtendedKeyManager) keyManager).chooseEngineServerAlias(keyType, null, engine)
                 : keyManager.chooseServerAlias(keyType, null, null);
@@ -63,8 +61,8 @@ final class CredentialSelector {
             return out;
         }
         String alias = keyManager instanceof X509ExtendedKeyManager && engine != null
-            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(CLIENT_KEY_TYPES.clone(), null, engine)
-            : keyManager.chooseClientAlias(CLIENT_KEY_TYPES.clone(), null, null);
+            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(KEY_TYPES.clone(), null, engine)
+            : keyManager.chooseClientAlias(KEY_TYPES.clone(), null, null);
         if (alias != null) {
             out.add(credential(alias));
         }
