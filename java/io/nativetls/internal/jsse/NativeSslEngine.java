@@ -5,6 +5,7 @@ import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.SslContextHandle;
 import io.nativetls.internal.ssl.SslHandle;
+import io.nativetls.internal.ssl.Transport;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.security.cert.X509Certificate;
@@ -21,6 +22,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * SSLEngine over one OpenSSL connection. Every public operation takes the engine's lock (JSSE lets
@@ -43,6 +45,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private final SslContextHandle context;
     private final NativeSslContextSpi owner;
     private final EngineConfig config;
+    private final Transport transport;
 
     private Phase phase = Phase.NEW;
     private SslHandle ssl;
@@ -59,10 +62,19 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private byte[] recordStaging;
 
     NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port) {
+        this(context, owner, host, port, null);
+    }
+
+    /**
+     * An engine that runs the TLS of a socket: key and trust managers are then shown the socket,
+     * not this engine, as SunJSSE would.
+     */
+    NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port, SSLSocket socket) {
         super(host, port);
         this.context = context;
         this.owner = owner;
         this.config = new EngineConfig(owner.clientDefaultProtocols());
+        this.transport = socket != null ? Transport.of(socket) : Transport.of(this);
     }
 
     // ---- wrap ---------------------------------------------------------------------------------
@@ -315,7 +327,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             throw new SSLHandshakeException(
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
         }
-        ssl = context.newConnection(config.clientMode, this, this);
+        ssl = context.newConnection(config.clientMode, transport, this);
         ssl.configure(settings.protocols, settings.tls12Ciphers, settings.tls13Suites, settings.serverName,
             settings.clientAuth);
         NativeSslSession hs = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
@@ -37,16 +36,16 @@ final class CredentialSelector {
             && keyManager.getClass().getName().equals("sun.security.ssl.X509KeyManagerImpl");
     }
 
-    List<Credential> forServer(SSLEngine engine) throws SSLException {
+    List<Credential> forServer(Transport transport) throws SSLException {
         List<Credential> out = new ArrayList<>(2);
         if (keyManager == null) {
             return out;
         }
         List<String> aliases = new ArrayList<>(2);
         for (String keyType : KEY_TYPES) {
-            String alias = keyManager instanceof X509ExtendedKeyManager && engine != null
-                ? ((X509ExtendedKeyManager) keyManager).chooseEngineServerAlias(keyType, null, engine)
-                : keyManager.chooseServerAlias(keyType, null, null);
+            String alias = keyManager instanceof X509ExtendedKeyManager && transport.engine != null
+                ? ((X509ExtendedKeyManager) keyManager).chooseEngineServerAlias(keyType, null, transport.engine)
+                : keyManager.chooseServerAlias(keyType, null, transport.socket);
             if (alias != null && !aliases.contains(alias)) {
                 aliases.add(alias);
                 out.add(credential(alias));
@@ -55,14 +54,14 @@ final class CredentialSelector {
         return out;
     }
 
-    List<Credential> forClient(SSLEngine engine) throws SSLException {
+    List<Credential> forClient(Transport transport) throws SSLException {
         List<Credential> out = new ArrayList<>(1);
         if (keyManager == null) {
             return out;
         }
-        String alias = keyManager instanceof X509ExtendedKeyManager && engine != null
-            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(KEY_TYPES.clone(), null, engine)
-            : keyManager.chooseClientAlias(KEY_TYPES.clone(), null, null);
+        String alias = keyManager instanceof X509ExtendedKeyManager && transport.engine != null
+            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(KEY_TYPES.clone(), null, transport.engine)
+            : keyManager.chooseClientAlias(KEY_TYPES.clone(), null, transport.socket);
         if (alias != null) {
             out.add(credential(alias));
         }

@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -23,28 +22,31 @@ final class PeerVerifier {
         this.trustManager = trustManager;
     }
 
-    void verifyServer(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        if (trustManager instanceof X509ExtendedTrustManager && engine != null) {
-            ((X509ExtendedTrustManager) trustManager).checkServerTrusted(chain, authType, engine);
+    void verifyServer(X509Certificate[] chain, String authType, Transport transport) throws CertificateException {
+        if (trustManager instanceof X509ExtendedTrustManager) {
+            X509ExtendedTrustManager extended = (X509ExtendedTrustManager) trustManager;
+            if (transport.engine != null) {
+                extended.checkServerTrusted(chain, authType, transport.engine);
+            } else {
+                extended.checkServerTrusted(chain, authType, transport.socket);
+            }
             return;
         }
         trustManager.checkServerTrusted(chain, authType);
-        if (engine != null) {
-            // A plain trust manager cannot see the engine: the identity check is ours, as in SunJSSE.
-            checkIdentity(chain[0], engine);
-        }
+        // A plain trust manager cannot see the engine: the identity check is ours, as in SunJSSE.
+        checkIdentity(chain[0], transport);
     }
 
-    private static void checkIdentity(X509Certificate leaf, SSLEngine engine) throws CertificateException {
-        String algorithm = engine.getSSLParameters().getEndpointIdentificationAlgorithm();
+    private static void checkIdentity(X509Certificate leaf, Transport transport) throws CertificateException {
+        String algorithm = transport.parameters().getEndpointIdentificationAlgorithm();
         if (algorithm == null || algorithm.isEmpty()) {
             return;
         }
         if (!algorithm.equalsIgnoreCase("HTTPS") && !algorithm.equalsIgnoreCase("LDAPS")) {
             throw new CertificateException("Unknown identification algorithm: " + algorithm);
         }
-        String host = engine.getPeerHost();
-        SSLSession hs = engine.getHandshakeSession();
+        String host = transport.peerHost();
+        SSLSession hs = transport.handshakeSession();
         if (hs instanceof ExtendedSSLSession) {
             for (SNIServerName name : ((ExtendedSSLSession) hs).getRequestedServerNames()) {
                 if (name instanceof SNIHostName) {
@@ -55,10 +57,12 @@ final class PeerVerifier {
         HostnameMatcher.check(host, leaf);
     }
 
-    void verifyClient(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+    void verifyClient(X509Certificate[] chain, Transport transport) throws CertificateException {
         String authType = clientAuthType(chain[0]);
-        if (trustManager instanceof X509ExtendedTrustManager && engine != null) {
-            ((X509ExtendedTrustManager) trustManager).checkClientTrusted(chain, authType, engine);
+        if (trustManager instanceof X509ExtendedTrustManager && transport.engine != null) {
+            ((X509ExtendedTrustManager) trustManager).checkClientTrusted(chain, authType, transport.engine);
+        } else if (trustManager instanceof X509ExtendedTrustManager) {
+            ((X509ExtendedTrustManager) trustManager).checkClientTrusted(chain, authType, transport.socket);
         } else {
             trustManager.checkClientTrusted(chain, authType);
         }

@@ -5,7 +5,6 @@ import io.nativetls.internal.jni.SslNative;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.security.KeyManagementException;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
@@ -37,9 +36,10 @@ public final class SslContextHandle {
     }
 
     /** A new connection in the given role; its native side lives until {@link SslHandle#close()}. */
-    public SslHandle newConnection(boolean client, SSLEngine engine, SslHandle.Listener listener) throws SSLException {
+    public SslHandle newConnection(boolean client, Transport transport, SslHandle.Listener listener)
+        throws SSLException {
         try {
-            return new SslHandle(this, SslNative.connectionNew(ctx, client), client, engine, listener);
+            return new SslHandle(this, SslNative.connectionNew(ctx, client), client, transport, listener);
         } finally {
             Reference.reachabilityFence(this);
         }

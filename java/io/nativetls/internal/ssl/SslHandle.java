@@ -10,7 +10,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLProtocolException;
@@ -43,7 +42,7 @@ public final class SslHandle {
 
     private final SslContextHandle context;
     private final boolean client;
-    private final SSLEngine engine;
+    private final Transport transport;
     private final Listener listener;
     private final Cleaner.Cleanable cleanable;
     private long conn;
@@ -51,11 +50,11 @@ public final class SslHandle {
     private X509Certificate[] verifiedChain;
     private List<Credential> offered = List.of();
 
-    SslHandle(SslContextHandle context, long conn, boolean client, SSLEngine engine, Listener listener) {
+    SslHandle(SslContextHandle context, long conn, boolean client, Transport transport, Listener listener) {
         this.context = context;
         this.conn = conn;
         this.client = client;
-        this.engine = engine;
+        this.transport = transport;
         this.listener = listener;
         this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.connectionFree(conn));
     }
@@ -220,9 +219,9 @@ public final class SslHandle {
             X509Certificate[] chain = decode(der);
             listener.peerCertificates(chain, protocol, cipherSuite);
             if (client) {
-                context.verifier.verifyServer(chain, authType, engine);
+                context.verifier.verifyServer(chain, authType, transport);
             } else {
-                context.verifier.verifyClient(chain, engine);
+                context.verifier.verifyClient(chain, transport);
             }
             verifiedChain = chain;
             return 0;
@@ -235,8 +234,8 @@ public final class SslHandle {
     /** Native credential handles to load into this connection, or null to fail the handshake. */
     long[] selectCredentials() {
         try {
-            List<Credential> chosen = client ? context.credentials.forClient(engine)
-                : context.credentials.forServer(engine);
+            List<Credential> chosen = client ? context.credentials.forClient(transport)
+                : context.credentials.forServer(transport);
             offered = chosen;
             long[] handles = new long[chosen.size()];
             for (int i = 0; i < handles.length; i++) {
