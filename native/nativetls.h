@@ -27,6 +27,10 @@ typedef struct {
     jclass byte_array;
     jmethodID verify_peer;        /* SslHandle.verifyPeer([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I */
     jmethodID select_credentials; /* SslHandle.selectCredentials()[J */
+    jmethodID session_created;    /* SslHandle.sessionCreated(J[BI)V */
+    jmethodID find_session;       /* SslHandle.findSession([B)J */
+    jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJ)Z */
+    jmethodID ticket_token;       /* SslHandle.ticketToken()[B */
 } nt_jni_ids;
 
 extern nt_jni_ids nt_jni;
@@ -79,6 +83,9 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg);
 int nt_cert_callback(SSL *ssl, void *arg);
 void nt_info_callback(const SSL *ssl, int where, int ret);
 
+/* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
+int nt_sessions_configure(SSL_CTX *ctx);
+
 /* credentials.c */
 typedef struct {
     X509 *leaf;
@@ -87,7 +94,8 @@ typedef struct {
 } nt_credential;
 
 /* counters.c: live handles by kind, indexes of SslNative.liveHandles() */
-typedef enum { NT_HANDLE_CONTEXT = 0, NT_HANDLE_CONNECTION = 1, NT_HANDLE_CREDENTIAL = 2, NT_HANDLE_KINDS = 3 } nt_handle_kind;
+typedef enum { NT_HANDLE_CONTEXT = 0, NT_HANDLE_CONNECTION = 1, NT_HANDLE_CREDENTIAL = 2, NT_HANDLE_SESSION = 3,
+               NT_HANDLE_KINDS = 4 } nt_handle_kind;
 void nt_count_new(nt_handle_kind kind);
 void nt_count_free(nt_handle_kind kind);
 

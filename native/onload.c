@@ -58,8 +58,13 @@ static int cache_ids(JNIEnv *env)
     nt_jni.verify_peer = (*env)->GetMethodID(env, handle, "verifyPeer",
                                              "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I");
     nt_jni.select_credentials = (*env)->GetMethodID(env, handle, "selectCredentials", "()[J");
+    nt_jni.session_created = (*env)->GetMethodID(env, handle, "sessionCreated", "(J[BI)V");
+    nt_jni.find_session = (*env)->GetMethodID(env, handle, "findSession", "([B)J");
+    nt_jni.accept_ticket = (*env)->GetMethodID(env, handle, "acceptTicket", "([BJ)Z");
+    nt_jni.ticket_token = (*env)->GetMethodID(env, handle, "ticketToken", "()[B");
     (*env)->DeleteLocalRef(env, handle);
-    return nt_jni.verify_peer != NULL && nt_jni.select_credentials != NULL;
+    return nt_jni.ticket_token != NULL && nt_jni.verify_peer != NULL && nt_jni.select_credentials != NULL && nt_jni.session_created != NULL
+        && nt_jni.find_session != NULL && nt_jni.accept_ticket != NULL;
 }
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)

@@ -70,6 +70,10 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     SSL_CTX_set_cert_verify_callback(ctx, nt_verify_callback, NULL);
     SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
     SSL_CTX_set_info_callback(ctx, nt_info_callback);
+    if (!nt_sessions_configure(ctx)) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache", NULL);
+        goto fail;
+    }
     nt_count_new(NT_HANDLE_CONTEXT);
     return nt_ptr_to_jlong(ctx);
 

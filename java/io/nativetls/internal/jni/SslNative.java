@@ -127,6 +127,22 @@ public final class SslNative {
     public static native byte[][] localCertificates(long conn);
 
     /**
+     * Takes one more reference on an SSL_SESSION the caller holds a reference to; the new one is
+     * the caller's to give away (to {@link #connectionOfferSession}, or to OpenSSL from a session
+     * lookup) or to release with {@link #sessionFree}. False if OpenSSL refused.
+     */
+    public static native boolean sessionUpRef(long session);
+
+    /** Releases one SSL_SESSION reference (handed to Java by a sessionCreated callback or sessionUpRef). */
+    public static native void sessionFree(long session);
+
+    /** Offers session for resumption on a client connection; consumes the caller's reference. */
+    public static native void connectionOfferSession(long conn, long session) throws javax.net.ssl.SSLException;
+
+    /** Whether the completed handshake resumed a session. */
+    public static native boolean sessionReused(long conn);
+
+    /**
      * A fresh self-signed EC P-256 certificate for host (and 127.0.0.1), valid a week:
      * {certificate DER, PKCS#8 private key DER}. For the tool's demo server and self-check.
      */
@@ -138,6 +154,9 @@ public final class SslNative {
     public static final int LIVE_CONNECTIONS = 1;
     /** Index of live credentials in {@link #liveHandles()}. */
     public static final int LIVE_CREDENTIALS = 2;
+
+    /** Index of SSL_SESSION references Java holds in {@link #liveHandles()}. */
+    public static final int LIVE_SESSIONS = 3;
 
     /** How many handles of each kind are allocated and not yet freed, process-wide. */
     public static native long[] liveHandles();

@@ -3,6 +3,7 @@ package io.nativetls.internal.jsse;
 import io.nativetls.internal.jni.SslNative;
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.Protocols;
+import io.nativetls.internal.ssl.SessionHandle;
 import io.nativetls.internal.ssl.SslContextHandle;
 import io.nativetls.internal.ssl.SslHandle;
 import io.nativetls.internal.ssl.Transport;
@@ -58,6 +59,18 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private NativeSslSession session;
     private NativeSslSession nullSession;
     private volatile NativeSslSession handshakeSession;
+    /** The cached session this client offered to resume, if any. */
+    private NativeSslSession offered;
+    /**
+     * The native session OpenSSL made during the handshake (client: to offer next time; server:
+     * a TLS 1.2 session a client may ask for by id), kept once the final session object is known.
+     */
+    private SessionHandle newSession;
+    private byte[] newSessionId;
+    /** Server: the cached session the client's ticket or session id names, if still resumable. */
+    private NativeSslSession resumeCandidate;
+    /** Server: a ticket was issued in this handshake, so the session is known by its token. */
+    private boolean ticketIssued;
     private byte[] staging;
     private byte[] recordStaging;
 
@@ -338,7 +351,29 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         handshakeSession = hs;
         phase = Phase.HANDSHAKING;
         if (config.clientMode) {
+            offerCachedSession();
             track(SslNative.flags(ssl.handshake()));
+        }
+    }
+
+    /**
+     * Offers the newest session with this peer, if this engine could have made it: same
+     * endpoint identification, and its protocol and suite still enabled.
+     */
+    private void offerCachedSession() throws SSLException {
+        NativeSslSession cached = owner.sessionContext(true).findClient(getPeerHost(), getPeerPort());
+        if (cached == null) {
+            return;
+        }
+        String identification = config.endpointIdentification == null ? "" : config.endpointIdentification;
+        SessionHandle resumption = cached.resumption();
+        if (resumption == null || !identification.equalsIgnoreCase(cached.identification())
+            || !List.of(config.enabledProtocols()).contains(cached.getProtocol())
+            || !List.of(config.cipherSuites).contains(cached.getCipherSuite())) {
+            return;
+        }
+        if (ssl.offerSession(resumption)) {
+            offered = cached;
         }
     }
 
@@ -353,16 +388,106 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             || (flags & SslNative.F_PENDING) != 0) {
             return false;
         }
-        NativeSslSession s = handshakeSession;
-        String[] info = ssl.sessionInfo();
-        s.negotiating(info[0], info[1]);
-        s.peerCertificates(ssl.peerCertificates());
-        s.localCertificates(ssl.localCertificates());
-        s.established(ssl.sessionId());
+        NativeSslSession s = resumedSession();
+        if (s == null) {
+            s = handshakeSession;
+            String[] info = ssl.sessionInfo();
+            s.negotiating(info[0], info[1]);
+            s.peerCertificates(ssl.peerCertificates());
+            s.localCertificates(ssl.localCertificates());
+            s.established(newSessionId(), config.endpointIdentification);
+        }
+        s.accessed();
         session = s;
         handshakeSession = null;
+        offered = null;
         phase = Phase.ESTABLISHED;
+        keepNewSessions();
         return true;
+    }
+
+    /** The existing session object this handshake resumed, so users see the same SSLSession. */
+    private NativeSslSession resumedSession() {
+        if (!ssl.sessionReused()) {
+            return null;
+        }
+        NativeSslSession found = config.clientMode ? offered : resumeCandidate;
+        return found != null && found.isValid() ? found : null;
+    }
+
+    /** The id a new session gets: OpenSSL's, except a server session known by its tickets' token. */
+    private byte[] newSessionId() {
+        byte[] nativeId = ssl.sessionId();
+        if (!config.clientMode && (ticketIssued || nativeId.length == 0)) {
+            return handshakeSession.token();
+        }
+        return nativeId;
+    }
+
+    /** Hands what OpenSSL reported during the handshake (or after it: TLS 1.3 tickets) to the cache. */
+    private void keepNewSessions() {
+        NativeSessionContext cache = owner.sessionContext(config.clientMode);
+        SessionHandle handle = newSession;
+        byte[] handleId = newSessionId;
+        newSession = null;
+        newSessionId = null;
+        if (config.clientMode) {
+            if (handle != null) {
+                session.resumption(handle);
+            }
+            cache.rememberClient(session);
+            return;
+        }
+        cache.rememberServer(session.getId(), session);
+        if (handle != null) {
+            if (java.util.Arrays.equals(handleId, session.getId())) {
+                session.resumption(handle); // a TLS 1.2 session clients may ask for by id
+            } else {
+                handle.release();
+            }
+        }
+    }
+
+    @Override
+    public void sessionCreated(SessionHandle handle, byte[] id, boolean tls13) {
+        if (!config.clientMode && (tls13 || id.length == 0)) {
+            handle.release(); // tickets carry these sessions; the server keeps nothing native
+            return;
+        }
+        SessionHandle replaced = newSession;
+        newSession = handle;
+        newSessionId = id;
+        if (replaced != null) {
+            replaced.release();
+        }
+        if (phase == Phase.ESTABLISHED && session != null && session.isValid()) {
+            keepNewSessions();
+        }
+    }
+
+    @Override
+    public SessionHandle findSession(byte[] id) {
+        NativeSslSession found = owner.sessionContext(false).findServer(id);
+        resumeCandidate = found;
+        return found == null ? null : found.resumption();
+    }
+
+    @Override
+    public boolean acceptTicket(byte[] token, long createdSeconds) {
+        NativeSessionContext cache = owner.sessionContext(false);
+        NativeSslSession found = cache.findServer(token);
+        if (found == null || cache.expired(createdSeconds * 1000)) {
+            return false;
+        }
+        resumeCandidate = found;
+        return true;
+    }
+
+    @Override
+    public byte[] ticketToken() {
+        ticketIssued = true;
+        NativeSslSession target = resumeCandidate != null ? resumeCandidate : handshakeSession;
+        return target != null ? target.token() : null;
     }
 
     private SSLException failed(SSLException e) {
@@ -379,6 +504,14 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         if (session != null) {
             session.invalidate();
         }
+        if (offered != null) {
+            offered.invalidate();
+            offered = null;
+        }
+        if (newSession != null) {
+            newSession.release();
+            newSession = null;
+        }
         handshakeSession = null;
         releaseIfDone();
         return e;
@@ -386,6 +519,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     private void releaseIfDone() {
         if (inboundDone && outboundDone && ssl != null && !ssl.isClosed()) {
+            if (newSession != null) {
+                newSession.release();
+                newSession = null;
+            }
             ssl.close();
         }
     }

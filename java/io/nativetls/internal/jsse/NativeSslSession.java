@@ -1,11 +1,14 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.SessionHandle;
 import java.security.Principal;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIServerName;
@@ -33,7 +36,14 @@ final class NativeSslSession extends ExtendedSSLSession {
         "SHA224withECDSA", "SHA224withRSA", "SHA1withECDSA", "SHA1withRSA",
     };
 
-    private final SSLSessionContext sessionContext;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final NativeSessionContext sessionContext;
+    /** The context's keys for this session (its id, or the ids of its tickets); kept by the context. */
+    final Set<Object> cacheKeys = ConcurrentHashMap.newKeySet();
+    private volatile SessionHandle resumption;
+    private volatile String identification = "";
+    private byte[] token;
     private final String peerHost;
     private final int peerPort;
     private final long creationTime = System.currentTimeMillis();
@@ -47,7 +57,7 @@ final class NativeSslSession extends ExtendedSSLSession {
     private volatile X509Certificate[] localCertificates;
     private volatile List<SNIServerName> requestedServerNames = List.of();
 
-    NativeSslSession(SSLSessionContext sessionContext, String peerHost, int peerPort) {
+    NativeSslSession(NativeSessionContext sessionContext, String peerHost, int peerPort) {
         this.sessionContext = sessionContext;
         this.peerHost = peerHost;
         this.peerPort = peerPort;
@@ -74,9 +84,54 @@ final class NativeSslSession extends ExtendedSSLSession {
         this.requestedServerNames = List.copyOf(names);
     }
 
-    void established(byte[] sessionId) {
-        this.id = sessionId.clone();
+    /**
+     * The session is complete. An empty native id (TLS 1.3 before its ticket) becomes a random
+     * one, as SunJSSE's TLS 1.3 sessions have, so the session can be found in its context.
+     */
+    void established(byte[] sessionId, String endpointIdentification) {
+        byte[] chosen = sessionId.length > 0 ? sessionId : token();
+        this.id = chosen.clone();
+        this.identification = endpointIdentification == null ? "" : endpointIdentification;
         this.valid = true;
+    }
+
+    /** Random bytes that name this session in the tickets a server issues for it. */
+    synchronized byte[] token() {
+        if (token == null) {
+            token = new byte[32];
+            RANDOM.nextBytes(token);
+        }
+        return token.clone();
+    }
+
+    /** The endpoint identification the peer was checked with when this session was made. */
+    String identification() {
+        return identification;
+    }
+
+    /** The native session a new connection offers to resume this one, or null. */
+    SessionHandle resumption() {
+        SessionHandle r = resumption;
+        return r == null || r.isReleased() ? null : r;
+    }
+
+    /** Replaces the native session to resume with (a client's newest ticket); the old one is released. */
+    void resumption(SessionHandle handle) {
+        SessionHandle old = resumption;
+        resumption = handle;
+        if (old != null && old != handle) {
+            old.release();
+        }
+        if (!valid && id.length > 0) {
+            handle.release(); // invalidated meanwhile: never offered again
+        }
+    }
+
+    void releaseResumption() {
+        SessionHandle old = resumption;
+        if (old != null) {
+            old.release();
+        }
     }
 
     void accessed() {
@@ -106,11 +161,12 @@ final class NativeSslSession extends ExtendedSSLSession {
     @Override
     public void invalidate() {
         valid = false;
+        sessionContext.remove(this);
     }
 
     @Override
     public boolean isValid() {
-        return valid;
+        return valid && !sessionContext.expired(creationTime);
     }
 
     @Override

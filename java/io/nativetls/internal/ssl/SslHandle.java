@@ -24,7 +24,21 @@ public final class SslHandle {
     public interface Listener {
         /** Called before the trust manager sees the chain, so the handshake session can show it. */
         void peerCertificates(X509Certificate[] chain, String protocol, String cipherSuite);
+
+        /** A new resumable session (TLS 1.2 session, or a TLS 1.3 ticket); the listener owns handle. */
+        void sessionCreated(SessionHandle handle, byte[] id, boolean tls13);
+
+        /** Server, TLS 1.2: the session a client asks to resume by id, or null for a full handshake. */
+        SessionHandle findSession(byte[] id);
+
+        /** Server: whether a decrypted ticket carrying token, created at createdSeconds, may be used. */
+        boolean acceptTicket(byte[] token, long createdSeconds);
+
+        /** Server: what a ticket issued now carries to name its session when it comes back. */
+        byte[] ticketToken();
     }
+
+    private static final int TLS13_VERSION = 0x0304;
 
     /** Test builds check that no native call leaves errors behind on the thread's OpenSSL queue. */
     private static final boolean CHECK_ERROR_QUEUE = Boolean.getBoolean("io.nativetls.checkErrorQueue");
@@ -136,6 +150,21 @@ public final class SslHandle {
         return conn == 0 ? 0 : SslNative.pendingBytes(conn);
     }
 
+    /** Offers a cached session to resume; false if it was released meanwhile. */
+    public boolean offerSession(SessionHandle session) throws SSLException {
+        long reference = session.acquire();
+        if (reference == 0) {
+            return false;
+        }
+        SslNative.connectionOfferSession(live(), reference);
+        checked(0);
+        return true;
+    }
+
+    public boolean sessionReused() {
+        return SslNative.sessionReused(live());
+    }
+
     public String[] sessionInfo() {
         return SslNative.sessionInfo(live());
     }
@@ -228,6 +257,42 @@ public final class SslHandle {
         } catch (Throwable t) {
             pendingCause = t;
             return verifyError(t);
+        }
+    }
+
+    /** Takes the reference OpenSSL handed over; the listener keeps it or it is released now. */
+    void sessionCreated(long session, byte[] id, int version) {
+        SessionHandle handle = new SessionHandle(session);
+        try {
+            listener.sessionCreated(handle, id, version == TLS13_VERSION);
+        } catch (Throwable t) {
+            handle.release();
+        }
+    }
+
+    /** A new reference for OpenSSL to the session with this id, or 0. */
+    long findSession(byte[] id) {
+        try {
+            SessionHandle handle = listener.findSession(id);
+            return handle == null ? 0 : handle.acquire();
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    boolean acceptTicket(byte[] id, long createdSeconds) {
+        try {
+            return listener.acceptTicket(id, createdSeconds);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    byte[] ticketToken() {
+        try {
+            return listener.ticketToken();
+        } catch (Throwable t) {
+            return null;
         }
     }
 

@@ -1,0 +1,212 @@
+/*
+ * Sessions and resumption. OpenSSL's own session store stays off: the Java session contexts are
+ * the cache (so getIds, invalidate, size and timeout mean what JSSE says), and a client session
+ * never lands where a server lookup could find it. OpenSSL tells Java about each new session and
+ * asks Java for a server session by id (TLS 1.2). Each ticket a server issues carries the token
+ * of its Java session, and a decrypted ticket is used only while that session is still in the
+ * server's cache and valid: Java knows about invalidation and the current timeout, the ticket
+ * knows neither.
+ *
+ * Every SSL_SESSION reference Java holds is counted as a live handle and released exactly once
+ * with sessionFree.
+ */
+#include <openssl/err.h>
+
+#include "nativetls.h"
+#include "io_nativetls_internal_jni_SslNative.h"
+
+/* OpenSSL's own limit; the Java context applies the (usually shorter) configured timeout. */
+#define NT_SESSION_LIFETIME_SECONDS (7 * 24 * 3600)
+
+static jbyteArray new_id(JNIEnv *env, const SSL_SESSION *session)
+{
+    unsigned int len = 0;
+    const unsigned char *id = SSL_SESSION_get_id(session, &len);
+    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
+    if (out != NULL && len > 0) {
+        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)id);
+    }
+    return out;
+}
+
+static JNIEnv *env_of(const SSL *ssl, jobject *owner)
+{
+    nt_conn *conn = nt_conn_of(ssl);
+    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+        return NULL;
+    }
+    *owner = conn->owner;
+    return conn->env;
+}
+
+/* OpenSSL has taken a reference for us; returning 1 hands it to Java, which always keeps it. */
+static int new_session(SSL *ssl, SSL_SESSION *session)
+{
+    jobject owner;
+    JNIEnv *env = env_of(ssl, &owner);
+    if (env == NULL) {
+        return 0;
+    }
+    jbyteArray id = new_id(env, session);
+    if (id == NULL) {
+        (*env)->ExceptionClear(env);
+        return 0;
+    }
+    nt_count_new(NT_HANDLE_SESSION);
+    (*env)->CallVoidMethod(env, owner, nt_jni.session_created, nt_ptr_to_jlong(session), id,
+                           (jint)SSL_SESSION_get_protocol_version(session));
+    (*env)->DeleteLocalRef(env, id);
+    if (nt_pending_exception(env)) {
+        /* Only an Error gets here; Java may not have recorded the handle, so it leaks rather than dangles. */
+        (*env)->ExceptionClear(env);
+    }
+    return 1;
+}
+
+/* A TLS 1.2 client offered a session id: Java returns a reference it took for OpenSSL, or 0. */
+static SSL_SESSION *get_session(SSL *ssl, const unsigned char *data, int len, int *copy)
+{
+    *copy = 0;
+    jobject owner;
+    JNIEnv *env = env_of(ssl, &owner);
+    if (env == NULL || len <= 0) {
+        return NULL;
+    }
+    jbyteArray id = (*env)->NewByteArray(env, len);
+    if (id == NULL) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    (*env)->SetByteArrayRegion(env, id, 0, len, (const jbyte *)data);
+    jlong found = (*env)->CallLongMethod(env, owner, nt_jni.find_session, id);
+    (*env)->DeleteLocalRef(env, id);
+    if (nt_pending_exception(env)) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    if (found != 0) {
+        nt_count_free(NT_HANDLE_SESSION); /* the reference now belongs to OpenSSL */
+    }
+    return nt_jlong_to_ptr(found);
+}
+
+/* Puts the Java session's token into the ticket about to be encrypted. */
+static int generate_ticket(SSL *ssl, void *arg)
+{
+    jobject owner;
+    JNIEnv *env = env_of(ssl, &owner);
+    if (env == NULL) {
+        return 0;
+    }
+    jbyteArray token = (*env)->CallObjectMethod(env, owner, nt_jni.ticket_token);
+    if (nt_pending_exception(env) || token == NULL) {
+        (*env)->ExceptionClear(env);
+        return 0;
+    }
+    int ok = 0;
+    jsize len = (*env)->GetArrayLength(env, token);
+    jbyte *bytes = (*env)->GetByteArrayElements(env, token, NULL);
+    if (bytes != NULL) {
+        ok = SSL_SESSION_set1_ticket_appdata(SSL_get_session(ssl), bytes, (size_t)len) == 1;
+        (*env)->ReleaseByteArrayElements(env, token, bytes, JNI_ABORT);
+    }
+    (*env)->DeleteLocalRef(env, token);
+    return ok;
+}
+
+static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const unsigned char *keyname,
+                                        size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+    switch (status) {
+    case SSL_TICKET_SUCCESS:
+    case SSL_TICKET_SUCCESS_RENEW:
+        break;
+    case SSL_TICKET_EMPTY:
+    case SSL_TICKET_NO_DECRYPT:
+        return SSL_TICKET_RETURN_IGNORE_RENEW; /* a full handshake, and a fresh ticket */
+    case SSL_TICKET_NONE:
+        return SSL_TICKET_RETURN_IGNORE;
+    default:
+        return SSL_TICKET_RETURN_ABORT;
+    }
+    jobject owner;
+    JNIEnv *env = env_of(ssl, &owner);
+    if (env == NULL || session == NULL) {
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+    void *data = NULL;
+    size_t len = 0;
+    if (SSL_SESSION_get0_ticket_appdata(session, &data, &len) != 1 || data == NULL || len == 0 || len > 64) {
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+    jbyteArray token = (*env)->NewByteArray(env, (jsize)len);
+    if (token == NULL) {
+        (*env)->ExceptionClear(env);
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+    (*env)->SetByteArrayRegion(env, token, 0, (jsize)len, (const jbyte *)data);
+    jboolean usable = (*env)->CallBooleanMethod(env, owner, nt_jni.accept_ticket, token,
+                                                (jlong)SSL_SESSION_get_time(session));
+    (*env)->DeleteLocalRef(env, token);
+    if (nt_pending_exception(env)) {
+        (*env)->ExceptionClear(env);
+        usable = JNI_FALSE;
+    }
+    if (!usable) {
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+    return status == SSL_TICKET_SUCCESS_RENEW ? SSL_TICKET_RETURN_USE_RENEW : SSL_TICKET_RETURN_USE;
+}
+
+int nt_sessions_configure(SSL_CTX *ctx)
+{
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_BOTH | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, new_session);
+    SSL_CTX_sess_set_get_cb(ctx, get_session);
+    SSL_CTX_set_timeout(ctx, NT_SESSION_LIFETIME_SECONDS);
+    /* One TLS 1.3 ticket per handshake: clients keep only the newest anyway. */
+    return SSL_CTX_set_num_tickets(ctx, 1) == 1 && SSL_CTX_set_session_ticket_cb(ctx, generate_ticket, decrypt_ticket, NULL) == 1;
+}
+
+JNIEXPORT jboolean JNICALL Java_io_nativetls_internal_jni_SslNative_sessionUpRef(JNIEnv *env, jclass cls,
+                                                                                jlong handle)
+{
+    if (SSL_SESSION_up_ref(nt_jlong_to_ptr(handle)) != 1) {
+        ERR_clear_error();
+        return JNI_FALSE;
+    }
+    nt_count_new(NT_HANDLE_SESSION);
+    return JNI_TRUE;
+}
+
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_sessionFree(JNIEnv *env, jclass cls, jlong handle)
+{
+    SSL_SESSION *session = nt_jlong_to_ptr(handle);
+    if (session != NULL) {
+        SSL_SESSION_free(session);
+        nt_count_free(NT_HANDLE_SESSION);
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionOfferSession(JNIEnv *env, jclass cls,
+                                                                                      jlong conn_handle,
+                                                                                      jlong session_handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(conn_handle);
+    SSL_SESSION *session = nt_jlong_to_ptr(session_handle);
+    ERR_clear_error();
+    /* SSL_set_session takes its own reference; the caller's is consumed either way. */
+    int ok = SSL_set_session(conn->ssl, session);
+    SSL_SESSION_free(session);
+    nt_count_free(NT_HANDLE_SESSION);
+    if (ok != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "offering a session for resumption", NULL);
+    }
+}
+
+JNIEXPORT jboolean JNICALL Java_io_nativetls_internal_jni_SslNative_sessionReused(JNIEnv *env, jclass cls,
+                                                                                 jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    return SSL_session_reused(conn->ssl) == 1 ? JNI_TRUE : JNI_FALSE;
+}
