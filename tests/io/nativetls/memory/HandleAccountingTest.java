@@ -57,6 +57,31 @@ class HandleAccountingTest {
     }
 
     @Test
+    void sessionReferencesFollowTheCaches() throws Exception {
+        SSLContext server = Contexts.server(Impl.NATIVE, "server-ec");
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        long[] base = settle();
+        for (int i = 0; i < 10; i++) {
+            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                javax.net.ssl.SSLEngine c = client.createSSLEngine("localhost", 1000 + i);
+                c.setEnabledProtocols(new String[] {protocol});
+                EnginePair pair = new EnginePair(c, server.createSSLEngine());
+                pair.handshake();
+                pair.exchange(100, i); // reads the TLS 1.3 ticket
+                pair.close(pair.client);
+            }
+        }
+        // One native session per peer (the newest replaces the one before); servers keep none with tickets.
+        assertEquals(base[SslNative.LIVE_SESSIONS] + 10, live()[SslNative.LIVE_SESSIONS]);
+        client.getClientSessionContext().setSessionCacheSize(4);
+        assertEquals(base[SslNative.LIVE_SESSIONS] + 4, live()[SslNative.LIVE_SESSIONS], "evicted sessions are freed");
+        for (byte[] id : java.util.Collections.list(client.getClientSessionContext().getIds())) {
+            client.getClientSessionContext().getSession(id).invalidate();
+        }
+        assertEquals(base[SslNative.LIVE_SESSIONS], live()[SslNative.LIVE_SESSIONS], "invalidated sessions are freed");
+    }
+
+    @Test
     void contextsAndCredentialsAreFreedWhenUnreachableEvenWithEnginesOutlivingThem() throws Exception {
         long[] base = settle();
         useEnginesAfterTheirContextsAreGone(base);
@@ -64,6 +89,7 @@ class HandleAccountingTest {
         assertEquals(base[SslNative.LIVE_CONTEXTS], after[SslNative.LIVE_CONTEXTS]);
         assertEquals(base[SslNative.LIVE_CONNECTIONS], after[SslNative.LIVE_CONNECTIONS]);
         assertEquals(base[SslNative.LIVE_CREDENTIALS], after[SslNative.LIVE_CREDENTIALS]);
+        assertEquals(base[SslNative.LIVE_SESSIONS], after[SslNative.LIVE_SESSIONS], "cached sessions go with their context");
     }
 
     private static void useEnginesAfterTheirContextsAreGone(long[] base) throws Exception {
