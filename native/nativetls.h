@@ -31,6 +31,8 @@ typedef struct {
     jmethodID find_session;       /* SslHandle.findSession([B)J */
     jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJ)Z */
     jmethodID ticket_token;       /* SslHandle.ticketToken()[B */
+    jmethodID select_application_protocol; /* SslHandle.selectApplicationProtocol([B)I */
+    jmethodID server_name_received;        /* SslHandle.serverNameReceived([B)Z */
 } nt_jni_ids;
 
 extern nt_jni_ids nt_jni;
@@ -85,6 +87,9 @@ void nt_info_callback(const SSL *ssl, int where, int ret);
 
 /* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
 int nt_sessions_configure(SSL_CTX *ctx);
+
+/* extensions.c: ALPN and SNI callbacks, installed on every SSL_CTX by ssl_ctx.c */
+void nt_extensions_configure(SSL_CTX *ctx);
 
 /* credentials.c */
 typedef struct {

@@ -70,6 +70,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     SSL_CTX_set_cert_verify_callback(ctx, nt_verify_callback, NULL);
     SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
     SSL_CTX_set_info_callback(ctx, nt_info_callback);
+    nt_extensions_configure(ctx);
     if (!nt_sessions_configure(ctx)) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache", NULL);
         goto fail;

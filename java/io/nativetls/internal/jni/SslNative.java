@@ -88,6 +88,27 @@ public final class SslNative {
     public static native void connectionConfigure(long conn, int protocols, String tls12Ciphers, String tls13Suites,
                                                   String serverName, int clientAuth);
 
+    /**
+     * Per-connection hello extensions: the client's ALPN list in wire format (null: none), whether
+     * a server prefers its own suite order, and signature schemes and groups in OpenSSL syntax
+     * (null: the context's).
+     */
+    public static native void connectionSetExtensions(long conn, byte[] alpnWire, boolean serverPreference,
+                                                      String signatureSchemes, String groups);
+
+    /** The certificate authorities a server names in its certificate request (DER X.500 names). */
+    public static native void contextSetClientCaNames(long ctx, byte[][] names)
+        throws java.security.KeyManagementException;
+
+    /** Client: the certificate authorities the server named in its certificate request (DER). */
+    public static native byte[][] peerCaNames(long conn);
+
+    /** The negotiated application protocol, or null if none (yet). */
+    public static native byte[] alpnSelected(long conn);
+
+    /** The signature schemes the peer offered, as TLS code points. */
+    public static native int[] peerSignatureSchemes(long conn);
+
     /** Advances the handshake without input (a client's first flight). */
     public static native long handshake(long conn, Object owner) throws javax.net.ssl.SSLException;
 

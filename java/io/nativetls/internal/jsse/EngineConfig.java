@@ -1,7 +1,10 @@
 package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.CipherSuites;
+import io.nativetls.internal.ssl.NamedGroups;
 import io.nativetls.internal.ssl.Protocols;
+import io.nativetls.internal.ssl.SignatureSchemes;
+import io.nativetls.internal.ssl.SslHandle;
 import java.security.AlgorithmConstraints;
 import java.util.Collection;
 import java.util.List;
@@ -35,6 +38,10 @@ final class EngineConfig {
     boolean useCipherSuitesOrder = true;
     String[] applicationProtocols = new String[0];
     BiFunction<SSLEngine, List<String>, String> alpnSelector;
+    /** Null: from jdk.tls.{client,server}.SignatureSchemes, else OpenSSL's defaults. */
+    String[] signatureSchemes;
+    /** Null: the context's groups (jdk.tls.namedGroups, else OpenSSL's defaults). */
+    String[] namedGroups;
 
     EngineConfig(String[] clientDefaultProtocols) {
         this.clientDefaultProtocols = clientDefaultProtocols;
@@ -65,6 +72,12 @@ final class EngineConfig {
         p.setAlgorithmConstraints(algorithmConstraints);
         p.setUseCipherSuitesOrder(useCipherSuitesOrder);
         p.setApplicationProtocols(applicationProtocols.clone());
+        if (signatureSchemes != null) {
+            NewerParameters.signatureSchemes(p, signatureSchemes.clone());
+        }
+        if (namedGroups != null) {
+            NewerParameters.namedGroups(p, namedGroups.clone());
+        }
         return p;
     }
 
@@ -93,6 +106,16 @@ final class EngineConfig {
         algorithmConstraints = p.getAlgorithmConstraints();
         useCipherSuitesOrder = p.getUseCipherSuitesOrder();
         applicationProtocols = p.getApplicationProtocols().clone();
+        String[] schemes = NewerParameters.signatureSchemes(p);
+        if (schemes != null) {
+            SignatureSchemes.toOpenSsl(schemes); // rejects a list with nothing usable now, not at handshake
+            signatureSchemes = schemes.clone();
+        }
+        String[] groups = NewerParameters.namedGroups(p);
+        if (groups != null) {
+            NamedGroups.fromList(groups);
+            namedGroups = groups.clone();
+        }
     }
 
     /** The settings handed to OpenSSL when the connection is created. */
@@ -102,13 +125,22 @@ final class EngineConfig {
         final String tls13Suites;
         final String serverName;
         final int clientAuth;
+        final byte[] alpn;
+        final boolean serverPreference;
+        final String signatureSchemes;
+        final String groups;
 
-        Native(int protocols, String tls12Ciphers, String tls13Suites, String serverName, int clientAuth) {
+        Native(int protocols, String tls12Ciphers, String tls13Suites, String serverName, int clientAuth, byte[] alpn,
+               boolean serverPreference, String signatureSchemes, String groups) {
             this.protocols = protocols;
             this.tls12Ciphers = tls12Ciphers;
             this.tls13Suites = tls13Suites;
             this.serverName = serverName;
             this.clientAuth = clientAuth;
+            this.alpn = alpn;
+            this.serverPreference = serverPreference;
+            this.signatureSchemes = signatureSchemes;
+            this.groups = groups;
         }
     }
 
@@ -128,7 +160,25 @@ final class EngineConfig {
             tls12.isEmpty() || tls12.equals(suites.defaultTls12List()) ? null : tls12,
             tls13.equals(suites.defaultTls13List()) ? null : tls13,
             clientMode ? serverName(peerHost) : null,
-            clientMode ? CLIENT_AUTH_NONE : clientAuth);
+            clientMode ? CLIENT_AUTH_NONE : clientAuth,
+            clientMode && applicationProtocols.length > 0 ? SslHandle.alpnWire(applicationProtocols) : null,
+            !clientMode && useCipherSuitesOrder,
+            signatureSchemes(),
+            NamedGroups.fromList(namedGroups));
+    }
+
+    /** Explicit schemes, else the role's system property; a property with nothing usable is ignored. */
+    private String signatureSchemes() {
+        if (signatureSchemes != null) {
+            return SignatureSchemes.toOpenSsl(signatureSchemes);
+        }
+        String[] fromProperty = SignatureSchemes.fromProperty(clientMode ? SignatureSchemes.CLIENT_PROPERTY
+            : SignatureSchemes.SERVER_PROPERTY);
+        try {
+            return SignatureSchemes.toOpenSsl(fromProperty);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** SNI as SunJSSE sends it: explicit server names first, else the peer host if it is a DNS name. */

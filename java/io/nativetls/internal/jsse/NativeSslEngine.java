@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -67,6 +68,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
      */
     private SessionHandle newSession;
     private byte[] newSessionId;
+    /** Server: the protocol chosen from the client's ALPN list ("" for none), during the handshake. */
+    private volatile String chosenApplicationProtocol;
+    /** After the handshake: the negotiated application protocol, "" for none. */
+    private volatile String applicationProtocol;
     /** Server: the cached session the client's ticket or session id names, if still resumable. */
     private NativeSslSession resumeCandidate;
     /** Server: a ticket was issued in this handshake, so the session is known by its token. */
@@ -343,6 +348,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         ssl = context.newConnection(config.clientMode, transport, this);
         ssl.configure(settings.protocols, settings.tls12Ciphers, settings.tls13Suites, settings.serverName,
             settings.clientAuth);
+        ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
         NativeSslSession hs = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),
             getPeerPort());
         if (settings.serverName != null) {
@@ -398,6 +404,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             s.established(newSessionId(), config.endpointIdentification);
         }
         s.accessed();
+        String alpn = ssl.applicationProtocol();
+        applicationProtocol = alpn != null ? alpn : "";
         session = s;
         handshakeSession = null;
         offered = null;
@@ -480,6 +488,47 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             return false;
         }
         resumeCandidate = found;
+        return true;
+    }
+
+    @Override
+    public int selectApplicationProtocol(List<String> offered) {
+        BiFunction<SSLEngine, List<String>, String> selector = config.alpnSelector;
+        int chosen;
+        if (selector != null) {
+            String answer = selector.apply(this, List.copyOf(offered));
+            // As SunJSSE: "" declines ALPN; null or a protocol the client did not offer is fatal.
+            chosen = answer == null ? SslHandle.ALPN_FATAL : answer.isEmpty() ? SslHandle.ALPN_NONE
+                : offered.indexOf(answer) >= 0 ? offered.indexOf(answer) : SslHandle.ALPN_FATAL;
+        } else if (config.applicationProtocols.length > 0) {
+            chosen = SslHandle.ALPN_FATAL;
+            for (String mine : config.applicationProtocols) {
+                if (offered.contains(mine)) {
+                    chosen = offered.indexOf(mine); // the server's preference decides
+                    break;
+                }
+            }
+        } else {
+            chosen = SslHandle.ALPN_NONE;
+        }
+        chosenApplicationProtocol = chosen >= 0 ? offered.get(chosen) : "";
+        return chosen;
+    }
+
+    @Override
+    public boolean serverNameReceived(SNIHostName name) {
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.requestedServerNames(List.of(name));
+        }
+        if (config.sniMatchers == null) {
+            return true;
+        }
+        for (SNIMatcher matcher : config.sniMatchers) {
+            if (matcher.getType() == name.getType()) {
+                return matcher.matches(name);
+            }
+        }
         return true;
     }
 
@@ -780,12 +829,23 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public String getApplicationProtocol() {
-        return phase == Phase.ESTABLISHED ? "" : null;
+        return applicationProtocol;
     }
 
     @Override
     public String getHandshakeApplicationProtocol() {
-        return null;
+        lock.lock();
+        try {
+            if (phase != Phase.HANDSHAKING) {
+                return null;
+            }
+            if (!config.clientMode) {
+                return chosenApplicationProtocol;
+            }
+            return ssl == null || ssl.isClosed() ? null : ssl.applicationProtocol();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nativetls.internal.ssl;
 
+import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,14 +55,14 @@ final class CredentialSelector {
         return out;
     }
 
-    List<Credential> forClient(Transport transport) throws SSLException {
+    List<Credential> forClient(Transport transport, Principal[] issuers) throws SSLException {
         List<Credential> out = new ArrayList<>(1);
         if (keyManager == null) {
             return out;
         }
         String alias = keyManager instanceof X509ExtendedKeyManager && transport.engine != null
-            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(KEY_TYPES.clone(), null, transport.engine)
-            : keyManager.chooseClientAlias(KEY_TYPES.clone(), null, transport.socket);
+            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(KEY_TYPES.clone(), issuers, transport.engine)
+            : keyManager.chooseClientAlias(KEY_TYPES.clone(), issuers, transport.socket);
         if (alias != null) {
             out.add(credential(alias));
         }

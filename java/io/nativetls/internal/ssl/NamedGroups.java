@@ -10,7 +10,7 @@ import java.util.Map;
  * property, as an OpenSSL groups list. Unset means OpenSSL's own default, which on OpenSSL 3.5
  * includes the hybrid post-quantum X25519MLKEM768.
  */
-final class NamedGroups {
+public final class NamedGroups {
     static final String PROPERTY = "jdk.tls.namedGroups";
 
     /** JSSE (IANA) group names and their OpenSSL spelling. */
@@ -24,8 +24,13 @@ final class NamedGroups {
     private NamedGroups() {}
 
     /** The OpenSSL list for the property's value, or null when it is unset or empty. */
-    static String fromSystemProperty() {
+    public static String fromSystemProperty() {
         return toOpenSsl(System.getProperty(PROPERTY));
+    }
+
+    /** The OpenSSL list for JSSE names (SSLParameters.setNamedGroups), or null for none given. */
+    public static String fromList(String[] names) {
+        return names == null ? null : toOpenSsl(String.join(",", names));
     }
 
     static String toOpenSsl(String value) {

@@ -5,7 +5,11 @@ import io.nativetls.internal.jni.SslNative;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.security.KeyManagementException;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.security.auth.x500.X500Principal;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -31,8 +35,27 @@ public final class SslContextHandle {
         }
         long handle = ctx;
         this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.contextFree(handle));
+        setClientCaNames(trustManager);
         this.verifier = new PeerVerifier(trustManager);
         this.credentials = new CredentialSelector(keyManager);
+    }
+
+    /** A server's certificate request names the issuers the trust manager accepts, as SunJSSE's does. */
+    private void setClientCaNames(X509TrustManager trustManager) throws KeyManagementException {
+        X509Certificate[] issuers = trustManager.getAcceptedIssuers();
+        if (issuers == null || issuers.length == 0) {
+            return;
+        }
+        Set<X500Principal> names = new LinkedHashSet<>();
+        for (X509Certificate issuer : issuers) {
+            names.add(issuer.getSubjectX500Principal());
+        }
+        byte[][] der = new byte[names.size()][];
+        int i = 0;
+        for (X500Principal name : names) {
+            der[i++] = name.getEncoded();
+        }
+        SslNative.contextSetClientCaNames(ctx, der);
     }
 
     /** A new connection in the given role; its native side lives until {@link SslHandle#close()}. */

@@ -9,7 +9,10 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.security.auth.x500.X500Principal;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLProtocolException;
@@ -36,6 +39,45 @@ public final class SslHandle {
 
         /** Server: what a ticket issued now carries to name its session when it comes back. */
         byte[] ticketToken();
+
+        /**
+         * Server: the index of the chosen protocol in the client's ALPN list, {@link #ALPN_NONE}
+         * to answer without ALPN, or {@link #ALPN_FATAL} to fail with no_application_protocol.
+         */
+        int selectApplicationProtocol(List<String> offered);
+
+        /** Server: the client asked for this host name; false fails with unrecognized_name. */
+        boolean serverNameReceived(SNIHostName name);
+    }
+
+    public static final int ALPN_NONE = -1;
+    public static final int ALPN_FATAL = -2;
+
+    /** ALPN protocol ids are bytes; JSSE presents them as ISO-8859-1 strings, as SunJSSE does. */
+    public static byte[] alpnWire(String[] protocols) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String p : protocols) {
+            byte[] id = p.getBytes(StandardCharsets.ISO_8859_1);
+            if (id.length == 0 || id.length > 255) {
+                throw new IllegalArgumentException("Invalid application protocol: \"" + p + "\"");
+            }
+            out.write(id.length);
+            out.write(id, 0, id.length);
+        }
+        return out.toByteArray();
+    }
+
+    private static List<String> alpnList(byte[] wire) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int at = 0; at < wire.length;) {
+            int len = wire[at] & 0xff;
+            if (len == 0 || at + 1 + len > wire.length) {
+                break;
+            }
+            out.add(new String(wire, at + 1, len, StandardCharsets.ISO_8859_1));
+            at += 1 + len;
+        }
+        return out;
     }
 
     private static final int TLS13_VERSION = 0x0304;
@@ -92,6 +134,23 @@ public final class SslHandle {
 
     public void configure(int protocols, String tls12Ciphers, String tls13Suites, String serverName, int clientAuth) {
         SslNative.connectionConfigure(live(), protocols, tls12Ciphers, tls13Suites, serverName, clientAuth);
+    }
+
+    public void configureExtensions(byte[] alpnWire, boolean serverPreference, String signatureSchemes,
+                                    String groups) {
+        SslNative.connectionSetExtensions(live(), alpnWire, serverPreference, signatureSchemes, groups);
+        checked(0);
+    }
+
+    /** The negotiated application protocol, or null if none has been (yet). */
+    public String applicationProtocol() {
+        byte[] id = conn == 0 ? null : SslNative.alpnSelected(conn);
+        return id == null ? null : new String(id, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The peer's signature schemes as TLS code points. */
+    public int[] peerSignatureSchemes() {
+        return conn == 0 ? new int[0] : SslNative.peerSignatureSchemes(conn);
     }
 
     public long handshake() throws SSLException {
@@ -227,6 +286,25 @@ public final class SslHandle {
         return refusal instanceof CertificateException ? X509_V_ERR_CERT_UNTRUSTED : X509_V_ERR_APPLICATION_VERIFICATION;
     }
 
+    /** Client: the issuers the server's certificate request names (null when it names none). */
+    private X500Principal[] requestedIssuers() {
+        byte[][] names = SslNative.peerCaNames(live());
+        if (names == null || names.length == 0) {
+            return null;
+        }
+        List<X500Principal> out = new java.util.ArrayList<>(names.length);
+        for (byte[] der : names) {
+            if (der != null) {
+                try {
+                    out.add(new X500Principal(der));
+                } catch (IllegalArgumentException e) {
+                    // a name Java cannot parse cannot match any of its certificates
+                }
+            }
+        }
+        return out.toArray(new X500Principal[0]);
+    }
+
     private static X509Certificate[] decode(byte[][] der) throws SSLException {
         try {
             CertificateFactory factory = CERTIFICATE_FACTORY.get();
@@ -296,10 +374,28 @@ public final class SslHandle {
         }
     }
 
+    int selectApplicationProtocol(byte[] offered) {
+        try {
+            return listener.selectApplicationProtocol(alpnList(offered));
+        } catch (Throwable t) {
+            pendingCause = t;
+            return ALPN_FATAL;
+        }
+    }
+
+    boolean serverNameReceived(byte[] name) {
+        try {
+            return listener.serverNameReceived(new SNIHostName(name));
+        } catch (Throwable t) {
+            pendingCause = t;
+            return false;
+        }
+    }
+
     /** Native credential handles to load into this connection, or null to fail the handshake. */
     long[] selectCredentials() {
         try {
-            List<Credential> chosen = client ? context.credentials.forClient(transport)
+            List<Credential> chosen = client ? context.credentials.forClient(transport, requestedIssuers())
                 : context.credentials.forServer(transport);
             offered = chosen;
             long[] handles = new long[chosen.size()];

@@ -1,0 +1,123 @@
+package io.nativetls.internal.ssl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Signature schemes by their TLS names (as JSSE's jdk.tls.client.SignatureSchemes and
+ * SSLParameters.setSignatureSchemes spell them), their code points, and the JDK signature
+ * algorithm names ExtendedSSLSession reports. OpenSSL accepts the TLS names as they are.
+ */
+public final class SignatureSchemes {
+    public static final String CLIENT_PROPERTY = "jdk.tls.client.SignatureSchemes";
+    public static final String SERVER_PROPERTY = "jdk.tls.server.SignatureSchemes";
+
+    private static final Map<String, Scheme> BY_NAME = new LinkedHashMap<>();
+    private static final Map<Integer, Scheme> BY_CODE = new LinkedHashMap<>();
+
+    private static final class Scheme {
+        final String name;
+        final int code;
+        final String jdkAlgorithm;
+
+        Scheme(String name, int code, String jdkAlgorithm) {
+            this.name = name;
+            this.code = code;
+            this.jdkAlgorithm = jdkAlgorithm;
+        }
+    }
+
+    static {
+        add("ecdsa_secp256r1_sha256", 0x0403, "SHA256withECDSA");
+        add("ecdsa_secp384r1_sha384", 0x0503, "SHA384withECDSA");
+        add("ecdsa_secp521r1_sha512", 0x0603, "SHA512withECDSA");
+        add("ed25519", 0x0807, "Ed25519");
+        add("ed448", 0x0808, "Ed448");
+        add("rsa_pss_rsae_sha256", 0x0804, "RSASSA-PSS");
+        add("rsa_pss_rsae_sha384", 0x0805, "RSASSA-PSS");
+        add("rsa_pss_rsae_sha512", 0x0806, "RSASSA-PSS");
+        add("rsa_pss_pss_sha256", 0x0809, "RSASSA-PSS");
+        add("rsa_pss_pss_sha384", 0x080a, "RSASSA-PSS");
+        add("rsa_pss_pss_sha512", 0x080b, "RSASSA-PSS");
+        add("rsa_pkcs1_sha256", 0x0401, "SHA256withRSA");
+        add("rsa_pkcs1_sha384", 0x0501, "SHA384withRSA");
+        add("rsa_pkcs1_sha512", 0x0601, "SHA512withRSA");
+        add("ecdsa_sha224", 0x0303, "SHA224withECDSA");
+        add("rsa_sha224", 0x0301, "SHA224withRSA");
+        add("ecdsa_sha1", 0x0203, "SHA1withECDSA");
+        add("rsa_pkcs1_sha1", 0x0201, "SHA1withRSA");
+    }
+
+    private static void add(String name, int code, String jdk) {
+        Scheme s = new Scheme(name, code, jdk);
+        BY_NAME.put(name, s);
+        BY_CODE.put(code, s);
+    }
+
+    private SignatureSchemes() {}
+
+    /** The OpenSSL list for a JSSE list of names; unknown names are skipped, as SunJSSE skips them. */
+    public static String toOpenSsl(String[] names) {
+        if (names == null) {
+            return null;
+        }
+        List<String> known = new ArrayList<>();
+        for (String n : names) {
+            Scheme s = n == null ? null : BY_NAME.get(n.trim().toLowerCase(Locale.ROOT));
+            if (s != null && !known.contains(s.name)) {
+                known.add(s.name);
+            }
+        }
+        if (known.isEmpty()) {
+            throw new IllegalArgumentException("no supported signature scheme in " + String.join(",", names));
+        }
+        return String.join(":", known);
+    }
+
+    /** The names a comma-separated system property lists, or null when it is unset or empty. */
+    public static String[] fromProperty(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        if (v.length() > 1 && v.startsWith("\"") && v.endsWith("\"")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        if (v.isEmpty()) {
+            return null;
+        }
+        String[] names = v.split(",");
+        for (int i = 0; i < names.length; i++) {
+            names[i] = names[i].trim();
+        }
+        return names;
+    }
+
+    /** JDK signature algorithm names for TLS code points (unknown ones left out, duplicates once). */
+    public static String[] jdkAlgorithms(int[] codes) {
+        List<String> out = new ArrayList<>();
+        for (int code : codes) {
+            Scheme s = BY_CODE.get(code);
+            if (s != null && !out.contains(s.jdkAlgorithm)) {
+                out.add(s.jdkAlgorithm);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** JDK algorithm names of the named schemes, for the local side. */
+    public static String[] jdkAlgorithms(String[] names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            Scheme s = BY_NAME.get(n);
+            if (s != null && !out.contains(s.jdkAlgorithm)) {
+                out.add(s.jdkAlgorithm);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+}
