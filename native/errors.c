@@ -39,7 +39,19 @@ static size_t append_alert(char *buf, size_t used, const char *direction, int al
     if (alert == 0) {
         return used;
     }
-    return append(buf, used, "; alert %s: %s", direction, SSL_alert_desc_string_long(alert));
+    const char *text = SSL_alert_desc_string_long(alert);
+    /* OpenSSL 3.0 has no text for the TLS 1.3 alerts; name them as RFC 8446 does. */
+    switch (alert & 0xff) {
+    case 109:
+        text = "missing_extension";
+        break;
+    case 116:
+        text = "certificate_required";
+        break;
+    default:
+        break;
+    }
+    return append(buf, used, "; alert %s: %s", direction, text);
 }
 
 void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_conn *conn)

@@ -492,6 +492,14 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     @Override
+    public void peerSignatureAlgorithms(String[] algorithms) {
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.peerSignatureAlgorithms(algorithms);
+        }
+    }
+
+    @Override
     public int selectApplicationProtocol(List<String> offered) {
         BiFunction<SSLEngine, List<String>, String> selector = config.alpnSelector;
         int chosen;
@@ -521,15 +529,16 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         if (hs != null) {
             hs.requestedServerNames(List.of(name));
         }
-        if (config.sniMatchers == null) {
+        if (config.sniMatchers == null || config.sniMatchers.isEmpty()) {
             return true;
         }
+        // As SunJSSE: with matchers configured, some matcher of the name's type must accept it.
         for (SNIMatcher matcher : config.sniMatchers) {
-            if (matcher.getType() == name.getType()) {
-                return matcher.matches(name);
+            if (matcher.getType() == name.getType() && matcher.matches(name)) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     @Override

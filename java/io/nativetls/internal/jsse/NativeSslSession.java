@@ -56,6 +56,7 @@ final class NativeSslSession extends ExtendedSSLSession {
     private volatile X509Certificate[] peerCertificates;
     private volatile X509Certificate[] localCertificates;
     private volatile List<SNIServerName> requestedServerNames = List.of();
+    private volatile String[] peerSignatureAlgorithms = new String[0];
 
     NativeSslSession(NativeSessionContext sessionContext, String peerHost, int peerPort) {
         this.sessionContext = sessionContext;
@@ -78,6 +79,10 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     void localCertificates(X509Certificate[] chain) {
         this.localCertificates = chain;
+    }
+
+    void peerSignatureAlgorithms(String[] algorithms) {
+        this.peerSignatureAlgorithms = algorithms.clone();
     }
 
     void requestedServerNames(List<SNIServerName> names) {
@@ -276,7 +281,7 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     @Override
     public String[] getPeerSupportedSignatureAlgorithms() {
-        return LOCAL_SIGNATURE_ALGORITHMS.clone();
+        return peerSignatureAlgorithms.clone();
     }
 
     @Override

@@ -28,6 +28,12 @@ public final class SslHandle {
         /** Called before the trust manager sees the chain, so the handshake session can show it. */
         void peerCertificates(X509Certificate[] chain, String protocol, String cipherSuite);
 
+        /**
+         * The signature algorithms the peer accepts (JDK names), before key or trust managers are
+         * asked, since SunJSSE's check certificates against them through the handshake session.
+         */
+        void peerSignatureAlgorithms(String[] algorithms);
+
         /** A new resumable session (TLS 1.2 session, or a TLS 1.3 ticket); the listener owns handle. */
         void sessionCreated(SessionHandle handle, byte[] id, boolean tls13);
 
@@ -148,10 +154,7 @@ public final class SslHandle {
         return id == null ? null : new String(id, StandardCharsets.ISO_8859_1);
     }
 
-    /** The peer's signature schemes as TLS code points. */
-    public int[] peerSignatureSchemes() {
-        return conn == 0 ? new int[0] : SslNative.peerSignatureSchemes(conn);
-    }
+
 
     public long handshake() throws SSLException {
         try {
@@ -324,6 +327,7 @@ public final class SslHandle {
     int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite) {
         try {
             X509Certificate[] chain = decode(der);
+            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(SslNative.peerSignatureSchemes(live())));
             listener.peerCertificates(chain, protocol, cipherSuite);
             if (client) {
                 context.verifier.verifyServer(chain, authType, transport);
@@ -395,6 +399,7 @@ public final class SslHandle {
     /** Native credential handles to load into this connection, or null to fail the handshake. */
     long[] selectCredentials() {
         try {
+            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(SslNative.peerSignatureSchemes(live())));
             List<Credential> chosen = client ? context.credentials.forClient(transport, requestedIssuers())
                 : context.credentials.forServer(transport);
             offered = chosen;
