@@ -334,9 +334,31 @@ class SecurityDefaultsTest {
             }
             assertTrue(list.length > 0, "no protocol at all");
         }
+    }
+
+    /**
+     * As SunJSSE with these protocols in jdk.tls.disabledAlgorithms: the names are accepted (code
+     * that lists them next to TLSv1.2 keeps working) but never negotiated.
+     */
+    @Test
+    void legacyProtocolNamesAreAcceptedButNeverNegotiated() throws Exception {
+        SSLContext ctx = Contexts.server(Impl.NATIVE, "server-ec");
         for (String legacy : LEGACY) {
-            assertThrows(IllegalArgumentException.class, () -> client.setEnabledProtocols(new String[] {legacy}),
-                legacy + " cannot be enabled");
+            SSLEngine only = ctx.createSSLEngine(HOST, 443);
+            only.setUseClientMode(true);
+            only.setEnabledProtocols(new String[] {legacy});
+            assertEquals(List.of(legacy), Arrays.asList(only.getEnabledProtocols()));
+            SSLHandshakeException e = assertThrows(SSLHandshakeException.class, only::beginHandshake, legacy);
+            assertTrue(e.getMessage().contains("No appropriate protocol"), e.getMessage());
+
+            SSLEngine mixed = ctx.createSSLEngine(HOST, 443);
+            mixed.setUseClientMode(true);
+            mixed.setEnabledProtocols(new String[] {"TLSv1.2", legacy});
+            SSLEngine server = ctx.createSSLEngine();
+            server.setUseClientMode(false);
+            server.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2", legacy});
+            new io.nativetls.testing.EnginePair(mixed, server).handshake();
+            assertEquals("TLSv1.2", mixed.getSession().getProtocol());
         }
     }
 

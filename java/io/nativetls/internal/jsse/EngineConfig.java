@@ -1,6 +1,7 @@
 package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.CipherSuites;
+import io.nativetls.internal.ssl.DisabledAlgorithms;
 import io.nativetls.internal.ssl.NamedGroups;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.SignatureSchemes;
@@ -146,9 +147,11 @@ final class EngineConfig {
 
     Native nativeSettings(String peerHost) {
         CipherSuites suites = CipherSuites.get();
-        String tls12 = suites.openSslList(cipherSuites, false);
-        String tls13 = suites.openSslList(cipherSuites, true);
-        int mask = Protocols.mask(enabledProtocols());
+        DisabledAlgorithms disabled = DisabledAlgorithms.current();
+        String[] allowedSuites = disabled.allowedSuites(cipherSuites);
+        String tls12 = suites.openSslList(allowedSuites, false);
+        String tls13 = suites.openSslList(allowedSuites, true);
+        int mask = Protocols.mask(disabled.allowedProtocols(enabledProtocols()));
         // A protocol without an enabled suite is switched off rather than left on OpenSSL's defaults.
         if (tls12.isEmpty()) {
             mask &= ~io.nativetls.internal.jni.SslNative.PROTOCOL_TLS12;

@@ -9,6 +9,11 @@ public final class Protocols {
     public static final String TLS13 = "TLSv1.3";
     public static final String TLS12 = "TLSv1.2";
     private static final String[] SUPPORTED = {TLS13, TLS12};
+    /**
+     * Names SunJSSE knows and applications still list next to TLSv1.2 ("TLSv1.2", "TLSv1.1"):
+     * accepted and kept, so such code keeps working, but never negotiated.
+     */
+    private static final List<String> LEGACY = List.of("TLSv1.1", "TLSv1", "SSLv3", "SSLv2Hello");
 
     private Protocols() {}
 
@@ -23,7 +28,7 @@ public final class Protocols {
         }
         List<String> out = new ArrayList<>(names.length);
         for (String name : names) {
-            if (!TLS13.equals(name) && !TLS12.equals(name)) {
+            if (!TLS13.equals(name) && !TLS12.equals(name) && !LEGACY.contains(name)) {
                 throw new IllegalArgumentException("Unsupported protocol: " + name
                     + " (NativeTLS supports " + String.join(", ", SUPPORTED) + ")");
             }
