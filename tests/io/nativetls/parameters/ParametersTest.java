@@ -184,6 +184,43 @@ class ParametersTest {
         }
     }
 
+    /**
+     * A TLS 1.3 server holding an RSA and an EC key serves the one the client's first usable scheme
+     * asks for, as SunJSSE does. (In TLS 1.2 the suite names the key type, so the suite order decides.)
+     */
+    @Test
+    void serverWithTwoKeysFollowsTheClientsSchemes() throws Exception {
+        String key = "jdk.tls.client.SignatureSchemes";
+        String saved = System.getProperty(key);
+        javax.net.ssl.SSLContext server = Contexts.create(Impl.NATIVE, "TLS",
+            io.nativetls.testing.TestPki.get().keyManagers("server-rsa", "server-ec"),
+            io.nativetls.testing.TestPki.get().trustManagers());
+        try {
+            for (String protocol : new String[] {"TLSv1.3"}) {
+                for (String[] c : new String[][] {{"rsa_pss_rsae_sha256,ecdsa_secp256r1_sha256", "RSA"},
+                    {"ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256", "EC"}}) {
+                    System.setProperty(key, c[0]);
+                    SSLEngine client = Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443);
+                    client.setUseClientMode(true);
+                    client.setEnabledProtocols(new String[] {protocol});
+                    SSLEngine s = server.createSSLEngine();
+                    s.setUseClientMode(false);
+                    new EnginePair(client, s).handshake();
+                    assertEquals(c[1], client.getSession().getPeerCertificates()[0].getPublicKey().getAlgorithm(),
+                        protocol + " with " + c[0]);
+                    assertEquals(client.getSession().getPeerCertificates()[0], s.getSession().getLocalCertificates()[0],
+                        "the server reports the certificate it used");
+                }
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, saved);
+            }
+        }
+    }
+
     /** SSLParameters.setSignatureSchemes and setNamedGroups exist from Java 19 and 20. */
     @Test
     void newerParametersAreHonouredWhereTheJdkHasThem() throws Exception {

@@ -109,6 +109,42 @@ public final class SignatureSchemes {
         return out.toArray(new String[0]);
     }
 
+    /**
+     * The credential that can sign with the earliest of the peer's schemes (TLS 1.3 rules: ECDSA
+     * schemes name their curve, RSA signs with PSS), or all of them if none matches, leaving the
+     * choice to OpenSSL.
+     */
+    static List<Credential> firstUsable(List<Credential> credentials, int[] peerSchemes) {
+        for (int code : peerSchemes) {
+            Scheme scheme = BY_CODE.get(code);
+            for (Credential c : credentials) {
+                if (scheme != null && c.chain.length > 0 && canSign(c.chain[0].getPublicKey(), scheme.name)) {
+                    return List.of(c);
+                }
+            }
+        }
+        return credentials;
+    }
+
+    private static boolean canSign(java.security.PublicKey key, String scheme) {
+        switch (key.getAlgorithm()) {
+            case "EC":
+                int bits = ((java.security.interfaces.ECPublicKey) key).getParams().getCurve().getField().getFieldSize();
+                return scheme.equals(bits == 256 ? "ecdsa_secp256r1_sha256" : bits == 384 ? "ecdsa_secp384r1_sha384"
+                    : bits == 521 ? "ecdsa_secp521r1_sha512" : "");
+            case "RSA":
+                return scheme.startsWith("rsa_pss_rsae_");
+            case "RSASSA-PSS":
+                return scheme.startsWith("rsa_pss_pss_");
+            case "EdDSA":
+            case "Ed25519":
+            case "Ed448":
+                return scheme.equals("ed25519") || scheme.equals("ed448");
+            default:
+                return false;
+        }
+    }
+
     /** JDK algorithm names of the named schemes, for the local side. */
     public static String[] jdkAlgorithms(String[] names) {
         List<String> out = new ArrayList<>();

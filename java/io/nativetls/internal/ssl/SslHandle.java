@@ -399,9 +399,14 @@ public final class SslHandle {
     /** Native credential handles to load into this connection, or null to fail the handshake. */
     long[] selectCredentials() {
         try {
-            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(SslNative.peerSignatureSchemes(live())));
+            int[] peerSchemes = SslNative.peerSignatureSchemes(live());
+            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
             List<Credential> chosen = client ? context.credentials.forClient(transport, requestedIssuers())
                 : context.credentials.forServer(transport);
+            if (!client && chosen.size() > 1 && Protocols.TLS13.equals(SslNative.sessionInfo(live())[0])) {
+                // TLS 1.3 names no key type in its suites: the client's order of schemes picks the key.
+                chosen = SignatureSchemes.firstUsable(chosen, peerSchemes);
+            }
             offered = chosen;
             long[] handles = new long[chosen.size()];
             for (int i = 0; i < handles.length; i++) {
