@@ -316,12 +316,15 @@ final class SocketTls {
         writeLock.lock();
         try {
             checkFailure();
+            if (engine.isOutboundDone()) {
+                throw new ClosedException("Connection or outbound has closed");
+            }
             ByteBuffer src = ByteBuffer.wrap(b, off, len);
             int idle = 0;
             for (int step = 0; src.hasRemaining(); step++) {
                 SSLEngineResult r = wrapAndSend(src);
                 if (r.getStatus() == Status.CLOSED) {
-                    throw new SocketException("Connection or outbound has closed");
+                    throw new ClosedException("Connection or outbound has closed");
                 }
                 idle = r.bytesConsumed() > 0 ? 0 : idle + 1;
                 if (idle > 16) {
@@ -428,10 +431,10 @@ final class SocketTls {
     private void checkUsable() throws IOException {
         checkFailure();
         if (closing) {
-            throw new SocketException("Socket is closed");
+            throw new ClosedException("Socket is closed");
         }
         if (engine.isInboundDone() || engine.isOutboundDone()) {
-            throw new SocketException("Socket has been closed or broken");
+            throw new ClosedException("Socket has been closed or broken");
         }
     }
 
@@ -441,7 +444,7 @@ final class SocketTls {
             throw new SSLException("Connection has closed: " + f, f);
         }
         if (closing) {
-            throw new SocketException("Socket is closed");
+            throw new ClosedException("Socket is closed");
         }
     }
 
@@ -450,7 +453,7 @@ final class SocketTls {
      * and the socket is closed. Timeouts and interrupts are not failures: the caller may retry.
      */
     private IOException fatal(Throwable t) {
-        if (t instanceof InterruptedIOException) {
+        if (t instanceof InterruptedIOException || t instanceof ClosedException) {
             return (IOException) t;
         }
         IOException e = t instanceof IOException ? (IOException) t
@@ -470,6 +473,15 @@ final class SocketTls {
         }
         owner.abort();
         return e;
+    }
+
+    /** Using a socket (or one direction of it) after it was closed: a mistake, not a broken connection. */
+    private static final class ClosedException extends SocketException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException(String message) {
+            super(message);
+        }
     }
 
     private static ByteBuffer grown(ByteBuffer b, boolean fillMode) {
