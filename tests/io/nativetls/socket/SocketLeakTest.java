@@ -5,6 +5,7 @@ import static io.nativetls.socket.SocketSupport.serverContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.internal.jni.SslNative;
 import io.nativetls.testing.Contexts.Impl;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ class SocketLeakTest {
             }
             awaitAccepted(srv, 5);
             int before = openDescriptors();
+            long connectionsBefore = liveConnections();
             for (int i = 0; i < CONNECTIONS; i++) {
                 exchange(factory, srv.port(), i);
             }
@@ -44,7 +46,15 @@ class SocketLeakTest {
             srv.finish();
             int after = openDescriptors();
             assertTrue(after <= before + SLACK, "descriptors before " + before + ", after " + after);
+            // Closing frees each native connection at once, not later through the Cleaner.
+            long connectionsAfter = liveConnections();
+            assertTrue(connectionsAfter <= connectionsBefore + 2,
+                "native connections before " + connectionsBefore + ", after " + connectionsAfter);
         }
+    }
+
+    private static long liveConnections() {
+        return SslNative.liveHandles()[SslNative.LIVE_CONNECTIONS];
     }
 
     private static void exchange(SSLSocketFactory factory, int port, int i) throws Exception {
