@@ -95,14 +95,12 @@ public abstract class NativeSslContextSpi extends SSLContextSpi {
 
     @Override
     protected SSLSocketFactory engineGetSocketFactory() {
-        initialised();
-        throw new UnsupportedOperationException("NativeTLS does not provide SSLSocket yet; use SSLEngine");
+        return new NativeSslSocketFactory(new SocketEngines(initialised(), this));
     }
 
     @Override
     protected SSLServerSocketFactory engineGetServerSocketFactory() {
-        initialised();
-        throw new UnsupportedOperationException("NativeTLS does not provide SSLServerSocket yet; use SSLEngine");
+        return new NativeSslServerSocketFactory(new SocketEngines(initialised(), this));
     }
 
     /** What a client engine of this context starts with (SunJSSE answers for clients too). */
