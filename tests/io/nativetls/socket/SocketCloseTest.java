@@ -149,13 +149,14 @@ class SocketCloseTest {
 
     /**
      * TLS 1.3 half-close: our close_notify ends the peer's input only; the peer answers on its
-     * still-open output and we read that. The peer is SunJSSE, which (like TLS 1.3 says) does not
-     * close its output when it receives close_notify.
+     * still-open output and we read that. Neither SunJSSE's nor NativeTLS's socket closes its
+     * output when it receives close_notify in TLS 1.3.
      */
-    @Test
-    void shutdownOutputIsAHalfClose() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} server")
+    @org.junit.jupiter.params.provider.EnumSource(Impl.class)
+    void shutdownOutputIsAHalfClose(Impl serverImpl) throws Exception {
         byte[] answer = "the answer after your close".getBytes(StandardCharsets.US_ASCII);
-        java.net.ServerSocket listener = SocketSupport.listen(serverContext(Impl.SUN));
+        java.net.ServerSocket listener = SocketSupport.listen(serverContext(serverImpl));
         try (SocketSupport.Server srv = new SocketSupport.Server((javax.net.ssl.SSLServerSocket) listener, 1, s -> {
             InputStream in = s.getInputStream();
             assertArrayEquals(DATA, readFully(in, DATA.length));

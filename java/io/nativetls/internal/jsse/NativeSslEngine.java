@@ -38,7 +38,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private static final int RECORD_HEADER = 5;
     private static final int MAX_RECORD_BODY = 16384 + 2048;
     private static final int MAX_PLAINTEXT = 16384;
+    private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int APPLICATION_DATA = 23;
+    private static final int HEARTBEAT = 24;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private enum Phase { NEW, HANDSHAKING, ESTABLISHED }
@@ -48,6 +50,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private final NativeSslContextSpi owner;
     private final EngineConfig config;
     private final Transport transport;
+    /**
+     * Whether a TLS 1.3 close_notify from the peer leaves our direction open (half-close). Sockets
+     * do, as SunJSSE's: their application sees -1 and closes when it is done. Engines answer at
+     * once unless jdk.tls.acknowledgeCloseNotify=false: engine users such as the JDK's HttpClient
+     * wait for the outbound side to close before they release a connection the server ended.
+     */
+    private final boolean halfClose;
 
     private Phase phase = Phase.NEW;
     private SslHandle ssl;
@@ -93,6 +102,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         this.owner = owner;
         this.config = new EngineConfig(owner.clientDefaultProtocols());
         this.transport = socket != null ? Transport.of(socket) : Transport.of(this);
+        this.halfClose = socket != null || "false".equalsIgnoreCase(System.getProperty("jdk.tls.acknowledgeCloseNotify"));
     }
 
     // ---- wrap ---------------------------------------------------------------------------------
@@ -236,8 +246,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             if ((type & 0x80) != 0 && !config.clientMode && !nativeFinished) {
                 throw new SSLHandshakeException("SSLv2-format ClientHello is not supported");
             }
-            // An impossible length: give OpenSSL the header alone so it fails with record_overflow.
-            int recordLength = bodyLength > MAX_RECORD_BODY ? RECORD_HEADER : RECORD_HEADER + bodyLength;
+            // An impossible length, or a header that is not TLS at all (say, plaintext HTTP): give
+            // OpenSSL the header alone so it fails now, instead of waiting for bytes that never come.
+            boolean plausible = type >= CHANGE_CIPHER_SPEC && type <= HEARTBEAT && src.get(at + 1) == 3;
+            int recordLength = bodyLength > MAX_RECORD_BODY || !plausible ? RECORD_HEADER : RECORD_HEADER + bodyLength;
             if (available < recordLength) {
                 return result(Status.BUFFER_UNDERFLOW, false, 0, 0);
             }
@@ -265,7 +277,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             if ((flags & SslNative.F_RECEIVED_SHUTDOWN) != 0 && !inboundDone) {
                 receivedCloseNotify = true;
                 inboundDone = true;
-                closeOutboundLocked();
+                // TLS 1.2 must answer close_notify. TLS 1.3 closes each direction on its own; see halfClose.
+                if (!halfClose || session == null || !Protocols.TLS13.equals(session.getProtocol())) {
+                    closeOutboundLocked();
+                }
             }
             boolean finished = finishHandshakeIfDone(flags);
             SSLEngineResult result = result(inboundDone ? Status.CLOSED : Status.OK, finished, consumed, produced);
@@ -606,7 +621,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         if (outboundDone) {
             return HandshakeStatus.NEED_UNWRAP;
         }
-        if (inboundDone) {
+        if (inboundDone && outboundClosing) {
             return HandshakeStatus.NEED_WRAP;
         }
         return HandshakeStatus.NOT_HANDSHAKING;

@@ -1,0 +1,80 @@
+package io.nativetls.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.EnginePair;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * After the peer's close_notify: TLS 1.2 answers it and closes both ways. In TLS 1.3 SunJSSE
+ * closes only the inbound direction and the application may keep writing (half-close); NativeTLS
+ * engines do that with jdk.tls.acknowledgeCloseNotify=false, and otherwise answer at once (the
+ * JDK's HttpClient otherwise never releases a connection a TLS 1.3 server closed).
+ */
+@Timeout(30)
+class HalfCloseTest {
+    private static List<String> afterPeerClose(Impl impl, String protocol) throws Exception {
+        SSLEngine c = Contexts.client(impl).createSSLEngine("localhost", 443);
+        c.setUseClientMode(true);
+        c.setEnabledProtocols(new String[] {protocol});
+        SSLEngine s = Contexts.server(impl, "server-ec").createSSLEngine();
+        s.setUseClientMode(false);
+        new EnginePair(c, s).handshake();
+        c.closeOutbound();
+        ByteBuffer net = ByteBuffer.allocate(20_000);
+        c.wrap(ByteBuffer.allocate(0), net);
+        net.flip();
+        List<String> seen = new ArrayList<>();
+        SSLEngineResult r = s.unwrap(net, ByteBuffer.allocate(20_000));
+        seen.add("unwrap " + r.getStatus() + "/" + r.getHandshakeStatus());
+        seen.add("in " + s.isInboundDone() + " out " + s.isOutboundDone());
+        ByteBuffer out = ByteBuffer.allocate(20_000);
+        SSLEngineResult w = s.wrap(ByteBuffer.wrap("late reply".getBytes()), out);
+        seen.add("wrap " + w.getStatus() + " consumed " + w.bytesConsumed());
+        if (w.bytesConsumed() > 0) {
+            // The client, its outbound closed, still reads what the server wrote after the close.
+            out.flip();
+            ByteBuffer app = ByteBuffer.allocate(20_000);
+            for (int i = 0; i < 5 && out.hasRemaining(); i++) {
+                c.unwrap(out, app);
+            }
+            app.flip();
+            byte[] got = new byte[app.remaining()];
+            app.get(got);
+            seen.add("client read " + new String(got));
+        }
+        return seen;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void withoutAcknowledgementBehavesAsSunJsse(String protocol) throws Exception {
+        String saved = System.getProperty("jdk.tls.acknowledgeCloseNotify");
+        System.setProperty("jdk.tls.acknowledgeCloseNotify", "false");
+        try {
+            assertEquals(afterPeerClose(Impl.SUN, protocol), afterPeerClose(Impl.NATIVE, protocol));
+        } finally {
+            if (saved == null) {
+                System.clearProperty("jdk.tls.acknowledgeCloseNotify");
+            } else {
+                System.setProperty("jdk.tls.acknowledgeCloseNotify", saved);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void byDefaultTheCloseIsAnswered(String protocol) throws Exception {
+        assertEquals(List.of("unwrap CLOSED/NEED_WRAP", "in true out false", "wrap CLOSED consumed 0"),
+            afterPeerClose(Impl.NATIVE, protocol));
+    }
+}
