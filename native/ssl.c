@@ -126,6 +126,17 @@ static size_t drain(nt_conn *conn, int *overflow)
     return produced;
 }
 
+/*
+ * Our BIO never reports end of input: the Java side owns the transport and decides what an EOF
+ * means. So SSL_ERROR_SYSCALL with nothing on the error queue after the whole record was read
+ * only means OpenSSL wants the next record (OpenSSL 3.5 reports a skipped warning alert, such
+ * as TLS 1.3 user_canceled, this way instead of as WANT_READ).
+ */
+static int input_exhausted_quietly(const nt_conn *conn)
+{
+    return conn->in.pos == conn->in.len && ERR_peek_error() == 0;
+}
+
 /* Advances the handshake as far as the input allows; 0 means an exception is pending. */
 static int handshake_step(JNIEnv *env, nt_conn *conn)
 {
@@ -142,6 +153,12 @@ static int handshake_step(JNIEnv *env, nt_conn *conn)
         return 1;
     case SSL_ERROR_ZERO_RETURN:
         nt_throw_message(env, nt_jni.ssl_handshake_exception, "TLS handshake failed: the peer sent close_notify");
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        if (input_exhausted_quietly(conn)) {
+            return 1;
+        }
+        nt_throw_openssl(env, nt_jni.ssl_handshake_exception, "TLS handshake", conn);
         return 0;
     default:
         nt_throw_openssl(env, nt_jni.ssl_handshake_exception, "TLS handshake", conn);
@@ -400,6 +417,12 @@ static size_t read_application_data(JNIEnv *env, nt_conn *conn, jobject dst_dire
     case SSL_ERROR_WANT_WRITE:
     case SSL_ERROR_ZERO_RETURN: /* close_notify: reported through the flags */
         ERR_clear_error();
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        if (input_exhausted_quietly(conn)) {
+            return 0;
+        }
+        throw_record_error(env, conn, "SSL_read");
         return 0;
     default:
         throw_record_error(env, conn, "SSL_read");
