@@ -115,6 +115,34 @@ class EngineResumptionTest {
             Arguments.of("TLSv1.2", "client"), Arguments.of("TLSv1.2", "server"));
     }
 
+    /** A corrupted record (bad MAC: a fatal alert) ends the connection and its session's resumption. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void fatalErrorInvalidatesTheSession(String protocol) throws Exception {
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        SSLContext server = Contexts.server(Impl.NATIVE, "server-ec");
+        SSLSession[] first = connect(client, server, protocol, 443);
+        SSLSession[] second = connect(client, server, protocol, 443);
+        assertSame(first[0], second[0], "resumed before the failure");
+
+        SSLEngine c = client.createSSLEngine(HOST, 443);
+        c.setUseClientMode(true);
+        c.setEnabledProtocols(new String[] {protocol});
+        SSLEngine s = server.createSSLEngine();
+        s.setUseClientMode(false);
+        new EnginePair(c, s).handshake();
+        assertSame(first[0], c.getSession());
+        java.nio.ByteBuffer net = java.nio.ByteBuffer.allocate(s.getSession().getPacketBufferSize());
+        s.wrap(java.nio.ByteBuffer.wrap(new byte[100]), net);
+        net.flip();
+        net.put(net.limit() - 3, (byte) (net.get(net.limit() - 3) ^ 1));
+        org.junit.jupiter.api.Assertions.assertThrows(SSLException.class,
+            () -> c.unwrap(net, java.nio.ByteBuffer.allocate(c.getSession().getApplicationBufferSize())));
+        assertFalse(first[0].isValid(), "a fatal error invalidates the session");
+        SSLSession[] after = connect(client, server, protocol, 443);
+        assertNotSame(first[0], after[0], "and it is not offered again");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void sessionContextsListAndFindTheSession(String protocol) throws Exception {

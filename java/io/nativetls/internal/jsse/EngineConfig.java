@@ -148,9 +148,9 @@ final class EngineConfig {
     Native nativeSettings(String peerHost) {
         CipherSuites suites = CipherSuites.get();
         DisabledAlgorithms disabled = DisabledAlgorithms.current();
-        String[] allowedSuites = disabled.allowedSuites(cipherSuites);
-        String tls12 = suites.openSslList(allowedSuites, false);
-        String tls13 = suites.openSslList(allowedSuites, true);
+        String[] lists = suites.openSslLists(disabled.allowedSuites(cipherSuites));
+        String tls12 = lists[0];
+        String tls13 = lists[1];
         int mask = Protocols.mask(disabled.allowedProtocols(enabledProtocols()));
         // A protocol without an enabled suite is switched off rather than left on OpenSSL's defaults.
         if (tls12.isEmpty()) {
@@ -159,9 +159,13 @@ final class EngineConfig {
         if (tls13.isEmpty()) {
             mask &= ~io.nativetls.internal.jni.SslNative.PROTOCOL_TLS13;
         }
+        // Setting a suite list costs OpenSSL a walk over every cipher it has, on every connection:
+        // skip lists equal to the context's and lists of a protocol that is switched off anyway.
+        boolean tls12On = (mask & io.nativetls.internal.jni.SslNative.PROTOCOL_TLS12) != 0;
+        boolean tls13On = (mask & io.nativetls.internal.jni.SslNative.PROTOCOL_TLS13) != 0;
         return new Native(mask,
-            tls12.isEmpty() || tls12.equals(suites.defaultTls12List()) ? null : tls12,
-            tls13.equals(suites.defaultTls13List()) ? null : tls13,
+            !tls12On || tls12.equals(suites.defaultTls12List()) ? null : tls12,
+            !tls13On || tls13.equals(suites.defaultTls13List()) ? null : tls13,
             clientMode ? serverName(peerHost) : null,
             clientMode ? CLIENT_AUTH_NONE : clientAuth,
             clientMode && applicationProtocols.length > 0 ? SslHandle.alpnWire(applicationProtocols) : null,

@@ -36,7 +36,8 @@ final class NativeSslSession extends ExtendedSSLSession {
         "SHA224withECDSA", "SHA224withRSA", "SHA1withECDSA", "SHA1withRSA",
     };
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Per thread: one shared SecureRandom would be a lock every server handshake takes. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(NativeSslSession::newRandom);
 
     private final NativeSessionContext sessionContext;
     /** The context's keys for this session (its id, or the ids of its tickets); kept by the context. */
@@ -100,11 +101,19 @@ final class NativeSslSession extends ExtendedSSLSession {
         this.valid = true;
     }
 
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
     /** Random bytes that name this session in the tickets a server issues for it. */
     synchronized byte[] token() {
         if (token == null) {
             token = new byte[32];
-            RANDOM.nextBytes(token);
+            RANDOM.get().nextBytes(token);
         }
         return token.clone();
     }

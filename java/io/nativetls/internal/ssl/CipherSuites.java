@@ -102,6 +102,22 @@ public final class CipherSuites {
         return out.toArray(new String[0]);
     }
 
+    /**
+     * {TLS 1.2 list, TLS 1.3 list} for the named suites. Most connections use the same enabled
+     * suites as the one before, so the last answer is kept (one entry, replaced as a whole).
+     */
+    public String[] openSslLists(String[] names) {
+        Object[] last = lastLists;
+        if (last != null && java.util.Arrays.equals((String[]) last[0], names)) {
+            return (String[]) last[1];
+        }
+        String[] lists = {openSslList(names, false), openSslList(names, true)};
+        lastLists = new Object[] {names.clone(), lists};
+        return lists;
+    }
+
+    private volatile Object[] lastLists;
+
     /** The OpenSSL list ("A:B:C") of the named suites of one protocol family, in the given order. */
     public String openSslList(String[] names, boolean forTls13) {
         StringBuilder sb = new StringBuilder();

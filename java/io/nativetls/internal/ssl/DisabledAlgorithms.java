@@ -19,6 +19,8 @@ public final class DisabledAlgorithms {
 
     private final String source;
     private final List<String> entries;
+    /** The supported suites these entries disable, worked out once per property value. */
+    private volatile java.util.Set<String> disabledSuites;
 
     private DisabledAlgorithms(String source) {
         this.source = source;
@@ -59,15 +61,35 @@ public final class DisabledAlgorithms {
         return false;
     }
 
-    /** names without the disabled ones, in their order. */
+    /** names without the disabled ones, in their order (names itself when none is disabled). */
     public String[] allowedSuites(String[] names) {
+        java.util.Set<String> disabled = disabledSuites();
+        if (disabled.isEmpty()) {
+            return names;
+        }
         List<String> out = new ArrayList<>(names.length);
         for (String n : names) {
-            if (!disablesSuite(n)) {
+            if (!disabled.contains(n)) {
                 out.add(n);
             }
         }
         return out.size() == names.length ? names : out.toArray(new String[0]);
+    }
+
+    /** Checked once for every suite OpenSSL has, not on each handshake. */
+    private java.util.Set<String> disabledSuites() {
+        java.util.Set<String> d = disabledSuites;
+        if (d == null) {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (String suite : CipherSuites.get().supported()) {
+                if (disablesSuite(suite)) {
+                    found.add(suite);
+                }
+            }
+            d = java.util.Set.copyOf(found);
+            disabledSuites = d;
+        }
+        return d;
     }
 
     public String[] allowedProtocols(String[] names) {
