@@ -91,6 +91,9 @@ int nt_sessions_configure(SSL_CTX *ctx);
 /* extensions.c: ALPN and SNI callbacks, installed on every SSL_CTX by ssl_ctx.c */
 void nt_extensions_configure(SSL_CTX *ctx);
 
+/* keylog.c */
+int nt_keylog_index_init(void);
+
 /* credentials.c */
 typedef struct {
     X509 *leaf;

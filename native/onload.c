@@ -80,7 +80,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
         ERR_clear_error();
         return JNI_ERR;
     }
-    if (!cache_ids(env) || !nt_bio_method_init() || !nt_conn_index_init()) {
+    if (!cache_ids(env) || !nt_bio_method_init() || !nt_conn_index_init() || !nt_keylog_index_init()) {
         /* FindClass left its NoClassDefFoundError pending: System.load reports it to the loader. */
         release_ids(env);
         ERR_clear_error();

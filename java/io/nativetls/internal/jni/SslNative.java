@@ -100,6 +100,12 @@ public final class SslNative {
     public static native void contextSetClientCaNames(long ctx, byte[][] names)
         throws java.security.KeyManagementException;
 
+    /**
+     * Appends the keys of every connection of ctx to the file at path, in the NSS key-log format
+     * (created with mode 0600 if missing). The context owns the descriptor.
+     */
+    public static native void contextSetKeyLog(long ctx, String path) throws java.security.KeyManagementException;
+
     /** Client: the certificate authorities the server named in its certificate request (DER). */
     public static native byte[][] peerCaNames(long conn);
 

@@ -34,19 +34,13 @@ public final class NamedGroups {
     }
 
     static String toOpenSsl(String value) {
-        if (value == null) {
-            return null;
-        }
-        String v = value.trim();
-        if (v.length() > 1 && v.startsWith("\"") && v.endsWith("\"")) {
-            v = v.substring(1, v.length() - 1);
-        }
-        if (v.isEmpty()) {
+        String[] names = PropertyLists.split(value);
+        if (names == null) {
             return null;
         }
         List<String> groups = new ArrayList<>();
-        for (String name : v.split(",")) {
-            String openssl = OPENSSL_NAMES.get(name.trim().toLowerCase(Locale.ROOT));
+        for (String name : names) {
+            String openssl = OPENSSL_NAMES.get(name.toLowerCase(Locale.ROOT));
             if (openssl != null && !groups.contains(openssl)) {
                 groups.add(openssl); // names this OpenSSL lacks are skipped, as SunJSSE skips them
             }

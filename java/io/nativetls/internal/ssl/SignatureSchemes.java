@@ -79,22 +79,7 @@ public final class SignatureSchemes {
 
     /** The names a comma-separated system property lists, or null when it is unset or empty. */
     public static String[] fromProperty(String property) {
-        String value = System.getProperty(property);
-        if (value == null) {
-            return null;
-        }
-        String v = value.trim();
-        if (v.length() > 1 && v.startsWith("\"") && v.endsWith("\"")) {
-            v = v.substring(1, v.length() - 1);
-        }
-        if (v.isEmpty()) {
-            return null;
-        }
-        String[] names = v.split(",");
-        for (int i = 0; i < names.length; i++) {
-            names[i] = names[i].trim();
-        }
-        return names;
+        return PropertyLists.split(System.getProperty(property));
     }
 
     /** JDK signature algorithm names for TLS code points (unknown ones left out, duplicates once). */

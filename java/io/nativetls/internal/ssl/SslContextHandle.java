@@ -36,6 +36,16 @@ public final class SslContextHandle {
         long handle = ctx;
         this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.contextFree(handle));
         setClientCaNames(trustManager);
+        String keyLog = KeyLog.target();
+        if (keyLog != null) {
+            try {
+                SslNative.contextSetKeyLog(ctx, keyLog);
+            } catch (KeyManagementException e) {
+                // Diagnostics must not stop the application: it runs on without the key log.
+                System.getLogger("io.nativetls").log(System.Logger.Level.WARNING,
+                    "NativeTLS key log {0} not written: {1}", keyLog, e.getMessage());
+            }
+        }
         this.verifier = new PeerVerifier(trustManager);
         this.credentials = new CredentialSelector(keyManager);
     }
