@@ -32,6 +32,19 @@ int nt_keylog_index_init(void)
     return keylog_index >= 0;
 }
 
+/*
+ * OpenSSL calls an index's free function for every SSL_CTX it frees, from any copy of this library:
+ * a copy loaded by another class loader and then unloaded must take its function pointer with it.
+ * (A context of that copy freed later leaks its key log descriptor instead.)
+ */
+void nt_keylog_index_free(void)
+{
+    if (keylog_index >= 0) {
+        CRYPTO_free_ex_index(CRYPTO_EX_INDEX_SSL_CTX, keylog_index);
+        keylog_index = -1;
+    }
+}
+
 static void write_line(const SSL *ssl, const char *line)
 {
     intptr_t slot = (intptr_t)SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), keylog_index);

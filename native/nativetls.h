@@ -93,6 +93,7 @@ void nt_extensions_configure(SSL_CTX *ctx);
 
 /* keylog.c */
 int nt_keylog_index_init(void);
+void nt_keylog_index_free(void);
 
 /* credentials.c */
 typedef struct {

@@ -83,6 +83,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
     if (!cache_ids(env) || !nt_bio_method_init() || !nt_conn_index_init() || !nt_keylog_index_init()) {
         /* FindClass left its NoClassDefFoundError pending: System.load reports it to the loader. */
         release_ids(env);
+        nt_keylog_index_free();
         ERR_clear_error();
         return JNI_ERR;
     }
@@ -95,6 +96,7 @@ JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *vm, void *reserved)
     if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) == JNI_OK) {
         release_ids(env);
     }
+    nt_keylog_index_free();
     nt_bio_method_free();
 }
 
