@@ -49,8 +49,8 @@ static int fail_verify(X509_STORE_CTX *store, int error)
 int nt_verify_callback(X509_STORE_CTX *store, void *arg)
 {
     SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-    nt_conn *conn = ssl != NULL ? nt_conn_of(ssl) : NULL;
-    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
         return fail_verify(store, X509_V_ERR_APPLICATION_VERIFICATION);
     }
     JNIEnv *env = conn->env;
@@ -88,8 +88,8 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
 
 int nt_cert_callback(SSL *ssl, void *arg)
 {
-    nt_conn *conn = nt_conn_of(ssl);
-    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
         return 0;
     }
     JNIEnv *env = conn->env;

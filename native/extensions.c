@@ -18,8 +18,8 @@
 static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
                        unsigned int inlen, void *arg)
 {
-    nt_conn *conn = nt_conn_of(ssl);
-    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
         return SSL_TLSEXT_ERR_NOACK;
     }
     JNIEnv *env = conn->env;
@@ -57,8 +57,8 @@ static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outle
 
 static int server_name(SSL *ssl, int *alert, void *arg)
 {
-    nt_conn *conn = nt_conn_of(ssl);
-    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
         return SSL_TLSEXT_ERR_NOACK;
     }
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);

@@ -78,6 +78,8 @@ BIO *nt_bio_new(nt_conn *conn);
 
 /* ssl.c */
 nt_conn *nt_conn_of(const SSL *ssl);
+/* The connection of ssl if a native call is running on it (so its env and owner may be used), else NULL. */
+nt_conn *nt_conn_in_call(const SSL *ssl);
 int nt_conn_index_init(void);
 
 /* callbacks.c: installed on every SSL_CTX by ssl_ctx.c */
@@ -110,6 +112,8 @@ void nt_count_free(nt_handle_kind kind);
 
 /* Shared helpers (util.c) */
 jobjectArray nt_der_array(JNIEnv *env, STACK_OF(X509) *certs, X509 *first);
+/* The session's id as a new byte[] (empty for no session or no id); NULL with an exception pending. */
+jbyteArray nt_session_id(JNIEnv *env, const SSL_SESSION *session);
 jlong nt_ptr_to_jlong(const void *p);
 void *nt_jlong_to_ptr(jlong v);
 

@@ -18,42 +18,21 @@
 /* OpenSSL's own limit; the Java context applies the (usually shorter) configured timeout. */
 #define NT_SESSION_LIFETIME_SECONDS (7 * 24 * 3600)
 
-static jbyteArray new_id(JNIEnv *env, const SSL_SESSION *session)
-{
-    unsigned int len = 0;
-    const unsigned char *id = SSL_SESSION_get_id(session, &len);
-    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
-    if (out != NULL && len > 0) {
-        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)id);
-    }
-    return out;
-}
-
-static JNIEnv *env_of(const SSL *ssl, jobject *owner)
-{
-    nt_conn *conn = nt_conn_of(ssl);
-    if (conn == NULL || conn->env == NULL || conn->owner == NULL) {
-        return NULL;
-    }
-    *owner = conn->owner;
-    return conn->env;
-}
-
 /* OpenSSL has taken a reference for us; returning 1 hands it to Java, which always keeps it. */
 static int new_session(SSL *ssl, SSL_SESSION *session)
 {
-    jobject owner;
-    JNIEnv *env = env_of(ssl, &owner);
-    if (env == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
         return 0;
     }
-    jbyteArray id = new_id(env, session);
+    JNIEnv *env = conn->env;
+    jbyteArray id = nt_session_id(env, session);
     if (id == NULL) {
         (*env)->ExceptionClear(env);
         return 0;
     }
     nt_count_new(NT_HANDLE_SESSION);
-    (*env)->CallVoidMethod(env, owner, nt_jni.session_created, nt_ptr_to_jlong(session), id,
+    (*env)->CallVoidMethod(env, conn->owner, nt_jni.session_created, nt_ptr_to_jlong(session), id,
                            (jint)SSL_SESSION_get_protocol_version(session));
     (*env)->DeleteLocalRef(env, id);
     if (nt_pending_exception(env)) {
@@ -67,18 +46,18 @@ static int new_session(SSL *ssl, SSL_SESSION *session)
 static SSL_SESSION *get_session(SSL *ssl, const unsigned char *data, int len, int *copy)
 {
     *copy = 0;
-    jobject owner;
-    JNIEnv *env = env_of(ssl, &owner);
-    if (env == NULL || len <= 0) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL || len <= 0) {
         return NULL;
     }
+    JNIEnv *env = conn->env;
     jbyteArray id = (*env)->NewByteArray(env, len);
     if (id == NULL) {
         (*env)->ExceptionClear(env);
         return NULL;
     }
     (*env)->SetByteArrayRegion(env, id, 0, len, (const jbyte *)data);
-    jlong found = (*env)->CallLongMethod(env, owner, nt_jni.find_session, id);
+    jlong found = (*env)->CallLongMethod(env, conn->owner, nt_jni.find_session, id);
     (*env)->DeleteLocalRef(env, id);
     if (nt_pending_exception(env)) {
         (*env)->ExceptionClear(env);
@@ -93,12 +72,12 @@ static SSL_SESSION *get_session(SSL *ssl, const unsigned char *data, int len, in
 /* Puts the Java session's token into the ticket about to be encrypted. */
 static int generate_ticket(SSL *ssl, void *arg)
 {
-    jobject owner;
-    JNIEnv *env = env_of(ssl, &owner);
-    if (env == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
         return 0;
     }
-    jbyteArray token = (*env)->CallObjectMethod(env, owner, nt_jni.ticket_token);
+    JNIEnv *env = conn->env;
+    jbyteArray token = (*env)->CallObjectMethod(env, conn->owner, nt_jni.ticket_token);
     if (nt_pending_exception(env) || token == NULL) {
         (*env)->ExceptionClear(env);
         return 0;
@@ -129,11 +108,11 @@ static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const un
     default:
         return SSL_TICKET_RETURN_ABORT;
     }
-    jobject owner;
-    JNIEnv *env = env_of(ssl, &owner);
-    if (env == NULL || session == NULL) {
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL || session == NULL) {
         return SSL_TICKET_RETURN_IGNORE_RENEW;
     }
+    JNIEnv *env = conn->env;
     void *data = NULL;
     size_t len = 0;
     if (SSL_SESSION_get0_ticket_appdata(session, &data, &len) != 1 || data == NULL || len == 0 || len > 64) {
@@ -145,7 +124,7 @@ static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const un
         return SSL_TICKET_RETURN_IGNORE_RENEW;
     }
     (*env)->SetByteArrayRegion(env, token, 0, (jsize)len, (const jbyte *)data);
-    jboolean usable = (*env)->CallBooleanMethod(env, owner, nt_jni.accept_ticket, token,
+    jboolean usable = (*env)->CallBooleanMethod(env, conn->owner, nt_jni.accept_ticket, token,
                                                 (jlong)SSL_SESSION_get_time(session));
     (*env)->DeleteLocalRef(env, token);
     if (nt_pending_exception(env)) {

@@ -37,6 +37,12 @@ nt_conn *nt_conn_of(const SSL *ssl)
     return SSL_get_ex_data(ssl, conn_index);
 }
 
+nt_conn *nt_conn_in_call(const SSL *ssl)
+{
+    nt_conn *conn = ssl != NULL ? nt_conn_of(ssl) : NULL;
+    return conn != NULL && conn->env != NULL && conn->owner != NULL ? conn : NULL;
+}
+
 static nt_conn *conn_begin(JNIEnv *env, jlong handle, jobject owner)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -495,14 +501,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionId(
                                                                                jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
-    SSL_SESSION *session = SSL_get_session(conn->ssl);
-    unsigned int len = 0;
-    const unsigned char *id = session != NULL ? SSL_SESSION_get_id(session, &len) : NULL;
-    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
-    if (out != NULL && len > 0) {
-        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)id);
-    }
-    return out;
+    return nt_session_id(env, SSL_get_session(conn->ssl));
 }
 
 JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerCertificates(JNIEnv *env, jclass cls,

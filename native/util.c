@@ -29,6 +29,17 @@ static jbyteArray der_of(JNIEnv *env, X509 *cert)
     return out;
 }
 
+jbyteArray nt_session_id(JNIEnv *env, const SSL_SESSION *session)
+{
+    unsigned int len = 0;
+    const unsigned char *id = session != NULL ? SSL_SESSION_get_id(session, &len) : NULL;
+    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
+    if (out != NULL && len > 0) {
+        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)id);
+    }
+    return out;
+}
+
 /* The DER encodings of first (if not NULL and not already at the head of certs) and then certs. */
 jobjectArray nt_der_array(JNIEnv *env, STACK_OF(X509) *certs, X509 *first)
 {

@@ -23,21 +23,12 @@ import javax.net.ssl.SSLSessionContext;
  * record path or while calling user code.
  */
 final class NativeSessionContext implements SSLSessionContext {
-    private final boolean client;
     /** Guarded by itself; in insertion order, so the oldest entry is evicted first. */
     private final LinkedHashMap<SessionId, NativeSslSession> byId = new LinkedHashMap<>();
     /** Clients: the newest session per peer. Guarded by byId. */
     private final Map<String, NativeSslSession> byPeer = new HashMap<>();
     private volatile int timeoutSeconds = 86400;
     private volatile int cacheSize = 20480;
-
-    NativeSessionContext(boolean client) {
-        this.client = client;
-    }
-
-    boolean isClient() {
-        return client;
-    }
 
     // ---- clients ------------------------------------------------------------------------------
 

@@ -24,8 +24,8 @@ import javax.net.ssl.X509TrustManager;
  */
 public abstract class NativeSslContextSpi extends SSLContextSpi {
     private final String[] clientDefaultProtocols;
-    private final NativeSessionContext clientSessions = new NativeSessionContext(true);
-    private final NativeSessionContext serverSessions = new NativeSessionContext(false);
+    private final NativeSessionContext clientSessions = new NativeSessionContext();
+    private final NativeSessionContext serverSessions = new NativeSessionContext();
     private volatile SslContextHandle handle;
 
     NativeSslContextSpi(String... clientDefaultProtocols) {

@@ -477,12 +477,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             handle.release(); // tickets carry these sessions; the server keeps nothing native
             return;
         }
-        SessionHandle replaced = newSession;
+        releaseNewSession();
         newSession = handle;
         newSessionId = id;
-        if (replaced != null) {
-            replaced.release();
-        }
         if (phase == Phase.ESTABLISHED && session != null && session.isValid()) {
             keepNewSessions();
         }
@@ -581,10 +578,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             offered.invalidate();
             offered = null;
         }
-        if (newSession != null) {
-            newSession.release();
-            newSession = null;
-        }
+        releaseNewSession();
         handshakeSession = null;
         releaseIfDone();
         return e;
@@ -592,11 +586,16 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     private void releaseIfDone() {
         if (inboundDone && outboundDone && ssl != null && !ssl.isClosed()) {
-            if (newSession != null) {
-                newSession.release();
-                newSession = null;
-            }
+            releaseNewSession();
             ssl.close();
+        }
+    }
+
+    /** A native session reported but never handed to a cache (the connection failed or ended first). */
+    private void releaseNewSession() {
+        if (newSession != null) {
+            newSession.release();
+            newSession = null;
         }
     }
 

@@ -129,16 +129,4 @@ public final class SignatureSchemes {
                 return false;
         }
     }
-
-    /** JDK algorithm names of the named schemes, for the local side. */
-    public static String[] jdkAlgorithms(String[] names) {
-        List<String> out = new ArrayList<>();
-        for (String n : names) {
-            Scheme s = BY_NAME.get(n);
-            if (s != null && !out.contains(s.jdkAlgorithm)) {
-                out.add(s.jdkAlgorithm);
-            }
-        }
-        return out.toArray(new String[0]);
-    }
 }

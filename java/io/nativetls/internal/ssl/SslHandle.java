@@ -154,8 +154,6 @@ public final class SslHandle {
         return id == null ? null : new String(id, StandardCharsets.ISO_8859_1);
     }
 
-
-
     public long handshake() throws SSLException {
         try {
             return checked(SslNative.handshake(live(), this));
