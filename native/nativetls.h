@@ -88,7 +88,7 @@ int nt_cert_callback(SSL *ssl, void *arg);
 void nt_info_callback(const SSL *ssl, int where, int ret);
 
 /* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
-int nt_sessions_configure(SSL_CTX *ctx);
+int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets);
 
 /* extensions.c: ALPN and SNI callbacks, installed on every SSL_CTX by ssl_ctx.c */
 void nt_extensions_configure(SSL_CTX *ctx);

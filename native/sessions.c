@@ -137,8 +137,41 @@ static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const un
     return status == SSL_TICKET_SUCCESS_RENEW ? SSL_TICKET_RETURN_USE_RENEW : SSL_TICKET_RETURN_USE;
 }
 
-int nt_sessions_configure(SSL_CTX *ctx)
+static int offers_tls13(SSL *ssl)
 {
+    const unsigned char *p;
+    size_t len;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_versions, &p, &len) != 1 || len < 1 || p[0] + 1u > len) {
+        return 0;
+    }
+    for (size_t i = 1; i + 1 < (size_t)p[0] + 1; i += 2) {
+        if (p[i] == 0x03 && p[i + 1] == 0x04) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A server without TLS 1.2 tickets resumes TLS 1.2 by session id. SSL_OP_NO_TICKET would also
+ * turn TLS 1.3 tickets into OpenSSL's stateful ones, which name a native session the Java cache
+ * does not hold; the TLS 1.3 tickets here are already bound to the Java cache by their token, so
+ * the option is set only for a hello that will not be TLS 1.3.
+ */
+static int tls12_without_tickets(SSL *ssl, int *alert, void *arg)
+{
+    long max = SSL_get_max_proto_version(ssl);
+    if ((max != 0 && max < TLS1_3_VERSION) || !offers_tls13(ssl)) {
+        SSL_set_options(ssl, SSL_OP_NO_TICKET);
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets)
+{
+    if (!tls12_tickets) {
+        SSL_CTX_set_client_hello_cb(ctx, tls12_without_tickets, NULL);
+    }
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_BOTH | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, new_session);
     SSL_CTX_sess_set_get_cb(ctx, get_session);

@@ -196,7 +196,8 @@ static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation
 }
 
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_connectionNew(JNIEnv *env, jclass cls,
-                                                                               jlong ctx_handle, jboolean client)
+                                                                               jlong ctx_handle, jboolean client,
+                                                                               jboolean tickets)
 {
     ERR_clear_error();
     nt_conn *conn = OPENSSL_zalloc(sizeof(*conn));
@@ -218,6 +219,9 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_connectionNew(J
     if (SSL_set_ex_data(conn->ssl, conn_index, conn) != 1) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_set_ex_data", NULL);
         goto fail;
+    }
+    if (!tickets) {
+        SSL_set_options(conn->ssl, SSL_OP_NO_TICKET);
     }
     if (client) {
         SSL_set_connect_state(conn->ssl);

@@ -43,7 +43,8 @@ static int set_groups(SSL_CTX *ctx, JNIEnv *env, jstring groups)
 
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIEnv *env, jclass cls,
                                                                             jstring tls12, jstring tls13,
-                                                                            jstring groups)
+                                                                            jstring groups,
+                                                                            jboolean server_tls12_tickets)
 {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -71,7 +72,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
     SSL_CTX_set_info_callback(ctx, nt_info_callback);
     nt_extensions_configure(ctx);
-    if (!nt_sessions_configure(ctx)) {
+    if (!nt_sessions_configure(ctx, server_tls12_tickets)) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache", NULL);
         goto fail;
     }

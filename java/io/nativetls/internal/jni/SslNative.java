@@ -59,7 +59,8 @@ public final class SslNative {
      * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, and key exchange
      * groups (null: OpenSSL's default), all in OpenSSL syntax. Caller owns it: {@link #contextFree}.
      */
-    public static native long contextNew(String tls12Ciphers, String tls13Suites, String groups)
+    public static native long contextNew(String tls12Ciphers, String tls13Suites, String groups,
+                                        boolean serverTls12Tickets)
         throws javax.net.ssl.SSLException;
 
     public static native void contextFree(long ctx);
@@ -75,9 +76,11 @@ public final class SslNative {
 
     /**
      * A new connection (SSL plus its buffers) on ctx; the SSL holds a reference on ctx.
-     * Caller owns it: {@link #connectionFree}.
+     * Caller owns it: {@link #connectionFree}. A client without tickets sends no TLS 1.2 ticket
+     * extension, so servers resume it by session id.
      */
-    public static native long connectionNew(long ctx, boolean client) throws javax.net.ssl.SSLException;
+    public static native long connectionNew(long ctx, boolean client, boolean tickets)
+        throws javax.net.ssl.SSLException;
 
     public static native void connectionFree(long conn);
 

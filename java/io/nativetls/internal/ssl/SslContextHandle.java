@@ -23,13 +23,14 @@ public final class SslContextHandle {
     private final Cleaner.Cleanable cleanable;
     final PeerVerifier verifier;
     final CredentialSelector credentials;
+    private final boolean clientTickets = SessionTickets.CLIENT.enabled();
 
     public SslContextHandle(X509KeyManager keyManager, X509TrustManager trustManager) throws KeyManagementException {
         NativeLibrary.ensureLoaded();
         CipherSuites suites = CipherSuites.get();
         try {
             this.ctx = SslNative.contextNew(suites.defaultTls12List(), suites.defaultTls13List(),
-                NamedGroups.fromSystemProperty());
+                NamedGroups.fromSystemProperty(), SessionTickets.SERVER.enabled());
         } catch (SSLException | IllegalArgumentException e) {
             throw new KeyManagementException("creating the OpenSSL context failed: " + e.getMessage(), e);
         }
@@ -72,7 +73,7 @@ public final class SslContextHandle {
     public SslHandle newConnection(boolean client, Transport transport, SslHandle.Listener listener)
         throws SSLException {
         try {
-            return new SslHandle(this, SslNative.connectionNew(ctx, client), client, transport, listener);
+            return new SslHandle(this, SslNative.connectionNew(ctx, client, !client || clientTickets), client, transport, listener);
         } finally {
             Reference.reachabilityFence(this);
         }
