@@ -273,9 +273,22 @@ static int set_host_name(SSL *ssl, const char *name)
     return (int)SSL_set_tlsext_host_name(ssl, name);
 }
 
+/* Only for suite sets the context has no SSL_CTX for: OpenSSL parses the lists on every call. */
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionSetCipherSuites(JNIEnv *env, jclass cls,
+                                                                                         jlong handle,
+                                                                                         jstring tls12,
+                                                                                         jstring tls13)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    ERR_clear_error();
+    if (!set_string(env, conn->ssl, tls12, SSL_set_cipher_list)
+        || !set_string(env, conn->ssl, tls13, SSL_set_ciphersuites)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled cipher suites", NULL);
+    }
+}
+
 JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionConfigure(
-    JNIEnv *env, jclass cls, jlong handle, jint protocols, jstring tls12, jstring tls13, jstring sni,
-    jint client_auth)
+    JNIEnv *env, jclass cls, jlong handle, jint protocols, jstring sni, jint client_auth)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     SSL *ssl = conn->ssl;
@@ -284,10 +297,6 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionConfig
     int max = (protocols & PROTOCOL_TLS13) != 0 ? TLS1_3_VERSION : TLS1_2_VERSION;
     if (SSL_set_min_proto_version(ssl, min) != 1 || SSL_set_max_proto_version(ssl, max) != 1) {
         nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled protocols", NULL);
-        return;
-    }
-    if (!set_string(env, ssl, tls12, SSL_set_cipher_list) || !set_string(env, ssl, tls13, SSL_set_ciphersuites)) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled cipher suites", NULL);
         return;
     }
     if (!set_string(env, ssl, sni, set_host_name)) {

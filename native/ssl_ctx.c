@@ -84,6 +84,23 @@ fail:
     return 0;
 }
 
+/*
+ * A context made for another set of enabled suites decrypts the tickets of its sibling: one
+ * SSLContext, one set of ticket keys, whichever SSL_CTX a connection happens to use.
+ */
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextShareTicketKeys(JNIEnv *env, jclass cls,
+                                                                                      jlong from, jlong to)
+{
+    unsigned char keys[80]; /* OpenSSL's layout: 16 bytes name, 32 HMAC key, 32 AES key */
+    ERR_clear_error();
+    int ok = SSL_CTX_get_tlsext_ticket_keys((SSL_CTX *)nt_jlong_to_ptr(from), keys, sizeof(keys)) == 1
+             && SSL_CTX_set_tlsext_ticket_keys((SSL_CTX *)nt_jlong_to_ptr(to), keys, sizeof(keys)) == 1;
+    OPENSSL_cleanse(keys, sizeof(keys));
+    if (!ok) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "sharing the session ticket keys", NULL);
+    }
+}
+
 JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextFree(JNIEnv *env, jclass cls, jlong handle)
 {
     SSL_CTX *ctx = nt_jlong_to_ptr(handle);

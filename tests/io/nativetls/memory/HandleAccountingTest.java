@@ -92,6 +92,33 @@ class HandleAccountingTest {
         assertEquals(base[SslNative.LIVE_SESSIONS], after[SslNative.LIVE_SESSIONS], "cached sessions go with their context");
     }
 
+    /** Each non-default suite set gets one SSL_CTX, made once and freed with its SSLContext. */
+    @Test
+    void suiteSetContextsAreMadeOnceAndFreedWithTheirContext() throws Exception {
+        long[] base = settle();
+        useThreeSuiteSets(base);
+        long[] after = settle();
+        assertEquals(base[SslNative.LIVE_CONTEXTS], after[SslNative.LIVE_CONTEXTS]);
+    }
+
+    private static void useThreeSuiteSets(long[] base) throws Exception {
+        SSLContext server = Contexts.server(Impl.NATIVE, "server-ec");
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        String[][] sets = {{"TLS_AES_128_GCM_SHA256"}, {"TLS_AES_256_GCM_SHA384"},
+            {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"}};
+        for (int round = 0; round < 3; round++) {
+            for (String[] set : sets) {
+                javax.net.ssl.SSLEngine c = client.createSSLEngine();
+                c.setEnabledCipherSuites(set);
+                EnginePair pair = new EnginePair(c, server.createSSLEngine());
+                pair.handshake();
+                pair.close(pair.client);
+            }
+        }
+        assertEquals(base[SslNative.LIVE_CONTEXTS] + 2 + sets.length, live()[SslNative.LIVE_CONTEXTS],
+            "a base SSL_CTX per SSLContext and one per suite set");
+    }
+
     private static void useEnginesAfterTheirContextsAreGone(long[] base) throws Exception {
         EnginePair pair = new EnginePair(Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443),
             Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());

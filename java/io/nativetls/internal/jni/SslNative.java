@@ -65,6 +65,9 @@ public final class SslNative {
 
     public static native void contextFree(long ctx);
 
+    /** Gives ctx {@code to} the session ticket keys of ctx {@code from}. */
+    public static native void contextShareTicketKeys(long from, long to) throws javax.net.ssl.SSLException;
+
     /**
      * Parses a certificate chain (DER, leaf first) and its PKCS#8 private key, and checks they
      * match. The native side wipes its copy of the key bytes. Caller owns the result:
@@ -85,11 +88,13 @@ public final class SslNative {
     public static native void connectionFree(long conn);
 
     /**
-     * Per-connection settings, applied before the handshake starts. Null strings keep the
-     * context's defaults; clientAuth is 0 none, 1 want, 2 need (servers only).
+     * Per-connection settings, applied before the handshake starts. A null server name sends
+     * none; clientAuth is 0 none, 1 want, 2 need (servers only).
      */
-    public static native void connectionConfigure(long conn, int protocols, String tls12Ciphers, String tls13Suites,
-                                                  String serverName, int clientAuth);
+    public static native void connectionConfigure(long conn, int protocols, String serverName, int clientAuth);
+
+    /** The connection's own suite lists (OpenSSL syntax); null keeps the context's list. */
+    public static native void connectionSetCipherSuites(long conn, String tls12Ciphers, String tls13Suites);
 
     /**
      * Per-connection hello extensions: the client's ALPN list in wire format (null: none), whether

@@ -360,9 +360,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             throw new SSLHandshakeException(
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
         }
-        ssl = context.newConnection(config.clientMode, transport, this);
-        ssl.configure(settings.protocols, settings.tls12Ciphers, settings.tls13Suites, settings.serverName,
-            settings.clientAuth);
+        ssl = context.newConnection(config.clientMode, transport, this, settings.tls12Ciphers, settings.tls13Suites);
+        ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
         NativeSslSession hs = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),
             getPeerPort());

@@ -14,13 +14,21 @@ import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Owns one SSL_CTX, configured completely at construction and read-only afterwards, so any
- * number of threads create connections from it without a lock. Each SSL holds its own
- * reference on the SSL_CTX, so connections outlive this object safely.
+ * Owns the SSL_CTXs of one SSLContext (see {@link NativeContexts}): each configured completely
+ * before any connection uses it and read-only afterwards, so any number of threads create
+ * connections from them without a lock. Each SSL holds its own reference on its SSL_CTX, so
+ * connections outlive this object safely.
  */
 public final class SslContextHandle {
-    private final long ctx;
+    private final String default12;
+    private final String default13;
+    private final String groups;
+    private final boolean serverTls12Tickets = SessionTickets.SERVER.enabled();
+    private final byte[][] clientCaNames;
+    private final String keyLog;
+    private final NativeContexts contexts;
     private final Cleaner.Cleanable cleanable;
+    private final NativeContexts.Factory derive = this::derive;
     final PeerVerifier verifier;
     final CredentialSelector credentials;
     private final boolean clientTickets = SessionTickets.CLIENT.enabled();
@@ -28,16 +36,41 @@ public final class SslContextHandle {
     public SslContextHandle(X509KeyManager keyManager, X509TrustManager trustManager) throws KeyManagementException {
         NativeLibrary.ensureLoaded();
         CipherSuites suites = CipherSuites.get();
+        this.default12 = suites.defaultTls12List();
+        this.default13 = suites.defaultTls13List();
+        this.clientCaNames = clientCaNames(trustManager);
+        this.keyLog = KeyLog.target();
+        long base;
         try {
-            this.ctx = SslNative.contextNew(suites.defaultTls12List(), suites.defaultTls13List(),
-                NamedGroups.fromSystemProperty(), SessionTickets.SERVER.enabled());
+            this.groups = NamedGroups.fromSystemProperty();
+            base = build(default12, default13, 0);
         } catch (SSLException | IllegalArgumentException e) {
             throw new KeyManagementException("creating the OpenSSL context failed: " + e.getMessage(), e);
         }
-        long handle = ctx;
-        this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.contextFree(handle));
-        setClientCaNames(trustManager);
-        String keyLog = KeyLog.target();
+        this.contexts = new NativeContexts(base);
+        this.cleanable = NativeCleaner.CLEANER.register(this, contexts);
+        this.verifier = new PeerVerifier(trustManager);
+        this.credentials = new CredentialSelector(keyManager);
+    }
+
+    private long derive(String tls12, String tls13) throws SSLException {
+        return build(tls12, tls13, contexts.base());
+    }
+
+    /** One complete SSL_CTX of this context, with the given default suite lists and keysFrom's ticket keys. */
+    private long build(String tls12, String tls13, long keysFrom) throws SSLException {
+        long ctx = SslNative.contextNew(tls12, tls13, groups, serverTls12Tickets);
+        try {
+            if (clientCaNames != null) {
+                SslNative.contextSetClientCaNames(ctx, clientCaNames);
+            }
+            if (keysFrom != 0) {
+                SslNative.contextShareTicketKeys(keysFrom, ctx);
+            }
+        } catch (KeyManagementException | SSLException | RuntimeException e) {
+            SslNative.contextFree(ctx);
+            throw e instanceof SSLException ? (SSLException) e : new SSLException(e.getMessage(), e);
+        }
         if (keyLog != null) {
             try {
                 SslNative.contextSetKeyLog(ctx, keyLog);
@@ -47,15 +80,14 @@ public final class SslContextHandle {
                     "NativeTLS key log {0} not written: {1}", keyLog, e.getMessage());
             }
         }
-        this.verifier = new PeerVerifier(trustManager);
-        this.credentials = new CredentialSelector(keyManager);
+        return ctx;
     }
 
     /** A server's certificate request names the issuers the trust manager accepts, as SunJSSE's does. */
-    private void setClientCaNames(X509TrustManager trustManager) throws KeyManagementException {
+    private static byte[][] clientCaNames(X509TrustManager trustManager) {
         X509Certificate[] issuers = trustManager.getAcceptedIssuers();
         if (issuers == null || issuers.length == 0) {
-            return;
+            return null;
         }
         Set<X500Principal> names = new LinkedHashSet<>();
         for (X509Certificate issuer : issuers) {
@@ -66,20 +98,29 @@ public final class SslContextHandle {
         for (X500Principal name : names) {
             der[i++] = name.getEncoded();
         }
-        SslNative.contextSetClientCaNames(ctx, der);
+        return der;
     }
 
-    /** A new connection in the given role; its native side lives until {@link SslHandle#close()}. */
-    public SslHandle newConnection(boolean client, Transport transport, SslHandle.Listener listener)
-        throws SSLException {
+    /**
+     * A new connection in the given role with these enabled suites (OpenSSL lists; null: the
+     * default of that protocol); its native side lives until {@link SslHandle#close()}.
+     */
+    public SslHandle newConnection(boolean client, Transport transport, SslHandle.Listener listener, String tls12,
+                                   String tls13) throws SSLException {
         try {
-            return new SslHandle(this, SslNative.connectionNew(ctx, client, !client || clientTickets), client, transport, listener);
+            long ctx = contexts.forSuites(tls12, tls13, default12, default13, derive);
+            SslHandle handle = new SslHandle(this, SslNative.connectionNew(ctx == 0 ? contexts.base() : ctx, client,
+                !client || clientTickets), client, transport, listener);
+            if (ctx == 0) {
+                handle.setCipherSuites(tls12, tls13);
+            }
+            return handle;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** Releases the SSL_CTX now instead of at garbage collection; live connections keep theirs. */
+    /** Releases the SSL_CTXs now instead of at garbage collection; live connections keep theirs. */
     public void close() {
         cleanable.clean();
     }

@@ -138,8 +138,12 @@ public final class SslHandle {
         return conn;
     }
 
-    public void configure(int protocols, String tls12Ciphers, String tls13Suites, String serverName, int clientAuth) {
-        SslNative.connectionConfigure(live(), protocols, tls12Ciphers, tls13Suites, serverName, clientAuth);
+    public void configure(int protocols, String serverName, int clientAuth) {
+        SslNative.connectionConfigure(live(), protocols, serverName, clientAuth);
+    }
+
+    void setCipherSuites(String tls12Ciphers, String tls13Suites) {
+        SslNative.connectionSetCipherSuites(live(), tls12Ciphers, tls13Suites);
     }
 
     public void configureExtensions(byte[] alpnWire, boolean serverPreference, String signatureSchemes,
