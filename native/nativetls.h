@@ -64,6 +64,13 @@ typedef struct {
     size_t pend_cap;
     int alert_sent;
     int alert_received;
+    /*
+     * Set while the caller's Java arrays are pinned (GetPrimitiveArrayCritical): no JNI call may
+     * happen then, so callbacks refuse to call Java and a new session waits in deferred_session
+     * until the arrays are released.
+     */
+    int critical;
+    SSL_SESSION *deferred_session;
 } nt_conn;
 
 /* errors.c */
@@ -89,6 +96,8 @@ void nt_info_callback(const SSL *ssl, int where, int ret);
 
 /* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
 int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets);
+/* Hands a session that arrived while the arrays were pinned to Java (once they are released). */
+void nt_sessions_report_deferred(nt_conn *conn);
 
 /* extensions.c: ALPN and SNI callbacks, installed on every SSL_CTX by ssl_ctx.c */
 void nt_extensions_configure(SSL_CTX *ctx);

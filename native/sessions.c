@@ -18,18 +18,14 @@
 /* OpenSSL's own limit; the Java context applies the (usually shorter) configured timeout. */
 #define NT_SESSION_LIFETIME_SECONDS (7 * 24 * 3600)
 
-/* OpenSSL has taken a reference for us; returning 1 hands it to Java, which always keeps it. */
-static int new_session(SSL *ssl, SSL_SESSION *session)
+static void report_session(nt_conn *conn, SSL_SESSION *session)
 {
-    nt_conn *conn = nt_conn_in_call(ssl);
-    if (conn == NULL) {
-        return 0;
-    }
     JNIEnv *env = conn->env;
     jbyteArray id = nt_session_id(env, session);
     if (id == NULL) {
         (*env)->ExceptionClear(env);
-        return 0;
+        SSL_SESSION_free(session);
+        return;
     }
     nt_count_new(NT_HANDLE_SESSION);
     (*env)->CallVoidMethod(env, conn->owner, nt_jni.session_created, nt_ptr_to_jlong(session), id,
@@ -39,7 +35,33 @@ static int new_session(SSL *ssl, SSL_SESSION *session)
         /* Only an Error gets here; Java may not have recorded the handle, so it leaks rather than dangles. */
         (*env)->ExceptionClear(env);
     }
+}
+
+/* OpenSSL has taken a reference for us; returning 1 hands it to Java, which always keeps it. */
+static int new_session(SSL *ssl, SSL_SESSION *session)
+{
+    nt_conn *conn = nt_conn_of(ssl);
+    if (conn != NULL && conn->critical) {
+        /* A TLS 1.3 ticket read with the arrays pinned: only the newest one matters to a client. */
+        SSL_SESSION_free(conn->deferred_session);
+        conn->deferred_session = session;
+        return 1;
+    }
+    conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
+        return 0;
+    }
+    report_session(conn, session);
     return 1;
+}
+
+void nt_sessions_report_deferred(nt_conn *conn)
+{
+    SSL_SESSION *session = conn->deferred_session;
+    if (session != NULL) {
+        conn->deferred_session = NULL;
+        report_session(conn, session);
+    }
 }
 
 /* A TLS 1.2 client offered a session id: Java returns a reference it took for OpenSSL, or 0. */

@@ -40,7 +40,7 @@ nt_conn *nt_conn_of(const SSL *ssl)
 nt_conn *nt_conn_in_call(const SSL *ssl)
 {
     nt_conn *conn = ssl != NULL ? nt_conn_of(ssl) : NULL;
-    return conn != NULL && conn->env != NULL && conn->owner != NULL ? conn : NULL;
+    return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
 }
 
 static nt_conn *conn_begin(JNIEnv *env, jlong handle, jobject owner)
@@ -246,6 +246,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
         return;
     }
     SSL_free(conn->ssl);
+    SSL_SESSION_free(conn->deferred_session);
     if (conn->pend != NULL) {
         OPENSSL_cleanse(conn->pend, conn->pend_cap);
         free(conn->pend);
@@ -321,37 +322,32 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_handshake(JNIEn
     return result;
 }
 
-static size_t write_application_data(JNIEnv *env, nt_conn *conn, jobject src_direct, size_t src_len,
-                                     size_t *produced, int *overflow)
+/*
+ * Encrypts from the source window (direct or pinned) into the destination, record by record. Returns the bytes
+ * consumed; *failed is set when SSL_write failed (the error is still on OpenSSL's queue: the
+ * caller throws once no array is pinned).
+ */
+static size_t write_application_data(nt_conn *conn, size_t src_len, size_t limit, size_t *produced, int *overflow,
+                                     int *failed)
 {
-    uint8_t scratch[NT_MAX_PLAINTEXT];
     size_t consumed = 0;
     size_t overhead = record_overhead(conn);
     nt_window *in = &conn->in;
     nt_window *out = &conn->out;
-    while (consumed < src_len && *produced < NT_MAX_PER_CALL) {
+    while (consumed < src_len && *produced < limit) {
         size_t chunk = src_len - consumed < NT_MAX_PLAINTEXT ? src_len - consumed : NT_MAX_PLAINTEXT;
         if (out->len - out->pos < chunk + overhead) {
             *overflow = consumed == 0 && *produced == 0;
             break;
         }
-        const uint8_t *plain;
-        if (src_direct != NULL) {
-            plain = in->addr + in->off + consumed;
-        } else {
-            (*env)->GetByteArrayRegion(env, in->array, (jsize)(in->off + consumed), (jsize)chunk, (jbyte *)scratch);
-            if (nt_pending_exception(env)) {
-                break;
-            }
-            plain = scratch;
-        }
+        const uint8_t *plain = in->addr + in->off + consumed;
         size_t before = out->pos;
         size_t written = 0;
         conn->out_enabled = 1;
         int r = SSL_write_ex(conn->ssl, plain, chunk, &written);
         conn->out_enabled = 0;
         if (r != 1) {
-            throw_record_error(env, conn, "SSL_write");
+            *failed = 1;
             break;
         }
         consumed += written;
@@ -361,6 +357,44 @@ static size_t write_application_data(JNIEnv *env, nt_conn *conn, jobject src_dir
         }
     }
     return consumed;
+}
+
+/*
+ * Heap arrays of an established connection are pinned for the record work, so OpenSSL reads
+ * and writes them in place as it does direct memory, instead of through a native copy. Only
+ * after the handshake: no callback then needs Java (a TLS 1.3 ticket is deferred), and pinned
+ * arrays forbid every JNI call. Errors are thrown after the arrays are released.
+ */
+static int pin(JNIEnv *env, nt_window *w)
+{
+    if (w->addr != NULL || w->array == NULL) {
+        return 1;
+    }
+    w->addr = (*env)->GetPrimitiveArrayCritical(env, w->array, NULL);
+    return w->addr != NULL;
+}
+
+static void unpin(JNIEnv *env, nt_window *w, int mode)
+{
+    if (w->array != NULL && w->addr != NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, w->array, w->addr, mode);
+        w->addr = NULL;
+    }
+}
+
+/* While pinned the garbage collector waits, so one call encrypts at most this much. */
+#define NT_MAX_PINNED_PER_CALL (1u << 20)
+
+static void enter_critical(nt_conn *conn)
+{
+    conn->critical = 1;
+}
+
+static void leave_critical(JNIEnv *env, nt_conn *conn)
+{
+    conn->critical = 0;
+    unpin(env, &conn->in, JNI_ABORT);
+    unpin(env, &conn->out, 0);
 }
 
 static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jobject src_direct, jbyteArray src_array,
@@ -384,7 +418,24 @@ static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jobject src
             produced += drain(conn, &overflow);
         }
     } else if (src_len > 0) {
-        consumed = write_application_data(env, conn, src_direct, (size_t)src_len, &produced, &overflow);
+        int failed = 0;
+        int pinned = conn->in.array != NULL || conn->out.array != NULL;
+        if (pinned) {
+            if (!pin(env, &conn->in) || !pin(env, &conn->out)) {
+                leave_critical(env, conn);
+                goto done; /* OutOfMemoryError pending */
+            }
+            enter_critical(conn);
+        }
+        consumed = write_application_data(conn, (size_t)src_len,
+                                          pinned ? NT_MAX_PINNED_PER_CALL : NT_MAX_PER_CALL, &produced, &overflow,
+                                          &failed);
+        if (pinned) {
+            leave_critical(env, conn);
+        }
+        if (failed) {
+            throw_record_error(env, conn, "SSL_write");
+        }
     }
 
 done:;
@@ -412,39 +463,24 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_drain(JNIEnv *e
     return wrap_or_drain(env, handle, owner, NULL, NULL, 0, 0, dst_direct, dst_array, dst_pos, dst_len, 1);
 }
 
-static size_t read_application_data(JNIEnv *env, nt_conn *conn, jobject dst_direct)
+/* Decrypts one record's application data into the destination window (pinned or direct). */
+static int read_application_data(nt_conn *conn, size_t *n)
 {
-    uint8_t scratch[NT_MAX_PLAINTEXT];
     nt_window *out = &conn->out;
-    size_t room = out->len;
-    size_t n = 0;
-    int r;
-    if (dst_direct != NULL) {
-        r = SSL_read_ex(conn->ssl, out->addr + out->off, room, &n);
-    } else {
-        r = SSL_read_ex(conn->ssl, scratch, room < sizeof(scratch) ? room : sizeof(scratch), &n);
-        if (r == 1) {
-            (*env)->SetByteArrayRegion(env, out->array, (jsize)out->off, (jsize)n, (const jbyte *)scratch);
-            OPENSSL_cleanse(scratch, n);
-        }
-    }
+    int r = SSL_read_ex(conn->ssl, out->addr + out->off, out->len, n);
     if (r == 1) {
-        return n;
+        return 1;
     }
+    *n = 0;
     switch (SSL_get_error(conn->ssl, r)) {
     case SSL_ERROR_WANT_READ:   /* a record without application data (ticket, key update, alert) */
     case SSL_ERROR_WANT_WRITE:
     case SSL_ERROR_ZERO_RETURN: /* close_notify: reported through the flags */
         ERR_clear_error();
-        return 0;
+        return 1;
     case SSL_ERROR_SYSCALL:
-        if (input_exhausted_quietly(conn)) {
-            return 0;
-        }
-        throw_record_error(env, conn, "SSL_read");
-        return 0;
+        return input_exhausted_quietly(conn);
     default:
-        throw_record_error(env, conn, "SSL_read");
         return 0;
     }
 }
@@ -462,8 +498,16 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *
         && set_window(env, &conn->out, dst_direct, dst_array, dst_pos, dst_len)) {
         if (!SSL_is_init_finished(conn->ssl)) {
             handshake_step(env, conn);
+        } else if (pin(env, &conn->in) && pin(env, &conn->out)) {
+            enter_critical(conn);
+            int ok = read_application_data(conn, &produced);
+            leave_critical(env, conn);
+            nt_sessions_report_deferred(conn);
+            if (!ok) {
+                throw_record_error(env, conn, "SSL_read");
+            }
         } else {
-            produced = read_application_data(env, conn, dst_direct);
+            leave_critical(env, conn); /* OutOfMemoryError pending */
         }
     }
     jlong result = pack(conn->in.pos, produced, state_flags(conn, 0));
