@@ -52,8 +52,9 @@ final class JettyTlsServer implements AutoCloseable {
         config.addCustomizer(new SecureRequestCustomizer());
         HttpConnectionFactory http11 = new HttpConnectionFactory(config);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
-        ALPNServerConnectionFactory alpn = new StandardApiAlpnFactory(h2.getProtocol(), http11.getProtocol());
-        alpn.setDefaultProtocol(http11.getProtocol());
+        // ALPN names, lower case: HttpConnectionFactory's protocol is "HTTP/1.1", which no client offers.
+        ALPNServerConnectionFactory alpn = new StandardApiAlpnFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol("http/1.1");
 
         server = new Server(new QueuedThreadPool(16, 2));
         connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2,
