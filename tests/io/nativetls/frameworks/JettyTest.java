@@ -12,9 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,6 +55,34 @@ class JettyTest {
             assertNotNull(one.session(), "no SSL session on the request");
             assertNative(one.session(), protocol);
             assertEquals(response.sslSession().orElseThrow().getCipherSuite(), one.session().getCipherSuite());
+        }
+    }
+
+    /** Many HTTP/2 streams at once on one NativeTLS connection: Jetty writes their frames interleaved. */
+    @Test
+    void concurrentHttp2Streams() throws Exception {
+        int streams = 24;
+        try (JettyTlsServer server = JettyTlsServer.start(NativeTlsProvider.NAME)) {
+            HttpClient client = HttpClient.newBuilder().sslContext(Contexts.client(Impl.SUN))
+                .version(HttpClient.Version.HTTP_2).connectTimeout(TIMEOUT).build();
+            List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(server.url("/stream/" + i))).timeout(TIMEOUT)
+                    .build();
+                pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> f : pending) {
+                HttpResponse<String> response = f.get(20, TimeUnit.SECONDS);
+                assertEquals(200, response.statusCode());
+                assertEquals(HttpClient.Version.HTTP_2, response.version());
+                assertEquals(FrameworkSupport.body(), response.body());
+            }
+            List<JettyTlsServer.Seen> seen = List.copyOf(server.seen);
+            assertEquals(streams, seen.size());
+            for (JettyTlsServer.Seen one : seen) {
+                assertEquals("HTTP/2.0", one.httpVersion());
+                assertNative(one.session(), "TLSv1.3");
+            }
         }
     }
 }

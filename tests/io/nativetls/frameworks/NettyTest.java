@@ -84,7 +84,7 @@ class NettyTest {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast(serverTls.newHandler(ch.alloc()), new HttpServerCodec(),
-                        new HttpObjectAggregator(1 << 16), new Responder(body, serverEngine));
+                        new HttpObjectAggregator(1 << 20), new Responder(body, serverEngine));
                 }
             }).bind("127.0.0.1", 0).sync().channel();
         try {
@@ -105,9 +105,11 @@ class NettyTest {
                 SslHandler tls = client.pipeline().get(SslHandler.class);
                 assertTrue(tls.handshakeFuture().await(10, TimeUnit.SECONDS), "client handshake did not finish");
                 assertTrue(tls.handshakeFuture().isSuccess(), () -> "handshake failed: " + tls.handshakeFuture().cause());
-                FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/netty",
-                    Unpooled.EMPTY_BUFFER);
+                // The request carries the body too, so both directions cross several records.
+                FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/netty",
+                    Unpooled.wrappedBuffer(body));
                 request.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
+                HttpUtil.setContentLength(request, body.length);
                 client.writeAndFlush(request).sync();
 
                 assertEquals(new String(body, StandardCharsets.US_ASCII), received.get(10, TimeUnit.SECONDS));
@@ -129,7 +131,10 @@ class NettyTest {
         }
     }
 
-    /** Answers every request with the body, after noting the engine of its connection. */
+    /**
+     * Answers a request that carried the body intact with the body, after noting the engine of its
+     * connection; anything else gets 400.
+     */
     private static final class Responder extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final byte[] body;
         private final CompletableFuture<SSLEngine> engine;
@@ -142,8 +147,9 @@ class NettyTest {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             engine.complete(ctx.pipeline().get(SslHandler.class).engine());
-            HttpResponseStatus status = request.uri().equals("/netty") ? HttpResponseStatus.OK
-                : HttpResponseStatus.NOT_FOUND;
+            boolean intact = request.uri().equals("/netty")
+                && request.content().equals(Unpooled.wrappedBuffer(body));
+            HttpResponseStatus status = intact ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST;
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");

@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -96,8 +99,12 @@ final class RecordingSslContext extends SSLContext {
         }
     }
 
-    /** Returns the delegate's sockets unchanged, after noting them. */
+    /**
+     * Returns the delegate's sockets unchanged, after noting them and registering a
+     * HandshakeCompletedListener that keeps each completed handshake's event.
+     */
     static final class RecordingSocketFactory extends SSLSocketFactory {
+        final BlockingQueue<HandshakeCompletedEvent> handshakes = new LinkedBlockingQueue<>();
         private final SSLSocketFactory delegate;
         private final ConcurrentLinkedQueue<SSLSocket> sockets;
 
@@ -107,7 +114,9 @@ final class RecordingSslContext extends SSLContext {
         }
 
         private Socket record(Socket socket) {
-            sockets.add((SSLSocket) socket);
+            SSLSocket tls = (SSLSocket) socket;
+            tls.addHandshakeCompletedListener(handshakes::add);
+            sockets.add(tls);
             return socket;
         }
 
