@@ -1,6 +1,7 @@
 package io.nativetls.frameworks;
 
 import io.nativetls.testing.TestPki;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -79,8 +80,17 @@ final class JettyTlsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() throws IOException {
+        try {
+            server.stop();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping Jetty", e);
+        } catch (Exception e) {
+            throw new IOException("stopping Jetty failed", e);
+        }
     }
 
     private final class Responder extends Handler.Abstract {

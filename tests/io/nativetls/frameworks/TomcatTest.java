@@ -92,7 +92,7 @@ class TomcatTest {
 
         Context context = tomcat.addContext("", null);
         Tomcat.addServlet(context, "body", new BodyServlet());
-        context.addServletMappingDecoded("/tomcat", "body");
+        context.addServletMapping("/tomcat", "body");
         tomcat.start();
         return connector.getLocalPort();
     }
