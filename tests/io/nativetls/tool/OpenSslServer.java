@@ -46,6 +46,9 @@ final class OpenSslServer implements AutoCloseable {
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
             pb.environment().remove("LD_PRELOAD"); // the sanitizer stage preloads libasan into the test JVM only
+            // The OpenSSL 3.5 stage points LD_LIBRARY_PATH at its libraries for the provider; the system's
+            // openssl and curl binaries belong with the system's (openssl req -x509 crashes on the mix).
+            pb.environment().remove("LD_LIBRARY_PATH");
             OpenSslServer s = new OpenSslServer(pb.start(), port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline && s.process.isAlive() && s.output.indexOf("ACCEPT") < 0) {

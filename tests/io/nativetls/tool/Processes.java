@@ -35,6 +35,9 @@ final class Processes {
                 .redirectOutput(output.toFile());
             // The sanitizer stage preloads libasan into the test JVM; curl and openssl must not inherit it.
             pb.environment().remove("LD_PRELOAD");
+            // The OpenSSL 3.5 stage points LD_LIBRARY_PATH at its libraries for the provider; the system's
+            // openssl and curl binaries belong with the system's (openssl req -x509 crashes on the mix).
+            pb.environment().remove("LD_LIBRARY_PATH");
             Process p = pb.start();
             try (var in = p.getOutputStream()) {
                 if (input != null) {
