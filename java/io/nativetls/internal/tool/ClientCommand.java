@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -56,7 +58,7 @@ final class ClientCommand {
         out.printf("Cipher suite:  %s%n", first.session.getCipherSuite());
         out.printf("ALPN:          %s%n", first.alpn == null || first.alpn.isEmpty() ? "(none negotiated)"
             : first.alpn);
-        out.printf("Server name:   %s%n", first.serverName == null ? "(none sent: the host is an IP address)"
+        out.printf("Server name:   %s%n", first.serverName == null ? "(none sent; --servername sets one)"
             : first.serverName);
         out.printf("Session:       %s%n", first.resumed(null) ? "resumed" : "new (full handshake)");
         out.printf("Handshake:     %.1f ms%n", first.handshakeMillis);
@@ -120,10 +122,12 @@ final class ClientCommand {
                 c.session = socket.getSession();
                 c.alpn = socket.getApplicationProtocol();
                 c.address = plain.getRemoteSocketAddress().toString();
-                List<javax.net.ssl.SNIServerName> names = socket.getSSLParameters().getServerNames();
-                for (javax.net.ssl.SNIServerName name : names != null ? names : List.<javax.net.ssl.SNIServerName>of()) {
-                    if (name instanceof SNIHostName) {
-                        c.serverName = ((SNIHostName) name).getAsciiName();
+                if (c.session instanceof ExtendedSSLSession) {
+                    // What the client really sent: JSSE sends the host only when it is a dotted DNS name.
+                    for (SNIServerName name : ((ExtendedSSLSession) c.session).getRequestedServerNames()) {
+                        if (name instanceof SNIHostName) {
+                            c.serverName = ((SNIHostName) name).getAsciiName();
+                        }
                     }
                 }
                 if (awaitTickets) {
@@ -132,7 +136,8 @@ final class ClientCommand {
                 return c;
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new ToolFailure(FailureReason.describe(e, target.toString()), e);
+            throw new ToolFailure(FailureReason.describe(e, target.toString(),
+                servername != null ? servername : target.host), e);
         } finally {
             try {
                 plain.close();
