@@ -75,6 +75,8 @@ final class BenchCommand {
             out.printf("%-38s %12s %12s %10s%n", "", "NativeTLS", "SunJSSE", "ratio");
             row("TLS 1.3 ECDSA P-256 handshakes/s", nativeHandshakes, sunHandshakes);
             row("AES-128-GCM 16 KiB bulk MB/s", nativeBulk, sunBulk);
+            out.println("A quick look: SunJSSE's Java code keeps speeding up as the JIT compiles it, so short runs"
+                + " favour NativeTLS; bench/ has the JMH suite.");
         } catch (SSLException e) {
             throw new ToolFailure("a benchmark connection failed: " + e.getMessage(), e);
         }

@@ -111,7 +111,7 @@ final class ServerCommand {
         out.flush();
         watchInput();
         serve();
-        out.println("Stopped after " + served.get() + " requests.");
+        out.println("Stopped after " + served.get() + (served.get() == 1 ? " request." : " requests."));
         return Main.EXIT_OK;
     }
 
