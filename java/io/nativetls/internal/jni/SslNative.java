@@ -195,4 +195,12 @@ public final class SslNative {
 
     /** How many handles of each kind are allocated and not yet freed, process-wide. */
     public static native long[] liveHandles();
+
+    /**
+     * What the command-line tool's {@code info} prints about this OpenSSL: {CPU info
+     * (OpenSSL_version(OPENSSL_CPU_INFO), e.g. "CPUINFO: OPENSSL_ia32cap=0x...:0x..."), OPENSSLDIR,
+     * modules directory, then one "name id minTLS maxTLS" entry per TLS group the loaded providers
+     * offer (TLS-GROUP capability; versions as OpenSSL's numbers, 0 = no limit)}. New strings, no handles.
+     */
+    public static native String[] libraryInfo() throws javax.net.ssl.SSLException;
 }

@@ -1,0 +1,117 @@
+/*
+ * Facts about the OpenSSL in use for the command-line tool's "info": the CPU capability words
+ * OpenSSL detected and the TLS key exchange groups its loaded providers offer. Read-only; owns nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+
+#include "nativetls.h"
+#include "io_nativetls_internal_jni_SslNative.h"
+
+#define NT_INFO_FIXED 3
+#define NT_INFO_MAX_GROUPS 96
+#define NT_INFO_ENTRY 128
+
+typedef struct {
+    char groups[NT_INFO_MAX_GROUPS][NT_INFO_ENTRY];
+    int count;
+} group_list;
+
+static int already_listed(const group_list *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (int i = 0; i < list->count; i++) {
+        if (strncmp(list->groups[i], name, len) == 0 && list->groups[i][len] == ' ') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int int_param(const OSSL_PARAM params[], const char *key, int *value)
+{
+    const OSSL_PARAM *p = OSSL_PARAM_locate_const(params, key);
+    return p != NULL && OSSL_PARAM_get_int(p, value) == 1;
+}
+
+static int add_group(const OSSL_PARAM params[], void *arg)
+{
+    group_list *list = arg;
+    const OSSL_PARAM *name = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_NAME);
+    const char *text = NULL;
+    unsigned int id = 0;
+    int min_tls = 0;
+    int max_tls = 0;
+    const OSSL_PARAM *idp = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_ID);
+    if (name == NULL || OSSL_PARAM_get_utf8_string_ptr(name, &text) != 1 || idp == NULL
+        || OSSL_PARAM_get_uint(idp, &id) != 1 || !int_param(params, OSSL_CAPABILITY_TLS_GROUP_MIN_TLS, &min_tls)
+        || !int_param(params, OSSL_CAPABILITY_TLS_GROUP_MAX_TLS, &max_tls)) {
+        /* An entry we cannot read is skipped; the rest of the list is still useful. */
+        ERR_clear_error();
+        return 1;
+    }
+    if (list->count < NT_INFO_MAX_GROUPS && !already_listed(list, text)) {
+        snprintf(list->groups[list->count], NT_INFO_ENTRY, "%s %u %d %d", text, id, min_tls, max_tls);
+        list->count++;
+    }
+    return 1;
+}
+
+static int provider_groups(OSSL_PROVIDER *provider, void *arg)
+{
+    if (OSSL_PROVIDER_get_capabilities(provider, "TLS-GROUP", add_group, arg) != 1) {
+        ERR_clear_error(); /* a provider without TLS groups (e.g. base) is not an error here */
+    }
+    return 1;
+}
+
+static int set_string(JNIEnv *env, jobjectArray array, jsize index, const char *text)
+{
+    jstring s = (*env)->NewStringUTF(env, text != NULL ? text : "");
+    if (s == NULL) {
+        return 0;
+    }
+    (*env)->SetObjectArrayElement(env, array, index, s);
+    (*env)->DeleteLocalRef(env, s);
+    return !nt_pending_exception(env);
+}
+
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_libraryInfo(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    group_list *list = OPENSSL_zalloc(sizeof(group_list));
+    jobjectArray result = NULL;
+    if (list == NULL) {
+        nt_throw_message(env, nt_jni.out_of_memory_error, "no memory for the OpenSSL information");
+        return NULL;
+    }
+    ERR_clear_error();
+    if (OSSL_PROVIDER_do_all(NULL, provider_groups, list) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "listing the providers' TLS groups", NULL);
+        goto cleanup;
+    }
+    result = (*env)->NewObjectArray(env, NT_INFO_FIXED + list->count, nt_jni.string, NULL);
+    if (result == NULL) {
+        goto cleanup;
+    }
+    if (!set_string(env, result, 0, OpenSSL_version(OPENSSL_CPU_INFO))
+        || !set_string(env, result, 1, OpenSSL_version(OPENSSL_DIR))
+        || !set_string(env, result, 2, OpenSSL_version(OPENSSL_MODULES_DIR))) {
+        result = NULL;
+        goto cleanup;
+    }
+    for (int i = 0; i < list->count; i++) {
+        if (!set_string(env, result, NT_INFO_FIXED + i, list->groups[i])) {
+            result = NULL;
+            goto cleanup;
+        }
+    }
+cleanup:
+    OPENSSL_free(list);
+    return result;
+}

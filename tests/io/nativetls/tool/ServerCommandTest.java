@@ -1,0 +1,68 @@
+package io.nativetls.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code server} with its self-signed identity, answered by curl and by openssl s_client. */
+@Timeout(90)
+class ServerCommandTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void curlAndOpenSslClient() throws Exception {
+        Assumptions.assumeTrue(Processes.onPath("curl"), "curl is not installed (.ci/run installs it)");
+        ToolRun server = ToolRun.start("server", "--port", "0", "--requests", "2", "--alpn", "http/1.1");
+        String port = server.awaitOut(Pattern.compile("Listening on https://127\\.0\\.0\\.1:(\\d+)/"), WAIT);
+        assertNotNull(port, server.describe());
+        String saved = server.awaitOut(Pattern.compile("saved to (\\S+\\.pem)\\n"), WAIT);
+        assertNotNull(saved, server.describe());
+        assertTrue(Files.readString(Path.of(saved)).startsWith("-----BEGIN CERTIFICATE-----\n"), saved);
+        Path dir = Path.of(saved).getParent();
+
+        // curl names localhost (SNI) but connects to 127.0.0.1
+        Processes.Result curl = Processes.run(dir, List.of("curl", "-sS", "--max-time", "20", "--http1.1",
+            "--cacert", saved, "--resolve", "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + "/hello"),
+            null);
+        assertEquals(0, curl.exit, curl + "\n" + server.describe());
+        assertTrue(curl.output.startsWith("Hello from NativeTLS "), curl.output);
+        assertTrue(curl.output.contains("\nprotocol:      TLSv1.3\n"), curl.output);
+        assertTrue(curl.output.contains("\nALPN:          http/1.1\n"), curl.output);
+        assertTrue(curl.output.contains("\nSNI:           localhost\n"), curl.output);
+        assertTrue(curl.output.contains("\nrequest:       GET /hello HTTP/1.1\n"), curl.output);
+
+        Processes.Result sClient = Processes.run(dir, List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+            "-servername", "localhost", "-tls1_2", "-CAfile", saved, "-verify_return_error", "-ign_eof"),
+            "GET /from-s_client HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertEquals(0, sClient.exit, sClient + "\n" + server.describe());
+        assertTrue(sClient.output.contains("Verify return code: 0 (ok)"), sClient.output);
+        assertTrue(sClient.output.contains("\nprotocol:      TLSv1.2\n"), sClient.output);
+        assertTrue(sClient.output.contains("\ncipher suite:  TLS_ECDHE_ECDSA_WITH_"), sClient.output);
+        assertTrue(sClient.output.contains("\nALPN:          (none)\n"), sClient.output);
+        assertTrue(sClient.output.contains("\nrequest:       GET /from-s_client HTTP/1.1\n"), sClient.output);
+
+        assertTrue(server.await(WAIT), server.describe());
+        assertEquals(0, server.exit(), server.describe());
+        assertTrue(server.out().contains("Stopped after 2 requests."), server.describe());
+    }
+
+    @Test
+    void portInUseIsAClearFailure() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+            java.net.InetAddress.getByName("127.0.0.1"))) {
+            ToolRun r = ToolRun.run("server", "--port", String.valueOf(taken.getLocalPort()), "--requests", "1");
+            assertEquals(1, r.exit(), r.describe());
+            assertTrue(r.err().startsWith("nativetls server: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                r.describe());
+        }
+    }
+}
