@@ -8,6 +8,7 @@
 #include <jni.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 /* Largest TLS plaintext fragment, and the largest record we accept: header plus 2^14 + 2048. */
@@ -72,6 +73,18 @@ typedef struct {
     int critical;
     SSL_SESSION *deferred_session;
 } nt_conn;
+
+/*
+ * Empties the thread's error queue before a call on the record path. ERR_clear_error walks every
+ * slot of the queue even when it is empty, which showed as 4% of a 1 KiB record exchange; an
+ * empty queue is the rule, and looking costs one check.
+ */
+static inline void nt_clear_errors(void)
+{
+    if (ERR_peek_error() != 0) {
+        ERR_clear_error();
+    }
+}
 
 /* errors.c */
 void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_conn *conn);

@@ -51,7 +51,7 @@ static nt_conn *conn_begin(JNIEnv *env, jlong handle, jobject owner)
     conn->out_enabled = 0;
     memset(&conn->in, 0, sizeof(conn->in));
     memset(&conn->out, 0, sizeof(conn->out));
-    ERR_clear_error();
+    nt_clear_errors();
     return conn;
 }
 
@@ -64,21 +64,27 @@ static void conn_end(nt_conn *conn)
     memset(&conn->out, 0, sizeof(conn->out));
 }
 
-static int set_window(JNIEnv *env, nt_window *w, jobject direct, jbyteArray array, jint pos, jint len)
+/* A window on direct memory (address, from SslNative.directAddress) or on a Java array. */
+static void set_window(nt_window *w, jlong address, jbyteArray array, jint pos, jint len)
 {
     w->off = (size_t)pos;
     w->len = (size_t)len;
     w->pos = 0;
-    if (direct != NULL) {
-        w->addr = (*env)->GetDirectBufferAddress(env, direct);
-        if (w->addr == NULL) {
-            nt_throw_message(env, nt_jni.illegal_argument_exception, "buffer is not a direct buffer");
-            return 0;
-        }
+    if (address != 0) {
+        w->addr = nt_jlong_to_ptr(address);
     } else {
         w->array = array;
     }
-    return 1;
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_directAddress(JNIEnv *env, jclass cls,
+                                                                              jobject buffer)
+{
+    void *address = (*env)->GetDirectBufferAddress(env, buffer);
+    if (address == NULL) {
+        nt_throw_message(env, nt_jni.illegal_argument_exception, "buffer is not a direct buffer");
+    }
+    return nt_ptr_to_jlong(address);
 }
 
 static int state_flags(const nt_conn *conn, int overflow)
@@ -397,17 +403,17 @@ static void leave_critical(JNIEnv *env, nt_conn *conn)
     unpin(env, &conn->out, 0);
 }
 
-static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jobject src_direct, jbyteArray src_array,
-                           jint src_pos, jint src_len, jobject dst_direct, jbyteArray dst_array, jint dst_pos,
+static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jlong src_address, jbyteArray src_array,
+                           jint src_pos, jint src_len, jlong dst_address, jbyteArray dst_array, jint dst_pos,
                            jint dst_len, int drain_only)
 {
     nt_conn *conn = conn_begin(env, handle, owner);
     size_t consumed = 0;
     size_t produced = 0;
     int overflow = 0;
-    if (!set_window(env, &conn->out, dst_direct, dst_array, dst_pos, dst_len)
-        || (!drain_only && !set_window(env, &conn->in, src_direct, src_array, src_pos, src_len))) {
-        goto done;
+    set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
+    if (!drain_only) {
+        set_window(&conn->in, src_address, src_array, src_pos, src_len);
     }
     produced = drain(conn, &overflow);
     if (drain_only || conn->pend_len > 0 || nt_pending_exception(env)) {
@@ -445,22 +451,22 @@ done:;
 }
 
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_wrap(JNIEnv *env, jclass cls, jlong handle,
-                                                                      jobject owner, jobject src_direct,
+                                                                      jobject owner, jlong src_address,
                                                                       jbyteArray src_array, jint src_pos,
-                                                                      jint src_len, jobject dst_direct,
+                                                                      jint src_len, jlong dst_address,
                                                                       jbyteArray dst_array, jint dst_pos,
                                                                       jint dst_len)
 {
-    return wrap_or_drain(env, handle, owner, src_direct, src_array, src_pos, src_len, dst_direct, dst_array,
+    return wrap_or_drain(env, handle, owner, src_address, src_array, src_pos, src_len, dst_address, dst_array,
                          dst_pos, dst_len, 0);
 }
 
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_drain(JNIEnv *env, jclass cls, jlong handle,
-                                                                       jobject owner, jobject dst_direct,
+                                                                       jobject owner, jlong dst_address,
                                                                        jbyteArray dst_array, jint dst_pos,
                                                                        jint dst_len)
 {
-    return wrap_or_drain(env, handle, owner, NULL, NULL, 0, 0, dst_direct, dst_array, dst_pos, dst_len, 1);
+    return wrap_or_drain(env, handle, owner, 0, NULL, 0, 0, dst_address, dst_array, dst_pos, dst_len, 1);
 }
 
 /* Decrypts one record's application data into the destination window (pinned or direct). */
@@ -476,7 +482,7 @@ static int read_application_data(nt_conn *conn, size_t *n)
     case SSL_ERROR_WANT_READ:   /* a record without application data (ticket, key update, alert) */
     case SSL_ERROR_WANT_WRITE:
     case SSL_ERROR_ZERO_RETURN: /* close_notify: reported through the flags */
-        ERR_clear_error();
+        nt_clear_errors();
         return 1;
     case SSL_ERROR_SYSCALL:
         return input_exhausted_quietly(conn);
@@ -486,29 +492,28 @@ static int read_application_data(nt_conn *conn, size_t *n)
 }
 
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *env, jclass cls, jlong handle,
-                                                                        jobject owner, jobject src_direct,
+                                                                        jobject owner, jlong src_address,
                                                                         jbyteArray src_array, jint src_pos,
-                                                                        jint src_len, jobject dst_direct,
+                                                                        jint src_len, jlong dst_address,
                                                                         jbyteArray dst_array, jint dst_pos,
                                                                         jint dst_len)
 {
     nt_conn *conn = conn_begin(env, handle, owner);
     size_t produced = 0;
-    if (set_window(env, &conn->in, src_direct, src_array, src_pos, src_len)
-        && set_window(env, &conn->out, dst_direct, dst_array, dst_pos, dst_len)) {
-        if (!SSL_is_init_finished(conn->ssl)) {
-            handshake_step(env, conn);
-        } else if (pin(env, &conn->in) && pin(env, &conn->out)) {
-            enter_critical(conn);
-            int ok = read_application_data(conn, &produced);
-            leave_critical(env, conn);
-            nt_sessions_report_deferred(conn);
-            if (!ok) {
-                throw_record_error(env, conn, "SSL_read");
-            }
-        } else {
-            leave_critical(env, conn); /* OutOfMemoryError pending */
+    set_window(&conn->in, src_address, src_array, src_pos, src_len);
+    set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
+    if (!SSL_is_init_finished(conn->ssl)) {
+        handshake_step(env, conn);
+    } else if (pin(env, &conn->in) && pin(env, &conn->out)) {
+        enter_critical(conn);
+        int ok = read_application_data(conn, &produced);
+        leave_critical(env, conn);
+        nt_sessions_report_deferred(conn);
+        if (!ok) {
+            throw_record_error(env, conn, "SSL_read");
         }
+    } else {
+        leave_critical(env, conn); /* OutOfMemoryError pending */
     }
     jlong result = pack(conn->in.pos, produced, state_flags(conn, 0));
     conn_end(conn);

@@ -128,20 +128,23 @@ public final class SslNative {
 
     /**
      * Hands out pending records, advances the handshake, or encrypts src (only once the handshake
-     * is complete) into dst. Buffers are either direct (buffer given, array null) or heap (array
-     * and absolute offset given).
+     * is complete) into dst. Buffers are either direct (address from {@link #directAddress}, array
+     * null, offset its position) or heap (address 0, array and absolute offset given).
      */
-    public static native long wrap(long conn, Object owner, ByteBuffer srcDirect, byte[] srcArray, int srcOffset,
-                                   int srcLength, ByteBuffer dstDirect, byte[] dstArray, int dstOffset,
+    public static native long wrap(long conn, Object owner, long srcAddress, byte[] srcArray, int srcOffset,
+                                   int srcLength, long dstAddress, byte[] dstArray, int dstOffset,
                                    int dstLength) throws javax.net.ssl.SSLException;
 
+    /** The base address of a direct buffer, fixed for the buffer object's life. */
+    public static native long directAddress(ByteBuffer buffer);
+
     /** Hands out pending records only. */
-    public static native long drain(long conn, Object owner, ByteBuffer dstDirect, byte[] dstArray, int dstOffset,
+    public static native long drain(long conn, Object owner, long dstAddress, byte[] dstArray, int dstOffset,
                                     int dstLength);
 
     /** Processes exactly one whole record from src; plaintext, if any, goes to dst. */
-    public static native long unwrap(long conn, Object owner, ByteBuffer srcDirect, byte[] srcArray, int srcOffset,
-                                     int srcLength, ByteBuffer dstDirect, byte[] dstArray, int dstOffset,
+    public static native long unwrap(long conn, Object owner, long srcAddress, byte[] srcArray, int srcOffset,
+                                     int srcLength, long dstAddress, byte[] dstArray, int dstOffset,
                                      int dstLength) throws javax.net.ssl.SSLException;
 
     /** Queues close_notify (once the handshake is complete). */

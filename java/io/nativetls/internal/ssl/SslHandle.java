@@ -111,6 +111,7 @@ public final class SslHandle {
     private Throwable pendingCause;
     private X509Certificate[] verifiedChain;
     private List<Credential> offered = List.of();
+    private final DirectAddresses directAddresses = new DirectAddresses();
 
     SslHandle(SslContextHandle context, long conn, boolean client, Transport transport, Listener listener) {
         this.context = context;
@@ -168,30 +169,38 @@ public final class SslHandle {
 
     public long wrap(ByteBuffer src, int srcLength, ByteBuffer dst) throws SSLException {
         try {
-            return checked(SslNative.wrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
-                src.isDirect() ? src.position() : src.arrayOffset() + src.position(), srcLength,
-                dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
-                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining()));
+            return checked(SslNative.wrap(live(), this, address(src), array(src), offset(src), srcLength,
+                address(dst), array(dst), offset(dst), dst.remaining()));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
         }
     }
 
     public long drain(ByteBuffer dst) {
-        return checked(SslNative.drain(live(), this, dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
-            dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining()));
+        return checked(SslNative.drain(live(), this, address(dst), array(dst), offset(dst), dst.remaining()));
     }
 
     /** Feeds exactly one whole record (recordLength bytes at src's position) to OpenSSL. */
     public long unwrap(ByteBuffer src, int recordLength, ByteBuffer dst) throws SSLException {
         try {
-            return checked(SslNative.unwrap(live(), this, src.isDirect() ? src : null, src.isDirect() ? null : src.array(),
-                src.isDirect() ? src.position() : src.arrayOffset() + src.position(), recordLength,
-                dst.isDirect() ? dst : null, dst.isDirect() ? null : dst.array(),
-                dst.isDirect() ? dst.position() : dst.arrayOffset() + dst.position(), dst.remaining()));
+            return checked(SslNative.unwrap(live(), this, address(src), array(src), offset(src), recordLength,
+                address(dst), array(dst), offset(dst), dst.remaining()));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
         }
+    }
+
+    private long address(ByteBuffer b) {
+        return b.isDirect() ? directAddresses.of(b) : 0;
+    }
+
+    private static byte[] array(ByteBuffer b) {
+        return b.isDirect() ? null : b.array();
+    }
+
+    /** Direct: the position (the native side adds the address); heap: the index in the array. */
+    private static int offset(ByteBuffer b) {
+        return b.isDirect() ? b.position() : b.arrayOffset() + b.position();
     }
 
     public long shutdown() {
