@@ -22,16 +22,16 @@ import java.util.concurrent.TimeUnit;
  * loaded NativeTLS yet) and hands back everything it printed. The child inherits the test JVM's
  * environment and library path, so the sanitizer stage's library and preload stay consistent.
  */
-final class ForkedJvm {
+public final class ForkedJvm {
     private ForkedJvm() {}
 
     /** The provider's compiled classes: target/classes, with module-info.class. */
-    static Path providerClasses() {
+    public static Path providerClasses() {
         return location(NativeTlsProvider.class);
     }
 
     /** The test classes, where the probes are. */
-    static Path testClasses() {
+    public static Path testClasses() {
         return location(ForkedJvm.class);
     }
 
@@ -44,7 +44,7 @@ final class ForkedJvm {
     }
 
     /** java, then the test JVM's library path setting (if any), then args. */
-    static List<String> command(List<String> args) {
+    public static List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String lib = System.getProperty("io.nativetls.library.path");
@@ -56,7 +56,7 @@ final class ForkedJvm {
     }
 
     /** Runs java with args; the JVM must exit 0 within 60 s. Returns stdout and stderr together. */
-    static String run(List<String> args) throws IOException, InterruptedException {
+    public static String run(List<String> args) throws IOException, InterruptedException {
         List<String> cmd = command(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         // Read on this thread: the probes print little, and a blocked child ends at the timeout below.
@@ -78,7 +78,7 @@ final class ForkedJvm {
     }
 
     /** A java.security override naming NativeTLS first and the JDK's providers after it. */
-    static Path securityFileNamingNativeTls(Path dir) throws IOException {
+    public static Path securityFileNamingNativeTls(Path dir) throws IOException {
         StringBuilder props = new StringBuilder("security.provider.1=NativeTLS\n");
         for (int i = 1; Security.getProperty("security.provider." + i) != null; i++) {
             props.append("security.provider.").append(i + 1).append('=')
@@ -90,7 +90,7 @@ final class ForkedJvm {
     }
 
     /** Writes server.p12 (the test PKI's EC server key) and trust.p12 (its CA) for InstallProbe. */
-    static void writeKeyStores(Path dir) throws Exception {
+    public static void writeKeyStores(Path dir) throws Exception {
         store(TestPki.get().keyStore("server-ec"), dir.resolve("server.p12"));
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -105,7 +105,7 @@ final class ForkedJvm {
     }
 
     /** The lines of out that start with prefix + " ", without the prefix. */
-    static List<String> lines(String out, String prefix) {
+    public static List<String> lines(String out, String prefix) {
         List<String> found = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.startsWith(prefix + " ")) {
@@ -116,7 +116,7 @@ final class ForkedJvm {
     }
 
     /** The single value the probe printed for key. */
-    static String value(String out, String key) {
+    public static String value(String out, String key) {
         List<String> found = lines(out, key);
         assertEquals(1, found.size(), "expected one \"" + key + "\" line in:\n" + out);
         return found.get(0);

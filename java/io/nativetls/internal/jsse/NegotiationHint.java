@@ -15,10 +15,10 @@ final class NegotiationHint {
     private static final String[] NO_PROTOCOL = {
         "unsupported protocol", "no protocols available", "alert protocol version", "protocol version",
         "no appropriate protocol"};
-    /** ... and "no common cipher suite" (a peer's handshake_failure alert most often means that). */
-    private static final String[] NO_SUITE = {
-        "no shared cipher", "no ciphers available", "no cipher match", "alert handshake failure",
-        "alert received: handshake failure"};
+    /** ... and "no common cipher suite". */
+    private static final String[] NO_SUITE = {"no shared cipher", "no ciphers available", "no cipher match"};
+    /** A peer's handshake_failure alert: most often no common suite, but other refusals send it too. */
+    private static final String[] PEER_REFUSED = {"alert handshake failure", "alert received: handshake failure"};
 
     private NegotiationHint() {}
 
@@ -29,7 +29,8 @@ final class NegotiationHint {
         }
         String reason = e.getMessage().toLowerCase(Locale.ROOT);
         boolean protocol = matches(reason, NO_PROTOCOL);
-        if (!protocol && !matches(reason, NO_SUITE)) {
+        boolean suite = matches(reason, NO_SUITE);
+        if (!protocol && !suite && !matches(reason, PEER_REFUSED)) {
             return e;
         }
         String side = engine.getUseClientMode() ? "this client" : "this server";
@@ -38,7 +39,9 @@ final class NegotiationHint {
                 + String.join(", ", engine.getEnabledProtocols())
                 + " (change with setEnabledProtocols or SSLParameters.setProtocols; jdk.tls.disabledAlgorithms"
                 + " removes protocols) and the peer must enable one of them"
-            : "; hint: the peers may share no cipher suite: " + side + " enables "
+            : (suite ? "; hint: the peers share no cipher suite: "
+                : "; hint: the peer's handshake_failure alert most often means the peers share no cipher suite: ")
+                + side + " enables "
                 + String.join(", ", engine.getEnabledCipherSuites())
                 + " (change with setEnabledCipherSuites or SSLParameters.setCipherSuites; jdk.tls.disabledAlgorithms"
                 + " removes suites); compare with the peer's suites, and check that a server has a certificate"
