@@ -26,7 +26,6 @@ public final class NativeLibrary {
     /** What every "unavailable" message ends with: nothing breaks, TLS just stays with the JDK. */
     static final String FALLBACK = "; NativeTLS registers no services and the JDK's own TLS (SunJSSE) stays in use";
 
-
     // Initialised before FAILURE: load() uses them.
     private static final System.Logger LOG = System.getLogger("io.nativetls");
     private static final AtomicBoolean WARNED = new AtomicBoolean();
