@@ -2,13 +2,10 @@ package io.nativetls;
 
 import io.nativetls.internal.jni.NativeLibrary;
 import io.nativetls.internal.jni.SslNative;
-import java.security.Provider;
 import java.security.Security;
 
 /** Whether NativeTLS can run here, why not, and the one-call installation. */
 public final class NativeTls {
-    private static final System.Logger LOG = System.getLogger("io.nativetls");
-
     private NativeTls() {}
 
     /** True when the native library and OpenSSL 3 were loaded. */
@@ -28,19 +25,21 @@ public final class NativeTls {
     }
 
     /**
-     * Installs NativeTLS as the most preferred security provider. Returns false (and logs why)
-     * when the native side is unavailable; the JVM then keeps its own providers.
+     * Installs NativeTLS as the most preferred security provider, once; later calls find it there.
+     * Returns whether NativeTLS is installed. When the native side is unavailable it installs
+     * nothing, logs one WARNING (logger "io.nativetls") saying what is missing and how to fix it,
+     * and returns false: the JVM keeps its own providers, so TLS keeps working through SunJSSE.
      */
     public static boolean install() {
         if (!isAvailable()) {
-            LOG.log(System.Logger.Level.WARNING, "NativeTLS not installed: " + unavailabilityCause().getMessage());
+            NativeLibrary.warnUnavailableOnce();
             return false;
         }
-        Provider existing = Security.getProvider(NativeTlsProvider.NAME);
-        if (existing != null) {
-            return true;
+        synchronized (NativeTls.class) {
+            if (Security.getProvider(NativeTlsProvider.NAME) == null) {
+                Security.insertProviderAt(new NativeTlsProvider(), 1);
+            }
         }
-        Security.insertProviderAt(new NativeTlsProvider(), 1);
         return true;
     }
 }

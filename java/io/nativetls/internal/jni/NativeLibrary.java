@@ -2,11 +2,16 @@ package io.nativetls.internal.jni;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finds, extracts and loads libnativetls.so exactly once per class loader. Every failure becomes
@@ -16,19 +21,36 @@ public final class NativeLibrary {
     /** Directory to load libnativetls.so from instead of the copy inside the jar. */
     public static final String PATH_PROPERTY = "io.nativetls.library.path";
     static final String LIBRARY_FILE = "libnativetls.so";
+    /** OpenSSL_version_num() of 3.0.0: the oldest OpenSSL whose API and ABI the library uses. */
+    static final long OPENSSL_3_0 = 0x30000000L;
+    /** What every "unavailable" message ends with: nothing breaks, TLS just stays with the JDK. */
+    static final String FALLBACK = "; NativeTLS registers no services and the JDK's own TLS (SunJSSE) stays in use";
+
+    // Initialised before FAILURE: load() uses them.
+    private static final System.Logger LOG = System.getLogger("io.nativetls");
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicLong TEMP_NAMES = new AtomicLong(System.nanoTime());
 
     private static final Throwable FAILURE = load();
+    /**
+     * Read as false by anything running inside load() on this thread (class initialisation is
+     * re-entrant there): a provider constructed then registers nothing, whatever load() decides.
+     */
+    private static final boolean LOADED = FAILURE == null;
     private static volatile String loadedFrom;
 
     private NativeLibrary() {}
 
     public static boolean isLoaded() {
-        return FAILURE == null;
+        return LOADED;
     }
 
     /** Why the library is unusable, or null when it loaded. */
     public static Throwable failure() {
-        return FAILURE;
+        if (LOADED) {
+            return null;
+        }
+        return FAILURE != null ? FAILURE : new UnsatisfiedLinkError("NativeTLS is still loading its native library");
     }
 
     /** Where the library was loaded from (the extracted copy's original name for the jar case). */
@@ -36,10 +58,21 @@ public final class NativeLibrary {
         return loadedFrom;
     }
 
+    /**
+     * Logs the load failure as one WARNING, the first time anyone (the provider's constructor,
+     * NativeTls.install()) finds NativeTLS unavailable; later calls log nothing.
+     */
+    public static void warnUnavailableOnce() {
+        if (!LOADED && FAILURE != null && WARNED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "NativeTLS is not available: " + failure().getMessage() + FALLBACK);
+        }
+    }
+
     /** Throws the load failure as an IllegalStateException; for code that cannot run without it. */
     public static void ensureLoaded() {
-        if (FAILURE != null) {
-            throw new IllegalStateException(FAILURE.getMessage(), FAILURE);
+        if (!LOADED) {
+            Throwable failure = failure();
+            throw new IllegalStateException(failure.getMessage(), failure);
         }
     }
 
@@ -61,7 +94,9 @@ public final class NativeLibrary {
             if (dir != null && !dir.isEmpty()) {
                 Path file = Path.of(dir).resolve(LIBRARY_FILE).toAbsolutePath();
                 if (!Files.isRegularFile(file)) {
-                    return new UnsatisfiedLinkError(PATH_PROPERTY + "=" + dir + " has no " + LIBRARY_FILE);
+                    return new UnsatisfiedLinkError(PATH_PROPERTY + "=" + dir + " has no " + LIBRARY_FILE
+                        + ": point it at the directory holding " + LIBRARY_FILE
+                        + ", or remove the property to use the copy inside the NativeTLS jar");
                 }
                 try {
                     System.load(file.toString());
@@ -78,20 +113,23 @@ public final class NativeLibrary {
             } else {
                 loadFromJar();
             }
-            SslNative.openSslVersion();
-            return null;
+            return checkVersion(SslNative.openSslVersionNumber(), SslNative.openSslVersion());
         } catch (UnsatisfiedLinkError e) {
             return explain(e);
+        } catch (IllegalCallerException e) {
+            return nativeAccessDenied(e);
         } catch (IOException | RuntimeException e) {
-            return new UnsatisfiedLinkError("NativeTLS could not extract its native library: " + e).initCause(e);
+            return new UnsatisfiedLinkError("NativeTLS could not extract its native library to the temporary directory"
+                + " (" + e + "): make java.io.tmpdir (" + System.getProperty("java.io.tmpdir")
+                + ") writable, or copy " + LIBRARY_FILE + " out of the jar and set -D" + PATH_PROPERTY
+                + " to its directory").initCause(e);
         }
     }
 
     private static void loadFromJar() throws IOException {
         String platform = platform();
         if (platform == null) {
-            throw new UnsatisfiedLinkError("NativeTLS has no native library for " + System.getProperty("os.name") + "/"
-                + System.getProperty("os.arch") + " (supported: Linux x86_64); SunJSSE stays in use");
+            throw new UnsatisfiedLinkError(unsupportedPlatform(System.getProperty("os.name"), System.getProperty("os.arch")));
         }
         String resource = "/META-INF/native/" + platform + "/" + LIBRARY_FILE;
         try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
@@ -106,14 +144,60 @@ public final class NativeLibrary {
 
     /** Loads a private copy: the JVM refuses to load one file from two class loaders. */
     private static void loadPrivateCopy(InputStream in) throws IOException {
-        Path tmp = Files.createTempFile("nativetls-", ".so",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path tmp = createPrivateFile();
         try {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                in.transferTo(out); // into the file created above, keeping its owner-only mode
+            }
             System.load(tmp.toString());
         } finally {
             // Linux keeps a loaded library mapped after unlink: nothing is left in the temp directory.
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    static String unsupportedPlatform(String os, String arch) {
+        return "NativeTLS has no native library for " + os + "/" + arch + " (it ships one for Linux x86_64 only):"
+            + " build " + LIBRARY_FILE + " for this platform (CMakeLists.txt) and set -D" + PATH_PROPERTY
+            + " to its directory, or use the JDK's own TLS";
+    }
+
+    /** Null for OpenSSL 3.0 or newer, else the cause naming the version found and what to install. */
+    static Throwable checkVersion(long number, String text) {
+        if (number >= OPENSSL_3_0) {
+            return null;
+        }
+        return new UnsatisfiedLinkError("the OpenSSL loaded at run time is too old (" + text + "; version number 0x"
+            + Long.toHexString(number) + "): NativeTLS needs OpenSSL 3.0 or newer; install OpenSSL 3"
+            + " (Debian/Ubuntu: apt-get install libssl3; Fedora/RHEL: dnf install openssl-libs) and make sure"
+            + " LD_LIBRARY_PATH does not put an older libssl first");
+    }
+
+    static Throwable nativeAccessDenied(IllegalCallerException e) {
+        return new UnsatisfiedLinkError("the JVM denies NativeTLS native access (" + e.getMessage() + "): run java with"
+            + " --enable-native-access=io.nativetls (module path) or --enable-native-access=ALL-UNNAMED (class path)")
+            .initCause(e);
+    }
+
+    /**
+     * A new file only this user can use, in java.io.tmpdir. Not Files.createTempFile: its random
+     * name comes from SecureRandom, whose lookup loads the security providers, NativeTLS among
+     * them when java.security names it, from inside this class's initialisation. O_EXCL creation
+     * makes a predictable name safe: a file or link planted there only makes us try the next name.
+     */
+    private static Path createPrivateFile() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        long pid = ProcessHandle.current().pid();
+        for (int attempt = 0;; attempt++) {
+            Path file = dir.resolve("nativetls-" + pid + "-" + Long.toHexString(TEMP_NAMES.incrementAndGet()) + ".so");
+            try {
+                return Files.createFile(file,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -124,9 +208,19 @@ public final class NativeLibrary {
             advice = "libssl.so.3 not found: install OpenSSL 3 (Debian/Ubuntu: apt-get install libssl3;"
                 + " Fedora/RHEL: dnf install openssl-libs)";
         } else if (msg.contains("OPENSSL_3")) {
-            advice = "the system libssl is older than OpenSSL 3.0: NativeTLS needs OpenSSL 3.0 or newer";
+            advice = "the system libssl is older than OpenSSL 3.0: NativeTLS needs OpenSSL 3.0 or newer; install"
+                + " OpenSSL 3 (Debian/Ubuntu: apt-get install libssl3) and make sure LD_LIBRARY_PATH does not put an"
+                + " older libssl first";
+        } else if (msg.contains("failed to map segment")) {
+            advice = "the temporary directory " + System.getProperty("java.io.tmpdir") + " does not allow executing"
+                + " the extracted " + LIBRARY_FILE + " (mounted noexec?): set -Djava.io.tmpdir to a directory that"
+                + " allows it, or copy " + LIBRARY_FILE + " out of the jar and set -D" + PATH_PROPERTY;
+        } else if (msg.contains("ELF") || msg.contains("too short") || msg.contains("invalid")) {
+            advice = "the file is not a usable " + LIBRARY_FILE + " for this JVM (damaged, or built for another"
+                + " platform): rebuild it (mvn package) or point -D" + PATH_PROPERTY + " at a good copy";
         } else {
-            return new UnsatisfiedLinkError("NativeTLS native library unavailable: " + msg).initCause(e);
+            advice = "NativeTLS native library unavailable: check that the NativeTLS jar is complete and that"
+                + " OpenSSL 3 (libssl.so.3) is installed";
         }
         return new UnsatisfiedLinkError(advice + " (" + msg + ")").initCause(e);
     }

@@ -424,6 +424,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         handshakeSession = null;
         offered = null;
         phase = Phase.ESTABLISHED;
+        HandshakeLog.completed(this, s, ssl);
         keepNewSessions();
         return true;
     }
@@ -559,7 +560,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         return target != null ? target.token() : null;
     }
 
-    private SSLException failed(SSLException e) {
+    private SSLException failed(SSLException failure) {
+        SSLException e = HandshakeLog.failed(this, failure, phase != Phase.ESTABLISHED);
         inboundDone = true;
         outboundClosing = true;
         pendingOutput = ssl != null && ssl.pendingBytes() > 0;

@@ -37,8 +37,11 @@ final class Credential {
         byte[] pkcs8 = key.getEncoded();
         if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
             throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm()
-                + ", " + key.getClass().getName() + ") cannot be exported (getEncoded() gave no PKCS#8):"
-                + " NativeTLS needs exportable keys, keys held in hardware tokens are not supported yet");
+                + ", " + key.getClass().getName() + ") cannot be exported (getEncoded() gave no PKCS#8 encoding):"
+                + " NativeTLS needs the key's encoding to hand the key to OpenSSL, so it cannot use keys that stay in a"
+                + " PKCS#11 token, HSM or other non-exportable key store; export the key and certificate into a"
+                + " PKCS#12 key store (e.g. keytool -importkeystore -deststoretype PKCS12) if that is allowed,"
+                + " or use the JDK's own TLS (SunJSSE) for connections with this key");
         }
         try {
             byte[][] der = new byte[chain.length][];

@@ -1,7 +1,12 @@
 package io.nativetls.internal.ssl;
 
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -23,6 +28,14 @@ final class PeerVerifier {
     }
 
     void verifyServer(X509Certificate[] chain, String authType, Transport transport) throws CertificateException {
+        try {
+            checkServer(chain, authType, transport);
+        } catch (CertificateException e) {
+            throw explainMismatch(chain[0], transport, e);
+        }
+    }
+
+    private void checkServer(X509Certificate[] chain, String authType, Transport transport) throws CertificateException {
         if (trustManager instanceof X509ExtendedTrustManager) {
             X509ExtendedTrustManager extended = (X509ExtendedTrustManager) trustManager;
             if (transport.engine != null) {
@@ -45,6 +58,11 @@ final class PeerVerifier {
         if (!algorithm.equalsIgnoreCase("HTTPS") && !algorithm.equalsIgnoreCase("LDAPS")) {
             throw new CertificateException("Unknown identification algorithm: " + algorithm);
         }
+        HostnameMatcher.check(expectedHost(transport), leaf);
+    }
+
+    /** The name the identity check compares: the SNI name sent, else the host the engine was made for. */
+    private static String expectedHost(Transport transport) {
         String host = transport.peerHost();
         SSLSession hs = transport.handshakeSession();
         if (hs instanceof ExtendedSSLSession) {
@@ -54,7 +72,53 @@ final class PeerVerifier {
                 }
             }
         }
-        HostnameMatcher.check(host, leaf);
+        return host;
+    }
+
+    /**
+     * refusal, or, when the certificate does not name the host the client expects, a refusal that
+     * says so with both sides of the comparison: the trust manager's own words ("No subject
+     * alternative DNS name matching x found") name only the expected host.
+     */
+    private static CertificateException explainMismatch(X509Certificate leaf, Transport transport,
+                                                        CertificateException refusal) {
+        String algorithm = transport.parameters().getEndpointIdentificationAlgorithm();
+        String host = expectedHost(transport);
+        String said = String.valueOf(refusal.getMessage()).toLowerCase(Locale.ROOT);
+        if (algorithm == null || algorithm.isEmpty() || host == null || host.isEmpty()
+            || !(said.contains("subject alternative") || said.contains("name matching"))) {
+            return refusal; // not the identity check (an untrusted chain is checked, and refused, first)
+        }
+        try {
+            HostnameMatcher.check(host, leaf);
+            return refusal; // the name matches: the refusal is about something else
+        } catch (CertificateException mismatch) {
+            return new CertificateException("hostname mismatch: the client expected \"" + host + "\" but the server's"
+                + " certificate (" + leaf.getSubjectX500Principal().getName() + ") is for " + certificateNames(leaf)
+                + "; connect with one of those names, or give the server a certificate naming " + host
+                + " (endpoint identification " + algorithm + "; trust manager said: " + refusal.getMessage() + ")",
+                refusal);
+        }
+    }
+
+    /** The names a certificate can be matched by: its DNS and IP SANs, else its subject's CN. */
+    private static String certificateNames(X509Certificate leaf) {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    int type = (Integer) san.get(0);
+                    if (type == 2 || type == 7) {
+                        names.add((type == 2 ? "DNS:" : "IP:") + san.get(1));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            names.add("(unparseable subject alternative names)");
+        }
+        return names.isEmpty() ? "no DNS or IP subject alternative name, subject " + leaf.getSubjectX500Principal()
+            : String.join(", ", names);
     }
 
     void verifyClient(X509Certificate[] chain, Transport transport) throws CertificateException {
