@@ -2,6 +2,7 @@ package io.nativetls;
 
 import io.nativetls.internal.jni.NativeLibrary;
 import io.nativetls.internal.jni.SslNative;
+import java.security.Provider;
 import java.security.Security;
 
 /** Whether NativeTLS can run here, why not, and the one-call installation. */
@@ -25,7 +26,8 @@ public final class NativeTls {
     }
 
     /**
-     * Installs NativeTLS as the most preferred security provider, once; later calls find it there.
+     * Installs NativeTLS as the most preferred security provider (moving it there if it was
+     * registered further down), once; later calls find it there.
      * Returns whether NativeTLS is installed. When the native side is unavailable it installs
      * nothing, logs one WARNING (logger "io.nativetls") saying what is missing and how to fix it,
      * and returns false: the JVM keeps its own providers, so TLS keeps working through SunJSSE.
@@ -36,9 +38,17 @@ public final class NativeTls {
             return false;
         }
         synchronized (NativeTls.class) {
-            if (Security.getProvider(NativeTlsProvider.NAME) == null) {
-                Security.insertProviderAt(new NativeTlsProvider(), 1);
+            Provider[] providers = Security.getProviders();
+            if (providers.length > 0 && providers[0].getName().equals(NativeTlsProvider.NAME)) {
+                return true;
             }
+            // Registered further down (e.g. appended by a framework's setup) is not installed:
+            // the JDK would still hand out SunJSSE's contexts. The same instance moves up.
+            Provider existing = Security.getProvider(NativeTlsProvider.NAME);
+            if (existing != null) {
+                Security.removeProvider(NativeTlsProvider.NAME);
+            }
+            Security.insertProviderAt(existing != null ? existing : new NativeTlsProvider(), 1);
         }
         return true;
     }

@@ -23,7 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
  * Run in a fresh JVM by the installation tests: reports, one "key value" line each, how NativeTLS
  * was found and installed, then makes a TLS handshake over 127.0.0.1 with the most preferred
  * provider's SSLContext. Uses only public API, so it runs against the named module too.
- * Arguments: the directory with server.p12 and trust.p12, then optionally "install".
+ * Arguments: the directory with server.p12 and trust.p12, then optionally "install" or
+ * "install-after-append" (NativeTLS appended to the provider list first).
  */
 public final class InstallProbe {
     private static final char[] PASSWORD = "changeit".toCharArray();
@@ -38,8 +39,14 @@ public final class InstallProbe {
             }
         }
         System.out.println("module " + moduleOf(NativeTlsProvider.class));
-        if (args.length > 1 && args[1].equals("install")) {
+        if (args.length > 1 && args[1].startsWith("install")) {
+            if (args[1].equals("install-after-append")) {
+                // registered already, but last: install() must still make it the default
+                Security.addProvider(new NativeTlsProvider());
+            }
             System.out.println("install " + NativeTls.install());
+            System.out.println("registered " + java.util.Arrays.stream(Security.getProviders())
+                .filter(p -> p.getName().equals(NativeTlsProvider.NAME)).count());
         }
         System.out.println("available " + NativeTls.isAvailable());
         System.out.println("first " + Security.getProviders()[0].getName());

@@ -112,6 +112,14 @@ class InstallationTest {
     }
 
     @Test
+    void installMovesAnAppendedNativeTlsFirst() throws Exception {
+        String out = probe(classPath(), "install-after-append");
+        assertEquals("true", value(out, "install"), out);
+        assertEquals("1", value(out, "registered"), out);
+        assertNativeTlsServes(out);
+    }
+
+    @Test
     void installOnTheModulePath() throws Exception {
         String out = probe(modulePath("--enable-native-access=io.nativetls"), "install");
         assertEquals("io.nativetls", value(out, "module"), out);
