@@ -253,10 +253,8 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
     }
     SSL_free(conn->ssl);
     SSL_SESSION_free(conn->deferred_session);
-    if (conn->pend != NULL) {
-        OPENSSL_cleanse(conn->pend, conn->pend_cap);
-        free(conn->pend);
-    }
+    /* pend holds only records as they go on the wire (ciphertext once keys exist): nothing to wipe. */
+    free(conn->pend);
     OPENSSL_free(conn);
     nt_count_free(NT_HANDLE_CONNECTION);
 }
