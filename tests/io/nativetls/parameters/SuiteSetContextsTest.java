@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Connections;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -73,20 +74,7 @@ class SuiteSetContextsTest {
 
     private static SSLSession[] connect(SSLContext client, SSLContext server, String protocol, String[] serverSuites)
         throws SSLException {
-        SSLEngine c = client.createSSLEngine("suites.example", 443);
-        c.setUseClientMode(true);
-        c.setEnabledProtocols(new String[] {protocol});
-        SSLEngine s = server.createSSLEngine();
-        s.setUseClientMode(false);
-        if (serverSuites != null) {
-            s.setEnabledCipherSuites(serverSuites);
-        }
-        EnginePair pair = new EnginePair(c, s);
-        pair.handshake();
-        pair.exchange(100, 1);
-        SSLSession[] sessions = {c.getSession(), s.getSession()};
-        pair.close(pair.client);
-        return sessions;
+        return Connections.connect(client, server, "suites.example", 443, protocol, serverSuites);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Connections;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -42,19 +43,9 @@ class EngineResumptionTest {
             Arguments.of(Impl.SUN, Impl.NATIVE, "TLSv1.2"));
     }
 
-    /** One connection: handshake plus a little data each way, so TLS 1.3 tickets get read. */
+    /** One connection to HOST:port (see {@link Connections#connect}). */
     static SSLSession[] connect(SSLContext client, SSLContext server, String protocol, int port) throws SSLException {
-        SSLEngine c = client.createSSLEngine(HOST, port);
-        c.setUseClientMode(true);
-        c.setEnabledProtocols(new String[] {protocol});
-        SSLEngine s = server.createSSLEngine();
-        s.setUseClientMode(false);
-        EnginePair pair = new EnginePair(c, s);
-        pair.handshake();
-        pair.exchange(100, 1);
-        SSLSession[] sessions = {c.getSession(), s.getSession()};
-        pair.close(pair.client);
-        return sessions;
+        return Connections.connect(client, server, HOST, port, protocol, null);
     }
 
     @ParameterizedTest(name = "client {0}, server {1}, {2}")
