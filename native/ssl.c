@@ -389,16 +389,22 @@ static void unpin(JNIEnv *env, nt_window *w, int mode)
 /* While pinned the garbage collector waits, so one call encrypts at most this much. */
 #define NT_MAX_PINNED_PER_CALL (1u << 20)
 
-static void enter_critical(nt_conn *conn)
-{
-    conn->critical = 1;
-}
-
 static void leave_critical(JNIEnv *env, nt_conn *conn)
 {
     conn->critical = 0;
     unpin(env, &conn->in, JNI_ABORT);
     unpin(env, &conn->out, 0);
+}
+
+/* Pins the windows' arrays (direct ones need nothing); 0, with OutOfMemoryError pending, if one cannot be. */
+static int enter_critical(JNIEnv *env, nt_conn *conn)
+{
+    if (!pin(env, &conn->in) || !pin(env, &conn->out)) {
+        leave_critical(env, conn);
+        return 0;
+    }
+    conn->critical = 1;
+    return 1;
 }
 
 static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jlong src_address, jbyteArray src_array,
@@ -423,20 +429,12 @@ static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jlong src_a
         }
     } else if (src_len > 0) {
         int failed = 0;
-        int pinned = conn->in.array != NULL || conn->out.array != NULL;
-        if (pinned) {
-            if (!pin(env, &conn->in) || !pin(env, &conn->out)) {
-                leave_critical(env, conn);
-                goto done; /* OutOfMemoryError pending */
-            }
-            enter_critical(conn);
+        size_t limit = conn->in.array != NULL || conn->out.array != NULL ? NT_MAX_PINNED_PER_CALL : NT_MAX_PER_CALL;
+        if (!enter_critical(env, conn)) {
+            goto done;
         }
-        consumed = write_application_data(conn, (size_t)src_len,
-                                          pinned ? NT_MAX_PINNED_PER_CALL : NT_MAX_PER_CALL, &produced, &overflow,
-                                          &failed);
-        if (pinned) {
-            leave_critical(env, conn);
-        }
+        consumed = write_application_data(conn, (size_t)src_len, limit, &produced, &overflow, &failed);
+        leave_critical(env, conn);
         if (failed) {
             throw_record_error(env, conn, "SSL_write");
         }
@@ -502,16 +500,13 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *
     set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
     if (!SSL_is_init_finished(conn->ssl)) {
         handshake_step(env, conn);
-    } else if (pin(env, &conn->in) && pin(env, &conn->out)) {
-        enter_critical(conn);
+    } else if (enter_critical(env, conn)) {
         int ok = read_application_data(conn, &produced);
         leave_critical(env, conn);
         nt_sessions_report_deferred(conn);
         if (!ok) {
             throw_record_error(env, conn, "SSL_read");
         }
-    } else {
-        leave_critical(env, conn); /* OutOfMemoryError pending */
     }
     jlong result = pack(conn->in.pos, produced, state_flags(conn, 0));
     conn_end(conn);

@@ -24,11 +24,16 @@ final class NativeContexts implements Runnable {
     private record Suites(String tls12, String tls13) {}
 
     private final long base;
+    private final String default12;
+    private final String default13;
     private final Map<Suites, Long> derived = new ConcurrentHashMap<>();
     private boolean freed;
 
-    NativeContexts(long base) {
+    /** base has default12 and default13 as its lists. */
+    NativeContexts(long base, String default12, String default13) {
         this.base = base;
+        this.default12 = default12;
+        this.default13 = default13;
     }
 
     long base() {
@@ -39,7 +44,7 @@ final class NativeContexts implements Runnable {
      * The SSL_CTX whose default lists are these (null: the base context's list for that
      * protocol), or 0 when there are too many sets already and the connection must set its own.
      */
-    long forSuites(String tls12, String tls13, String default12, String default13, Factory factory)
+    long forSuites(String tls12, String tls13, Factory factory)
         throws javax.net.ssl.SSLException {
         if (tls12 == null && tls13 == null) {
             return base;

@@ -20,10 +20,9 @@ import javax.net.ssl.X509TrustManager;
  * connections outlive this object safely.
  */
 public final class SslContextHandle {
-    private final String default12;
-    private final String default13;
     private final String groups;
     private final boolean serverTls12Tickets = SessionTickets.SERVER.enabled();
+    private final boolean clientTickets = SessionTickets.CLIENT.enabled();
     private final byte[][] clientCaNames;
     private final String keyLog;
     private final NativeContexts contexts;
@@ -31,13 +30,12 @@ public final class SslContextHandle {
     private final NativeContexts.Factory derive = this::derive;
     final PeerVerifier verifier;
     final CredentialSelector credentials;
-    private final boolean clientTickets = SessionTickets.CLIENT.enabled();
 
     public SslContextHandle(X509KeyManager keyManager, X509TrustManager trustManager) throws KeyManagementException {
         NativeLibrary.ensureLoaded();
         CipherSuites suites = CipherSuites.get();
-        this.default12 = suites.defaultTls12List();
-        this.default13 = suites.defaultTls13List();
+        String default12 = suites.defaultTls12List();
+        String default13 = suites.defaultTls13List();
         this.clientCaNames = clientCaNames(trustManager);
         this.keyLog = KeyLog.target();
         long base;
@@ -47,7 +45,7 @@ public final class SslContextHandle {
         } catch (SSLException | IllegalArgumentException e) {
             throw new KeyManagementException("creating the OpenSSL context failed: " + e.getMessage(), e);
         }
-        this.contexts = new NativeContexts(base);
+        this.contexts = new NativeContexts(base, default12, default13);
         this.cleanable = NativeCleaner.CLEANER.register(this, contexts);
         this.verifier = new PeerVerifier(trustManager);
         this.credentials = new CredentialSelector(keyManager);
@@ -108,7 +106,7 @@ public final class SslContextHandle {
     public SslHandle newConnection(boolean client, Transport transport, SslHandle.Listener listener, String tls12,
                                    String tls13) throws SSLException {
         try {
-            long ctx = contexts.forSuites(tls12, tls13, default12, default13, derive);
+            long ctx = contexts.forSuites(tls12, tls13, derive);
             SslHandle handle = new SslHandle(this, SslNative.connectionNew(ctx == 0 ? contexts.base() : ctx, client,
                 !client || clientTickets), client, transport, listener);
             if (ctx == 0) {
