@@ -70,7 +70,7 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
     }
     if (nt_pending_exception(env)) {
         /* Only an Error can get here (the Java side catches the rest): fail this handshake. */
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         verdict = X509_V_ERR_APPLICATION_VERIFICATION;
     }
     (*env)->DeleteLocalRef(env, chain);
@@ -95,7 +95,7 @@ int nt_cert_callback(SSL *ssl, void *arg)
     JNIEnv *env = conn->env;
     jlongArray chosen = (*env)->CallObjectMethod(env, conn->owner, nt_jni.select_credentials);
     if (nt_pending_exception(env)) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return 0;
     }
     if (chosen == NULL) {
@@ -116,6 +116,20 @@ int nt_cert_callback(SSL *ssl, void *arg)
         }
     }
     return 1;
+}
+
+void nt_upcall_failed(nt_conn *conn)
+{
+    JNIEnv *env = conn->env;
+    jthrowable thrown = (*env)->ExceptionOccurred(env);
+    (*env)->ExceptionClear(env);
+    if (thrown == NULL) {
+        return;
+    }
+    (*env)->CallVoidMethod(env, conn->owner, nt_jni.upcall_failed, thrown);
+    /* Reporting failed too (another Error on the way): the handshake fails all the same. */
+    (*env)->ExceptionClear(env);
+    (*env)->DeleteLocalRef(env, thrown);
 }
 
 void nt_info_callback(const SSL *ssl, int where, int ret)

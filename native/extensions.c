@@ -25,14 +25,14 @@ static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outle
     JNIEnv *env = conn->env;
     jbyteArray offered = (*env)->NewByteArray(env, (jsize)inlen);
     if (offered == NULL) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     (*env)->SetByteArrayRegion(env, offered, 0, (jsize)inlen, (const jbyte *)in);
     jint chosen = (*env)->CallIntMethod(env, conn->owner, nt_jni.select_application_protocol, offered);
     (*env)->DeleteLocalRef(env, offered);
     if (nt_pending_exception(env)) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     if (chosen == NT_ALPN_NONE) {
@@ -69,7 +69,7 @@ static int server_name(SSL *ssl, int *alert, void *arg)
     size_t len = strlen(name);
     jbyteArray jname = (*env)->NewByteArray(env, (jsize)len);
     if (jname == NULL) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
@@ -77,7 +77,7 @@ static int server_name(SSL *ssl, int *alert, void *arg)
     jboolean accepted = (*env)->CallBooleanMethod(env, conn->owner, nt_jni.server_name_received, jname);
     (*env)->DeleteLocalRef(env, jname);
     if (nt_pending_exception(env)) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         accepted = JNI_FALSE;
     }
     if (!accepted) {

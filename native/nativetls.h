@@ -34,6 +34,7 @@ typedef struct {
     jmethodID ticket_token;       /* SslHandle.ticketToken()[B */
     jmethodID select_application_protocol; /* SslHandle.selectApplicationProtocol([B)I */
     jmethodID server_name_received;        /* SslHandle.serverNameReceived([B)Z */
+    jmethodID upcall_failed;               /* SslHandle.upcallFailed(Ljava/lang/Throwable;)V */
 } nt_jni_ids;
 
 extern nt_jni_ids nt_jni;
@@ -106,6 +107,13 @@ int nt_conn_index_init(void);
 int nt_verify_callback(X509_STORE_CTX *store, void *arg);
 int nt_cert_callback(SSL *ssl, void *arg);
 void nt_info_callback(const SSL *ssl, int where, int ret);
+/*
+ * After an upcall (or building its arguments) left a Java exception pending: takes it off the
+ * thread and hands it to the connection's Java side, which rethrows an Error from the native call
+ * that ran the handshake once OpenSSL is off the stack. The callback then answers as it does for
+ * any refusal.
+ */
+void nt_upcall_failed(nt_conn *conn);
 
 /* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
 int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets);

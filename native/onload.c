@@ -64,10 +64,11 @@ static int cache_ids(JNIEnv *env)
     nt_jni.ticket_token = (*env)->GetMethodID(env, handle, "ticketToken", "()[B");
     nt_jni.select_application_protocol = (*env)->GetMethodID(env, handle, "selectApplicationProtocol", "([B)I");
     nt_jni.server_name_received = (*env)->GetMethodID(env, handle, "serverNameReceived", "([B)Z");
+    nt_jni.upcall_failed = (*env)->GetMethodID(env, handle, "upcallFailed", "(Ljava/lang/Throwable;)V");
     (*env)->DeleteLocalRef(env, handle);
     return nt_jni.select_application_protocol != NULL && nt_jni.server_name_received != NULL
         && nt_jni.ticket_token != NULL && nt_jni.verify_peer != NULL && nt_jni.select_credentials != NULL && nt_jni.session_created != NULL
-        && nt_jni.find_session != NULL && nt_jni.accept_ticket != NULL;
+        && nt_jni.find_session != NULL && nt_jni.accept_ticket != NULL && nt_jni.upcall_failed != NULL;
 }
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)

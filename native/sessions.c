@@ -23,7 +23,7 @@ static void report_session(nt_conn *conn, SSL_SESSION *session)
     JNIEnv *env = conn->env;
     jbyteArray id = nt_session_id(env, session);
     if (id == NULL) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         SSL_SESSION_free(session);
         return;
     }
@@ -33,7 +33,7 @@ static void report_session(nt_conn *conn, SSL_SESSION *session)
     (*env)->DeleteLocalRef(env, id);
     if (nt_pending_exception(env)) {
         /* Only an Error gets here; Java may not have recorded the handle, so it leaks rather than dangles. */
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
     }
 }
 
@@ -75,14 +75,14 @@ static SSL_SESSION *get_session(SSL *ssl, const unsigned char *data, int len, in
     JNIEnv *env = conn->env;
     jbyteArray id = (*env)->NewByteArray(env, len);
     if (id == NULL) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return NULL;
     }
     (*env)->SetByteArrayRegion(env, id, 0, len, (const jbyte *)data);
     jlong found = (*env)->CallLongMethod(env, conn->owner, nt_jni.find_session, id);
     (*env)->DeleteLocalRef(env, id);
     if (nt_pending_exception(env)) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return NULL;
     }
     if (found != 0) {
@@ -101,7 +101,7 @@ static int generate_ticket(SSL *ssl, void *arg)
     JNIEnv *env = conn->env;
     jbyteArray token = (*env)->CallObjectMethod(env, conn->owner, nt_jni.ticket_token);
     if (nt_pending_exception(env) || token == NULL) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return 0;
     }
     int ok = 0;
@@ -142,7 +142,7 @@ static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const un
     }
     jbyteArray token = (*env)->NewByteArray(env, (jsize)len);
     if (token == NULL) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         return SSL_TICKET_RETURN_IGNORE_RENEW;
     }
     (*env)->SetByteArrayRegion(env, token, 0, (jsize)len, (const jbyte *)data);
@@ -150,7 +150,7 @@ static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const un
                                                 (jlong)SSL_SESSION_get_time(session));
     (*env)->DeleteLocalRef(env, token);
     if (nt_pending_exception(env)) {
-        (*env)->ExceptionClear(env);
+        nt_upcall_failed(conn);
         usable = JNI_FALSE;
     }
     if (!usable) {

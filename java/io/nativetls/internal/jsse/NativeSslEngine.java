@@ -66,6 +66,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private boolean outboundDone;
     private boolean outboundClosing;
     private boolean receivedCloseNotify;
+    /** closeOutbound came from a callback while OpenSSL was busy: close_notify is made by the next wrap. */
+    private boolean closeNotifyDeferred;
     private NativeSslSession session;
     private NativeSslSession nullSession;
     private volatile NativeSslSession handshakeSession;
@@ -126,6 +128,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         checkDestination(dst);
         lock.lock();
         try {
+            checkNotInCallback();
             if (outboundDone) {
                 return result(Status.CLOSED, false, 0, 0);
             }
@@ -133,6 +136,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             long r;
             int consumed = 0;
             if (outboundClosing) {
+                if (closeNotifyDeferred) {
+                    closeNotifyDeferred = false;
+                    track(SslNative.flags(ssl.shutdown()));
+                }
                 r = ssl.drain(dst);
             } else if (phase != Phase.ESTABLISHED || pendingOutput) {
                 r = ssl.wrap(EMPTY, 0, dst);
@@ -164,6 +171,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             return result;
         } catch (SSLException e) {
             throw failed(e);
+        } catch (Error e) {
+            throw abandoned(e);
         } finally {
             lock.unlock();
         }
@@ -232,6 +241,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
         lock.lock();
         try {
+            checkNotInCallback();
             if (inboundDone) {
                 return result(Status.CLOSED, false, 0, 0);
             }
@@ -288,6 +298,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             return result;
         } catch (SSLException e) {
             throw failed(e);
+        } catch (Error e) {
+            throw abandoned(e);
         } finally {
             lock.unlock();
         }
@@ -345,6 +357,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     // ---- state --------------------------------------------------------------------------------
 
+    /** wrap, unwrap and beginHandshake from a callback of this engine's own handshake are refused. */
+    private void checkNotInCallback() {
+        if (ssl != null) {
+            ssl.checkNotInCall();
+        }
+    }
+
     /** Creates and configures the native connection on first use; clients then write their hello. */
     private void start() throws SSLException {
         if (phase != Phase.NEW) {
@@ -398,15 +417,15 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     private void track(int flags) {
-        pendingOutput = (flags & SslNative.F_PENDING) != 0;
+        pendingOutput = (flags & SslNative.F_PENDING) != 0 || closeNotifyDeferred;
         nativeFinished = (flags & SslNative.F_INIT_FINISHED) != 0;
     }
 
     /** FINISHED is reported once: when OpenSSL is done and the last handshake bytes have gone out. */
     private boolean finishHandshakeIfDone(int flags) throws SSLException {
         if (phase != Phase.HANDSHAKING || (flags & SslNative.F_INIT_FINISHED) == 0
-            || (flags & SslNative.F_PENDING) != 0) {
-            return false;
+            || (flags & SslNative.F_PENDING) != 0 || ssl.isClosed()) {
+            return false; // not done yet, or a callback closed the engine while OpenSSL finished
         }
         NativeSslSession s = resumedSession();
         if (s == null) {
@@ -473,6 +492,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public void sessionCreated(SessionHandle handle, byte[] id, boolean tls13) {
+        if (inboundDone && outboundDone) {
+            handle.release(); // a callback closed the engine earlier in this handshake
+            return;
+        }
         if (!config.clientMode && (tls13 || id.length == 0)) {
             handle.release(); // tickets carry these sessions; the server keeps nothing native
             return;
@@ -562,9 +585,25 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     private SSLException failed(SSLException failure) {
         SSLException e = HandshakeLog.failed(this, failure, phase != Phase.ESTABLISHED);
+        end(ssl != null && ssl.pendingBytes() > 0);
+        return e;
+    }
+
+    /**
+     * A callback met an Error: it leaves as itself (see SslHandle), and the connection is over at
+     * once, its native memory freed; no alert is sent, since nothing here can vouch for the state.
+     */
+    private Error abandoned(Error e) {
+        end(false);
+        return e;
+    }
+
+    /** Ends the connection after a failure; an alert OpenSSL queued is left for wrap when sendAlert. */
+    private void end(boolean sendAlert) {
         inboundDone = true;
         outboundClosing = true;
-        pendingOutput = ssl != null && ssl.pendingBytes() > 0;
+        closeNotifyDeferred = false;
+        pendingOutput = sendAlert;
         if (!pendingOutput) {
             outboundDone = true;
         }
@@ -582,7 +621,6 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         releaseNewSession();
         handshakeSession = null;
         releaseIfDone();
-        return e;
     }
 
     private void releaseIfDone() {
@@ -641,6 +679,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     public void beginHandshake() throws SSLException {
         lock.lock();
         try {
+            checkNotInCallback();
             if (inboundDone || outboundDone) {
                 throw new SSLException("Cannot begin a handshake: the engine is closed");
             }
@@ -653,6 +692,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             start();
         } catch (SSLException e) {
             throw failed(e);
+        } catch (Error e) {
+            throw abandoned(e);
         } finally {
             lock.unlock();
         }
@@ -699,7 +740,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             return;
         }
         outboundClosing = true;
-        if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed()) {
+        if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed() && ssl.inCall()) {
+            // A callback inside unwrap (a session listener): OpenSSL is busy, the next wrap says goodbye.
+            closeNotifyDeferred = true;
+            pendingOutput = true;
+        } else if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed()) {
             track(SslNative.flags(ssl.shutdown()));
             if (!pendingOutput) {
                 outboundDone = true;
@@ -851,25 +896,37 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
     }
 
+    /** During the handshake, as SunJSSE: what the handshake has decided so far (null while it has not). */
     @Override
     public String getApplicationProtocol() {
-        return applicationProtocol;
+        lock.lock();
+        try {
+            return phase == Phase.HANDSHAKING ? handshakeApplicationProtocol() : applicationProtocol;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public String getHandshakeApplicationProtocol() {
         lock.lock();
         try {
-            if (phase != Phase.HANDSHAKING) {
-                return null;
-            }
-            if (!config.clientMode) {
-                return chosenApplicationProtocol;
-            }
-            return ssl == null || ssl.isClosed() ? null : ssl.applicationProtocol();
+            return phase == Phase.HANDSHAKING ? handshakeApplicationProtocol() : null;
         } finally {
             lock.unlock();
         }
+    }
+
+    private String handshakeApplicationProtocol() {
+        if (!config.clientMode) {
+            return chosenApplicationProtocol;
+        }
+        if (ssl == null || ssl.isClosed()) {
+            return null;
+        }
+        String selected = ssl.applicationProtocol();
+        // Every client callback runs after the ServerHello: by then no ALPN answer means none.
+        return selected == null && ssl.inCall() ? "" : selected;
     }
 
     @Override

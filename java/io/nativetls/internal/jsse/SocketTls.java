@@ -101,6 +101,7 @@ final class SocketTls {
         if (established) {
             return;
         }
+        checkNotInCallback();
         boolean completed = false;
         handshakeLock.lock();
         try {
@@ -122,6 +123,8 @@ final class SocketTls {
             }
         } catch (IOException | RuntimeException e) {
             throw fatal(e);
+        } catch (Error e) {
+            throw abandoned(e);
         } finally {
             handshakeLock.unlock();
         }
@@ -186,6 +189,7 @@ final class SocketTls {
 
     int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        checkNotInCallback();
         if (len == 0) {
             return 0;
         }
@@ -216,6 +220,8 @@ final class SocketTls {
             throw new SSLProtocolException(MAX_EMPTY_RECORDS + " records in a row without application data");
         } catch (IOException | RuntimeException e) {
             throw fatal(e);
+        } catch (Error e) {
+            throw abandoned(e);
         } finally {
             readLock.unlock();
         }
@@ -309,6 +315,7 @@ final class SocketTls {
 
     void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        checkNotInCallback();
         if (len == 0) {
             return;
         }
@@ -337,6 +344,8 @@ final class SocketTls {
             }
         } catch (IOException | RuntimeException e) {
             throw fatal(e);
+        } catch (Error e) {
+            throw abandoned(e);
         } finally {
             writeLock.unlock();
         }
@@ -428,6 +437,20 @@ final class SocketTls {
 
     // ---- failures -----------------------------------------------------------------------------
 
+    /**
+     * A callback of this socket's handshake or record layer (trust or key manager, ALPN selector,
+     * SNI matcher, session listener) runs on the thread that holds these locks: reading, writing
+     * or handshaking from there would run the engine inside itself. Refused without harm to the
+     * connection, which goes on once the callback returns.
+     */
+    private void checkNotInCallback() throws SSLException {
+        if (handshakeLock.isHeldByCurrentThread() || readLock.isHeldByCurrentThread()
+            || writeLock.isHeldByCurrentThread()) {
+            throw new SSLException("the socket's streams and startHandshake cannot be used from a callback of"
+                + " its own handshake (a trust or key manager, ALPN selector, SNI matcher or session listener)");
+        }
+    }
+
     private void checkUsable() throws IOException {
         checkFailure();
         if (closing) {
@@ -470,6 +493,15 @@ final class SocketTls {
             } finally {
                 writeLock.unlock();
             }
+        }
+        owner.abort();
+        return e;
+    }
+
+    /** An Error from a callback (the engine has already ended the connection): the socket closes too. */
+    private Error abandoned(Error e) {
+        if (failure == null) {
+            failure = new SSLException("the connection was abandoned after " + e, e);
         }
         owner.abort();
         return e;

@@ -108,6 +108,16 @@ public final class SslHandle {
     private final Listener listener;
     private final Cleaner.Cleanable cleanable;
     private long conn;
+    /**
+     * Native calls that run OpenSSL's state machine on this connection and have not returned:
+     * a callback inside one may call back into the engine on the same thread (its lock is
+     * reentrant), and must then neither start another such call nor free the connection.
+     */
+    private int activeCalls;
+    /** close() was called from inside a native call: the connection is freed when it returns. */
+    private boolean closeRequested;
+    /** An Error a callback met: rethrown from the native call that ran it, once that returns. */
+    private Error callbackError;
     private Throwable pendingCause;
     private X509Certificate[] verifiedChain;
     private List<Credential> offered = List.of();
@@ -122,14 +132,63 @@ public final class SslHandle {
         this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.connectionFree(conn));
     }
 
+    /** Whether the connection is freed, or will be as soon as the native call now running returns. */
     public boolean isClosed() {
-        return conn == 0;
+        return conn == 0 || closeRequested;
     }
 
-    /** Frees the native connection; later calls fail with IllegalStateException. */
+    /** Whether a callback of this connection is running: its native call is still on the stack. */
+    public boolean inCall() {
+        return activeCalls > 0;
+    }
+
+    /** Throws IllegalStateException when called from inside one of this connection's callbacks. */
+    public void checkNotInCall() {
+        if (activeCalls > 0) {
+            throw new IllegalStateException(REENTRANT_CALL);
+        }
+    }
+
+    /** Why wrap, unwrap or a handshake step was refused: the caller is a callback of the same handshake. */
+    public static final String REENTRANT_CALL = "wrap, unwrap and the handshake cannot be run from a callback of"
+        + " the same connection's handshake (a trust or key manager, ALPN selector, SNI matcher or session"
+        + " listener); do it after the call that ran the callback has returned";
+
+    /**
+     * Frees the native connection; later calls fail with IllegalStateException. From inside a
+     * callback the free waits until the native call that made the callback has returned: OpenSSL
+     * is still working on the connection then.
+     */
     public void close() {
+        if (activeCalls > 0) {
+            closeRequested = true;
+            return;
+        }
         conn = 0;
         cleanable.clean();
+    }
+
+    /** Starts a native call that runs the handshake or the record layer; pairs with {@link #leave()}. */
+    private long enter() {
+        checkNotInCall();
+        long handle = live();
+        activeCalls++;
+        return handle;
+    }
+
+    /** Ends a native call: carries out a close asked for meanwhile and rethrows a callback's Error. */
+    private void leave() {
+        activeCalls--;
+        if (closeRequested) {
+            closeRequested = false;
+            close();
+        }
+        Error e = callbackError;
+        if (e != null) {
+            callbackError = null;
+            pendingCause = null;
+            throw e;
+        }
     }
 
     private long live() {
@@ -160,33 +219,47 @@ public final class SslHandle {
     }
 
     public long handshake() throws SSLException {
+        long handle = enter();
         try {
-            return checked(SslNative.handshake(live(), this));
+            return checked(SslNative.handshake(handle, this));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
+        } finally {
+            leave();
         }
     }
 
     public long wrap(ByteBuffer src, int srcLength, ByteBuffer dst) throws SSLException {
+        long handle = enter();
         try {
-            return checked(SslNative.wrap(live(), this, address(src), array(src), offset(src), srcLength,
+            return checked(SslNative.wrap(handle, this, address(src), array(src), offset(src), srcLength,
                 address(dst), array(dst), offset(dst), dst.remaining()));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
+        } finally {
+            leave();
         }
     }
 
     public long drain(ByteBuffer dst) {
-        return checked(SslNative.drain(live(), this, address(dst), array(dst), offset(dst), dst.remaining()));
+        long handle = enter();
+        try {
+            return checked(SslNative.drain(handle, this, address(dst), array(dst), offset(dst), dst.remaining()));
+        } finally {
+            leave();
+        }
     }
 
     /** Feeds exactly one whole record (recordLength bytes at src's position) to OpenSSL. */
     public long unwrap(ByteBuffer src, int recordLength, ByteBuffer dst) throws SSLException {
+        long handle = enter();
         try {
-            return checked(SslNative.unwrap(live(), this, address(src), array(src), offset(src), recordLength,
+            return checked(SslNative.unwrap(handle, this, address(src), array(src), offset(src), recordLength,
                 address(dst), array(dst), offset(dst), dst.remaining()));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
+        } finally {
+            leave();
         }
     }
 
@@ -204,7 +277,12 @@ public final class SslHandle {
     }
 
     public long shutdown() {
-        return checked(SslNative.shutdown(live(), this));
+        long handle = enter();
+        try {
+            return checked(SslNative.shutdown(handle, this));
+        } finally {
+            leave();
+        }
     }
 
     private static long checked(long result) {
@@ -334,6 +412,28 @@ public final class SslHandle {
 
     // ---- called by the native side, on the thread running the handshake --------------------
 
+    /** A callback refused (or failed): its reason becomes the handshake failure's cause. */
+    private void refused(Throwable t) {
+        pendingCause = t;
+        noteError(t);
+    }
+
+    /**
+     * An Error (out of memory, stack overflow, a failed assertion) is not a verdict on the peer:
+     * it leaves the native call as itself, as it would from SunJSSE, instead of as "certificate
+     * verify failed". Kept until that call returns, since OpenSSL is still on the stack now.
+     */
+    private void noteError(Throwable t) {
+        if (t instanceof Error && callbackError == null) {
+            callbackError = (Error) t;
+        }
+    }
+
+    /** What the native side found pending after an upcall (or while building one's arguments). */
+    void upcallFailed(Throwable t) {
+        refused(t);
+    }
+
     /** Returns 0 when trusted, else the X509_V_ERR code OpenSSL turns into the alert. */
     int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite) {
         try {
@@ -348,7 +448,7 @@ public final class SslHandle {
             verifiedChain = chain;
             return 0;
         } catch (Throwable t) {
-            pendingCause = t;
+            refused(t);
             return verifyError(t);
         }
     }
@@ -360,6 +460,7 @@ public final class SslHandle {
             listener.sessionCreated(handle, id, version == TLS13_VERSION);
         } catch (Throwable t) {
             handle.release();
+            noteError(t);
         }
     }
 
@@ -369,6 +470,7 @@ public final class SslHandle {
             SessionHandle handle = listener.findSession(id);
             return handle == null ? 0 : handle.acquire();
         } catch (Throwable t) {
+            noteError(t);
             return 0;
         }
     }
@@ -377,6 +479,7 @@ public final class SslHandle {
         try {
             return listener.acceptTicket(id, createdSeconds);
         } catch (Throwable t) {
+            noteError(t);
             return false;
         }
     }
@@ -385,6 +488,7 @@ public final class SslHandle {
         try {
             return listener.ticketToken();
         } catch (Throwable t) {
+            noteError(t);
             return null;
         }
     }
@@ -393,7 +497,7 @@ public final class SslHandle {
         try {
             return listener.selectApplicationProtocol(alpnList(offered));
         } catch (Throwable t) {
-            pendingCause = t;
+            refused(t);
             return ALPN_FATAL;
         }
     }
@@ -402,7 +506,7 @@ public final class SslHandle {
         try {
             return listener.serverNameReceived(new SNIHostName(name));
         } catch (Throwable t) {
-            pendingCause = t;
+            refused(t);
             return false;
         }
     }
@@ -425,7 +529,7 @@ public final class SslHandle {
             }
             return handles;
         } catch (Throwable t) {
-            pendingCause = t;
+            refused(t);
             return null;
         }
     }
