@@ -107,3 +107,68 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_credentialFree(J
         nt_count_free(NT_HANDLE_CREDENTIAL);
     }
 }
+
+/* The JSSE key type a TLS 1.2 suite's authentication needs, or NULL for one no certificate serves. */
+static const char *suite_key_type(const SSL_CIPHER *c)
+{
+    /* TLS 1.3 suites say NID_auth_any: they name no key, the signature schemes decide. */
+    switch (SSL_CIPHER_get_auth_nid(c)) {
+    case NID_auth_ecdsa:
+        return "EC";
+    case NID_auth_rsa:
+        return "RSA";
+    default:
+        return NULL;
+    }
+}
+
+/* A plain scan: sk_SSL_CIPHER_find would sort a stack that has a comparison function, reordering it. */
+static int has_cipher(STACK_OF(SSL_CIPHER) *list, const SSL_CIPHER *c)
+{
+    for (int i = 0; i < sk_SSL_CIPHER_num(list); i++) {
+        if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(list, i)) == SSL_CIPHER_get_id(c)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Server, TLS 1.2, from the certificate callback: the key types of the suites both sides enable,
+ * in the order OpenSSL will pick a suite (the server's order, or the client's when the server
+ * does not insist), each once. Asking the key manager in this order and stopping at the first
+ * alias is what SunJSSE does; a slow key manager (an HSM, a remote store) pays per question.
+ */
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_serverKeyTypes(JNIEnv *env, jclass cls,
+                                                                                      jlong handle)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    SSL *ssl = conn->ssl;
+    STACK_OF(SSL_CIPHER) *mine = SSL_get_ciphers(ssl);
+    STACK_OF(SSL_CIPHER) *theirs = SSL_get_client_ciphers(ssl);
+    const char *found[2];
+    int n = 0;
+    if (mine != NULL && theirs != NULL) {
+        int server_order = (SSL_get_options(ssl) & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+        STACK_OF(SSL_CIPHER) *first = server_order ? mine : theirs;
+        STACK_OF(SSL_CIPHER) *other = server_order ? theirs : mine;
+        for (int i = 0; i < sk_SSL_CIPHER_num(first) && n < 2; i++) {
+            const SSL_CIPHER *c = sk_SSL_CIPHER_value(first, i);
+            const char *type = suite_key_type(c);
+            if (type == NULL || !has_cipher(other, c) || (n == 1 && found[0] == type)) {
+                continue;
+            }
+            found[n++] = type;
+        }
+    }
+    jobjectArray out = (*env)->NewObjectArray(env, n, nt_jni.string, NULL);
+    for (int i = 0; out != NULL && i < n; i++) {
+        jstring s = (*env)->NewStringUTF(env, found[i]);
+        if (s == NULL) {
+            return NULL;
+        }
+        (*env)->SetObjectArrayElement(env, out, i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}

@@ -123,6 +123,12 @@ public final class SslNative {
     /** The signature schemes the peer offered, as TLS code points. */
     public static native int[] peerSignatureSchemes(long conn);
 
+    /**
+     * Server, TLS 1.2, in the certificate callback: the key types ("EC", "RSA") of the suites
+     * both sides enable, in the order a suite will be chosen, each once.
+     */
+    public static native String[] serverKeyTypes(long conn);
+
     /** Advances the handshake without input (a client's first flight). */
     public static native long handshake(long conn, Object owner) throws javax.net.ssl.SSLException;
 

@@ -675,6 +675,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         return null;
     }
 
+    /**
+     * Starts the handshake. On an established TLS 1.2 connection this would be a renegotiation,
+     * which NativeTLS refuses: SSLException, and the connection goes on as it was (the refusal
+     * is of the request, the connection is not broken by it).
+     */
     @Override
     public void beginHandshake() throws SSLException {
         lock.lock();
@@ -685,17 +690,28 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             if (phase == Phase.ESTABLISHED) {
                 if (!Protocols.TLS13.equals(session.getProtocol())) {
-                    throw new SSLException("NativeTLS refuses TLS 1.2 renegotiation");
+                    throw new RenegotiationRefused();
                 }
-                return; // TLS 1.3 has no renegotiation; keys are updated by OpenSSL as needed
+                return; // TLS 1.3 has no renegotiation
             }
             start();
+        } catch (RenegotiationRefused e) {
+            throw e;
         } catch (SSLException e) {
             throw failed(e);
         } catch (Error e) {
             throw abandoned(e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** beginHandshake on an established TLS 1.2 connection; not a failure of the connection. */
+    private static final class RenegotiationRefused extends SSLException {
+        private static final long serialVersionUID = 1L;
+
+        RenegotiationRefused() {
+            super("NativeTLS refuses TLS 1.2 renegotiation: the connection goes on with its current session");
         }
     }
 

@@ -142,8 +142,12 @@ final class NativeSslSocket extends SSLSocket {
     @Override
     public void startHandshake() throws IOException {
         SocketTls t = connectedTls();
-        // An established connection has nothing to renegotiate: NativeTLS refuses TLS 1.2
-        // renegotiation, and OpenSSL updates TLS 1.3 keys by itself.
+        t.checkNotInCallback();
+        if (t.isEstablished()) {
+            // As the engine: TLS 1.2 renegotiation is refused (SSLException, the connection goes on).
+            engine.beginHandshake();
+            return;
+        }
         t.handshake();
     }
 

@@ -443,7 +443,7 @@ final class SocketTls {
      * or handshaking from there would run the engine inside itself. Refused without harm to the
      * connection, which goes on once the callback returns.
      */
-    private void checkNotInCallback() throws SSLException {
+    void checkNotInCallback() throws SSLException {
         if (handshakeLock.isHeldByCurrentThread() || readLock.isHeldByCurrentThread()
             || writeLock.isHeldByCurrentThread()) {
             throw new SSLException("the socket's streams and startHandshake cannot be used from a callback of"

@@ -37,22 +37,76 @@ final class CredentialSelector {
             && keyManager.getClass().getName().equals("sun.security.ssl.X509KeyManagerImpl");
     }
 
-    List<Credential> forServer(Transport transport) throws SSLException {
+    /**
+     * The server's credential: the key manager is asked for each key type the handshake could
+     * use, in the order the handshake prefers them, and the first alias it names is taken, as
+     * SunJSSE does (so a slow key manager is asked no more often than there). keyTypes null: the
+     * order is unknown, and every key type is asked for, one credential offered per answer.
+     */
+    /**
+     * TLS 1.2: the key types the shared suites authenticate with, in the order a suite will be
+     * chosen. ECDSA suites also take EdDSA keys (RFC 8422), asked for after EC, as SunJSSE does.
+     */
+    List<Credential> forServerTls12(Transport transport, String[] suiteKeyTypes) throws SSLException {
+        if (suiteKeyTypes.length == 0) {
+            return forServer(transport, null);
+        }
+        List<String> keyTypes = new ArrayList<>(3);
+        for (String type : suiteKeyTypes) {
+            keyTypes.add(type);
+            if (type.equals("EC")) {
+                keyTypes.add("EdDSA");
+            }
+        }
+        return forServer(transport, keyTypes);
+    }
+
+    List<Credential> forServer(Transport transport, List<String> keyTypes) throws SSLException {
         List<Credential> out = new ArrayList<>(2);
         if (keyManager == null) {
             return out;
         }
         List<String> aliases = new ArrayList<>(2);
-        for (String keyType : KEY_TYPES) {
+        for (String keyType : keyTypes != null ? keyTypes : List.of(KEY_TYPES)) {
             String alias = keyManager instanceof X509ExtendedKeyManager && transport.engine != null
                 ? ((X509ExtendedKeyManager) keyManager).chooseEngineServerAlias(keyType, null, transport.engine)
                 : keyManager.chooseServerAlias(keyType, null, transport.socket);
             if (alias != null && !aliases.contains(alias)) {
                 aliases.add(alias);
                 out.add(credential(alias));
+                if (keyTypes != null) {
+                    break;
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * TLS 1.3: for each of the peer's signature schemes in its order, the alias for the key type
+     * it needs (each key type asked for once), until one whose key can make that signature: as
+     * SunJSSE chooses. If none can, every credential found is offered and OpenSSL decides.
+     */
+    List<Credential> forServerTls13(Transport transport, int[] peerSchemes) throws SSLException {
+        List<String> asked = new ArrayList<>(4);
+        List<Credential> found = new ArrayList<>(2);
+        for (int code : peerSchemes) {
+            String keyType = SignatureSchemes.keyType(code);
+            if (keyType != null && !asked.contains(keyType)) {
+                asked.add(keyType);
+                for (Credential c : forServer(transport, List.of(keyType))) {
+                    if (!found.contains(c)) {
+                        found.add(c);
+                    }
+                }
+            }
+            for (Credential c : found) {
+                if (SignatureSchemes.canSign(c, code)) {
+                    return List.of(c);
+                }
+            }
+        }
+        return found.isEmpty() ? forServer(transport, null) : found;
     }
 
     List<Credential> forClient(Transport transport, Principal[] issuers) throws SSLException {

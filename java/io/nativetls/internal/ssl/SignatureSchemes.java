@@ -94,21 +94,21 @@ public final class SignatureSchemes {
         return out.toArray(new String[0]);
     }
 
-    /**
-     * The credential that can sign with the earliest of the peer's schemes (TLS 1.3 rules: ECDSA
-     * schemes name their curve, RSA signs with PSS), or all of them if none matches, leaving the
-     * choice to OpenSSL.
-     */
-    static List<Credential> firstUsable(List<Credential> credentials, int[] peerSchemes) {
-        for (int code : peerSchemes) {
-            Scheme scheme = BY_CODE.get(code);
-            for (Credential c : credentials) {
-                if (scheme != null && c.chain.length > 0 && canSign(c.chain[0].getPublicKey(), scheme.name)) {
-                    return List.of(c);
-                }
-            }
+    /** The JSSE key type (as key managers are asked for it) a scheme signs with, or null. */
+    static String keyType(int code) {
+        Scheme s = BY_CODE.get(code);
+        if (s == null) {
+            return null;
         }
-        return credentials;
+        String name = s.name;
+        return name.startsWith("ecdsa_") ? "EC" : name.startsWith("rsa_pss_pss_") ? "RSASSA-PSS"
+            : name.startsWith("rsa_") ? "RSA" : name.startsWith("ed") ? "EdDSA" : null;
+    }
+
+    /** Whether the credential's key can make signatures of the scheme with this code (TLS 1.3 rules). */
+    static boolean canSign(Credential c, int code) {
+        Scheme scheme = BY_CODE.get(code);
+        return scheme != null && c.chain.length > 0 && canSign(c.chain[0].getPublicKey(), scheme.name);
     }
 
     private static boolean canSign(java.security.PublicKey key, String scheme) {

@@ -516,11 +516,14 @@ public final class SslHandle {
         try {
             int[] peerSchemes = SslNative.peerSignatureSchemes(live());
             listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
-            List<Credential> chosen = client ? context.credentials.forClient(transport, requestedIssuers())
-                : context.credentials.forServer(transport);
-            if (!client && chosen.size() > 1 && Protocols.TLS13.equals(SslNative.sessionInfo(live())[0])) {
+            List<Credential> chosen;
+            if (client) {
+                chosen = context.credentials.forClient(transport, requestedIssuers());
+            } else if (Protocols.TLS13.equals(SslNative.sessionInfo(live())[0])) {
                 // TLS 1.3 names no key type in its suites: the client's order of schemes picks the key.
-                chosen = SignatureSchemes.firstUsable(chosen, peerSchemes);
+                chosen = context.credentials.forServerTls13(transport, peerSchemes);
+            } else {
+                chosen = context.credentials.forServerTls12(transport, SslNative.serverKeyTypes(live()));
             }
             offered = chosen;
             long[] handles = new long[chosen.size()];
