@@ -685,33 +685,26 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         lock.lock();
         try {
             checkNotInCallback();
-            if (inboundDone || outboundDone) {
-                throw new SSLException("Cannot begin a handshake: the engine is closed");
-            }
-            if (phase == Phase.ESTABLISHED) {
+            if (phase == Phase.ESTABLISHED && !inboundDone && !outboundDone) {
                 if (!Protocols.TLS13.equals(session.getProtocol())) {
-                    throw new RenegotiationRefused();
+                    // A refused request, not a broken connection: it goes on with its session.
+                    throw new SSLException("NativeTLS refuses TLS 1.2 renegotiation: the connection goes on with"
+                        + " its current session");
                 }
                 return; // TLS 1.3 has no renegotiation
             }
-            start();
-        } catch (RenegotiationRefused e) {
-            throw e;
-        } catch (SSLException e) {
-            throw failed(e);
-        } catch (Error e) {
-            throw abandoned(e);
+            try {
+                if (inboundDone || outboundDone) {
+                    throw new SSLException("Cannot begin a handshake: the engine is closed");
+                }
+                start();
+            } catch (SSLException e) {
+                throw failed(e);
+            } catch (Error e) {
+                throw abandoned(e);
+            }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** beginHandshake on an established TLS 1.2 connection; not a failure of the connection. */
-    private static final class RenegotiationRefused extends SSLException {
-        private static final long serialVersionUID = 1L;
-
-        RenegotiationRefused() {
-            super("NativeTLS refuses TLS 1.2 renegotiation: the connection goes on with its current session");
         }
     }
 
