@@ -88,7 +88,23 @@ public final class NativeLibrary {
         return null;
     }
 
+    /**
+     * Loads the library, checks the OpenSSL version, then initialises OpenSSL and checks that its
+     * configuration lets TLS run (SslNative.initialise): any of them failing is the one cause.
+     */
     private static Throwable load() {
+        Throwable failure = loadLibrary();
+        if (failure != null) {
+            return failure;
+        }
+        failure = checkVersion(SslNative.openSslVersionNumber(), SslNative.openSslVersion());
+        if (failure != null) {
+            return failure;
+        }
+        return OpenSslSetup.cause(SslNative.initialise(), System.getenv(OpenSslSetup.ENV));
+    }
+
+    private static Throwable loadLibrary() {
         try {
             String dir = System.getProperty(PATH_PROPERTY);
             if (dir != null && !dir.isEmpty()) {
@@ -113,7 +129,7 @@ public final class NativeLibrary {
             } else {
                 loadFromJar();
             }
-            return checkVersion(SslNative.openSslVersionNumber(), SslNative.openSslVersion());
+            return null;
         } catch (UnsatisfiedLinkError e) {
             return explain(e);
         } catch (IllegalCallerException e) {
