@@ -69,8 +69,9 @@ final class OpenSslSetup {
         }
         if (!providers.isEmpty()) {
             String names = String.join(", ", providers);
-            return "Check " + (fromEnv ? ENV : file) + ": install the provider " + names + " or remove its activate"
-                + " line" + elsewhere;
+            boolean one = providers.size() == 1;
+            return "Check " + (fromEnv ? ENV : file) + ": install the provider" + (one ? " " : "s ") + names
+                + " or remove " + (one ? "its activate line" : "their activate lines") + elsewhere;
         }
         if (init) {
             return "Fix " + (fromEnv ? ENV : file) + " (config_diagnostics = 1 makes any error in it fatal)" + elsewhere;
