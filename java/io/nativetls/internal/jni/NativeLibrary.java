@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Finds, extracts and loads libnativetls.so exactly once per class loader. Every failure becomes
- * one readable cause (what is missing and how to get it) instead of a LinkageError in user code.
+ * Finds, extracts and loads libnativetls.so exactly once per class loader, and has OpenSSL
+ * initialised and its configuration checked (SslNative.initialise). Every failure becomes one
+ * readable cause (what is missing or broken and how to fix it) instead of an Error in user code.
  */
 public final class NativeLibrary {
     /** Directory to load libnativetls.so from instead of the copy inside the jar. */
