@@ -89,6 +89,12 @@ static inline void nt_clear_errors(void)
 
 /* errors.c */
 void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_conn *conn);
+/*
+ * Drains the thread's error queue into buf (cap bytes, text so far: used) as "reason (data); ...",
+ * lead written before the first entry; stores the number of entries in *entries (may be NULL) and
+ * returns the new length. Truncates at cap, always terminated.
+ */
+size_t nt_error_queue_text(char *buf, size_t cap, size_t used, const char *lead, int *entries);
 void nt_throw_message(JNIEnv *env, jclass cls, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int nt_pending_exception(JNIEnv *env);
 

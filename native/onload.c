@@ -1,6 +1,7 @@
 /*
  * Library load and unload: caches every JNI class and method id the native side uses, so no
  * lookup (and no class loading) happens on a handshake thread, and reports OpenSSL's version.
+ * OpenSSL's own initialisation and its configuration check are in init.c.
  */
 #include <string.h>
 #include <openssl/crypto.h>
@@ -77,10 +78,11 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
     if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) {
         return JNI_ERR;
     }
-    if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) != 1) {
-        ERR_clear_error();
-        return JNI_ERR;
-    }
+    /*
+     * OpenSSL itself is initialised (its configuration file read) by SslNative.initialise(), which
+     * the loader calls next: a broken configuration must become a cause the loader can report, not
+     * a failed load. Nothing here needs the configuration.
+     */
     if (!cache_ids(env) || !nt_bio_method_init() || !nt_conn_index_init() || !nt_keylog_index_init()) {
         /* FindClass left its NoClassDefFoundError pending: System.load reports it to the loader. */
         release_ids(env);

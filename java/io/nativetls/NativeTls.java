@@ -9,7 +9,10 @@ import java.security.Security;
 public final class NativeTls {
     private NativeTls() {}
 
-    /** True when the native library and OpenSSL 3 were loaded. */
+    /**
+     * True when the native library and OpenSSL 3 were loaded and OpenSSL can run TLS with the
+     * configuration file it read (it parses, and every provider it activates is loaded).
+     */
     public static boolean isAvailable() {
         return NativeLibrary.isLoaded();
     }

@@ -15,6 +15,7 @@ import java.security.KeyStore;
 import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,8 +58,40 @@ public final class ForkedJvm {
 
     /** Runs java with args; the JVM must exit 0 within 60 s. Returns stdout and stderr together. */
     public static String run(List<String> args) throws IOException, InterruptedException {
+        return run(args, Map.of());
+    }
+
+    /** As {@link #run(List)}, with these environment variables set for the child on top of ours. */
+    public static String run(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
+        Exit exit = exec(args, env);
+        assertEquals(0, exit.code, "probe JVM failed: " + exit.command + "\n" + exit.output);
+        return exit.output;
+    }
+
+    /** How a child JVM ended: its exit code and stdout and stderr together. */
+    public static final class Exit {
+        public final int code;
+        public final String output;
+        final List<String> command;
+
+        Exit(int code, String output, List<String> command) {
+            this.code = code;
+            this.output = output;
+            this.command = command;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + " of " + command + ":\n" + output;
+        }
+    }
+
+    /** Runs java with args and env (on top of ours) to its end, within 60 s, whatever its exit code. */
+    public static Exit exec(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
         List<String> cmd = command(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         // Read on this thread: the probes print little, and a blocked child ends at the timeout below.
         Thread killer = new Thread(() -> {
             try {
@@ -73,8 +106,7 @@ public final class ForkedJvm {
         killer.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish: " + cmd + "\n" + out);
-        assertEquals(0, p.exitValue(), "probe JVM failed: " + cmd + "\n" + out);
-        return out;
+        return new Exit(p.exitValue(), out, cmd);
     }
 
     /** A java.security override naming NativeTLS first and the JDK's providers after it. */

@@ -49,6 +49,9 @@ public final class InstallProbe {
                 .filter(p -> p.getName().equals(NativeTlsProvider.NAME)).count());
         }
         System.out.println("available " + NativeTls.isAvailable());
+        if (!NativeTls.isAvailable()) {
+            System.out.println("cause " + NativeTls.unavailabilityCause().getMessage());
+        }
         System.out.println("first " + Security.getProviders()[0].getName());
         Provider named = Security.getProvider(NativeTlsProvider.NAME);
         System.out.println("named " + (named == null ? "none" : named.getName() + " services=" + named.getServices().size()));

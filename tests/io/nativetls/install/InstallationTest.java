@@ -55,7 +55,7 @@ class InstallationTest {
         return ForkedJvm.run(all);
     }
 
-    private static void assertNativeTlsServes(String out) {
+    static void assertNativeTlsServes(String out) {
         assertEquals("NativeTLS", value(out, "first"), out);
         assertEquals("NativeTLS services=4", value(out, "named"), out);
         assertEquals("NativeTLS", value(out, "default"), out);
@@ -66,7 +66,7 @@ class InstallationTest {
     }
 
     /** SunJSSE did the handshake, and exactly one warning said what is missing. */
-    private static void assertSunJsseServes(String out, String cause) {
+    static void assertSunJsseServes(String out, String cause) {
         assertEquals("false", value(out, "available"), out);
         assertEquals("SunJSSE", value(out, "default"), out);
         assertTrue(value(out, "tls").startsWith("SunJSSE "), out);

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Finds, extracts and loads libnativetls.so exactly once per class loader. Every failure becomes
- * one readable cause (what is missing and how to get it) instead of a LinkageError in user code.
+ * Finds, extracts and loads libnativetls.so exactly once per class loader, and has OpenSSL
+ * initialised and its configuration checked (SslNative.initialise). Every failure becomes one
+ * readable cause (what is missing or broken and how to fix it) instead of an Error in user code.
  */
 public final class NativeLibrary {
     /** Directory to load libnativetls.so from instead of the copy inside the jar. */
@@ -88,7 +89,23 @@ public final class NativeLibrary {
         return null;
     }
 
+    /**
+     * Loads the library, checks the OpenSSL version, then initialises OpenSSL and checks that its
+     * configuration lets TLS run (SslNative.initialise): any of them failing is the one cause.
+     */
     private static Throwable load() {
+        Throwable failure = loadLibrary();
+        if (failure != null) {
+            return failure;
+        }
+        failure = checkVersion(SslNative.openSslVersionNumber(), SslNative.openSslVersion());
+        if (failure != null) {
+            return failure;
+        }
+        return OpenSslSetup.cause(SslNative.initialise(), System.getenv(OpenSslSetup.ENV));
+    }
+
+    private static Throwable loadLibrary() {
         try {
             String dir = System.getProperty(PATH_PROPERTY);
             if (dir != null && !dir.isEmpty()) {
@@ -113,7 +130,7 @@ public final class NativeLibrary {
             } else {
                 loadFromJar();
             }
-            return checkVersion(SslNative.openSslVersionNumber(), SslNative.openSslVersion());
+            return null;
         } catch (UnsatisfiedLinkError e) {
             return explain(e);
         } catch (IllegalCallerException e) {

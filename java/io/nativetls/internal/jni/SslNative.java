@@ -49,6 +49,17 @@ public final class SslNative {
     /** OpenSSL_version_num() of the runtime library. */
     public static native long openSslVersionNumber();
 
+    /**
+     * Initialises OpenSSL (reading its configuration file) and checks that TLS can run with what it
+     * loaded. Called once, by {@link NativeLibrary}, before any other use. Returns null when all is
+     * well, else rows of four strings {kind, subject, section, OpenSSL's report}: first {"file",
+     * the configuration file OpenSSL read ("" for none), "", ""}, then one per problem: "init"
+     * (OPENSSL_init_ssl failed), "parse" (the file does not parse; subject the file), "provider"
+     * (the file activates this provider, section its section, and it is not loaded; the report is
+     * what loading it alone gives), "context" (subject the call: no SSL_CTX or no cipher suite).
+     */
+    public static native String[][] initialise();
+
     /** Whether this thread's OpenSSL error queue is empty (tests check every call leaves it so). */
     public static native boolean errorQueueEmpty();
 

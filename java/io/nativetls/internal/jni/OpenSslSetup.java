@@ -1,0 +1,92 @@
+package io.nativetls.internal.jni;
+
+import java.security.ProviderException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns what {@link SslNative#initialise()} found wrong with OpenSSL's configuration into the one
+ * cause NativeTLS reports: what OpenSSL said, and what to check. OpenSSL itself carries on past a
+ * configuration file that does not parse or a provider that does not load, so without this the
+ * first sign is "library has no ciphers" from deep inside the first SSLContext.
+ */
+final class OpenSslSetup {
+    static final String ENV = "OPENSSL_CONF";
+
+    private OpenSslSetup() {}
+
+    /**
+     * Null when rows is null (all is well), else the cause. conf is the OPENSSL_CONF environment
+     * variable (null if unset), to say whether the file came from it.
+     */
+    static Throwable cause(String[][] rows, String conf) {
+        if (rows == null) {
+            return null;
+        }
+        String file = rows.length > 0 && rows[0][0].equals("file") ? rows[0][1] : "";
+        List<String> found = new ArrayList<>();
+        List<String> providers = new ArrayList<>();
+        boolean parse = false;
+        boolean init = false;
+        for (int i = 1; i < rows.length; i++) {
+            String[] row = rows[i];
+            String text = oneLine(row[3]);
+            switch (row[0]) {
+                case "parse":
+                    parse = true;
+                    found.add("it does not parse: " + text);
+                    break;
+                case "provider":
+                    providers.add("\"" + row[1] + "\"");
+                    found.add("it activates the provider \"" + row[1] + "\" (section [" + row[2] + "]), which did not"
+                        + " load (loading it alone: " + text + ")");
+                    break;
+                case "init":
+                    init = true;
+                    found.add(row[1] + " failed reading it: " + text);
+                    break;
+                default:
+                    found.add(row[1] + " failed: " + text);
+                    break;
+            }
+        }
+        boolean fromEnv = conf != null && !conf.isEmpty() && conf.equals(file);
+        String subject = file.isEmpty() ? "OpenSSL cannot run TLS (it read no configuration file)"
+            : "OpenSSL cannot run TLS with its configuration file " + oneLine(file)
+                + (fromEnv ? " (named by " + ENV + ")" : " (OpenSSL's default file)");
+        return new ProviderException(subject + ": " + String.join("; ", found) + ". " + advice(file, fromEnv, parse,
+            init, providers));
+    }
+
+    private static String advice(String file, boolean fromEnv, boolean parse, boolean init, List<String> providers) {
+        String elsewhere = fromEnv ? ", or point " + ENV + " at a working file (or unset it)"
+            : ", or set " + ENV + " to a working file";
+        if (file.isEmpty()) {
+            return "Check the OpenSSL installation: its providers (openssl list -providers) offer no TLS";
+        }
+        if (parse) {
+            return "Fix that line of " + (fromEnv ? ENV + "'s file" : file) + elsewhere;
+        }
+        if (!providers.isEmpty()) {
+            String names = String.join(", ", providers);
+            boolean one = providers.size() == 1;
+            return "Check " + (fromEnv ? ENV : file) + ": install the provider" + (one ? " " : "s ") + names
+                + " or remove " + (one ? "its activate line" : "their activate lines") + elsewhere;
+        }
+        if (init) {
+            return "Fix " + (fromEnv ? ENV : file) + " (config_diagnostics = 1 makes any error in it fatal)" + elsewhere;
+        }
+        return "Check which providers " + (fromEnv ? ENV : file) + " activates (openssl list -providers with the same "
+            + ENV + "): together they offer no TLS" + elsewhere;
+    }
+
+    /** OpenSSL's texts may hold line breaks or control characters; the cause is one log line. */
+    private static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return b.toString();
+    }
+}

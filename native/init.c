@@ -1,0 +1,266 @@
+/*
+ * OpenSSL's initialisation, and the one check that TLS can run with the configuration it loaded.
+ *
+ * OpenSSL reads its configuration file (OPENSSL_CONF, else OPENSSLDIR/openssl.cnf) once, in
+ * OPENSSL_init_ssl, and forgives almost everything there: a file that does not parse is skipped as
+ * if it were missing, and a provider the file activates that fails to load is left out, its errors
+ * discarded. The damage shows only later, e.g. as "library has no ciphers" from every SSL_CTX_new
+ * when the only provider named was a FIPS module that is not installed. This check runs once, when
+ * the library loads, and names the cause from OpenSSL's own errors: the parse error and its line,
+ * each activated provider that is missing with what loading it reports, or the failing call.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/conf.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/provider.h>
+#include <openssl/ssl.h>
+
+#include "nativetls.h"
+#include "io_nativetls_internal_jni_SslNative.h"
+
+#define NT_FINDINGS_MAX 8
+#define NT_FINDING_TEXT 1024
+
+/* One problem found; kind and subject as SslNative.initialise() documents them. */
+typedef struct {
+    const char *kind;
+    char subject[256];
+    char section[128];
+    char text[NT_FINDING_TEXT];
+} finding;
+
+typedef struct {
+    char *config_file;
+    finding items[NT_FINDINGS_MAX];
+    int count;
+} findings;
+
+/* A new finding whose text is what the error queue holds (drained), or no_reason if it is empty. */
+static void add_from_queue(findings *f, const char *kind, const char *subject, const char *section,
+                           const char *no_reason)
+{
+    if (f->count >= NT_FINDINGS_MAX) {
+        ERR_clear_error();
+        return;
+    }
+    finding *item = &f->items[f->count++];
+    int entries = 0;
+    item->kind = kind;
+    snprintf(item->subject, sizeof(item->subject), "%s", subject != NULL ? subject : "");
+    snprintf(item->section, sizeof(item->section), "%s", section != NULL ? section : "");
+    item->text[0] = '\0';
+    nt_error_queue_text(item->text, sizeof(item->text), 0, "", &entries);
+    if (entries == 0) {
+        snprintf(item->text, sizeof(item->text), "%s", no_reason);
+    }
+}
+
+/* "1", "yes", "true", "on": what OpenSSL 3.2 and later take as true for activate (3.0 takes any value). */
+static int is_true(const char *value)
+{
+    return value != NULL && (strcmp(value, "1") == 0 || strcasecmp(value, "yes") == 0
+                             || strcasecmp(value, "true") == 0 || strcasecmp(value, "on") == 0);
+}
+
+static int is_false(const char *value)
+{
+    return value != NULL && (strcmp(value, "0") == 0 || strcasecmp(value, "no") == 0
+                             || strcasecmp(value, "false") == 0 || strcasecmp(value, "off") == 0);
+}
+
+/* A provider section's command name without the "prefix." OpenSSL's provider module ignores. */
+static const char *command_name(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot != NULL ? dot + 1 : name;
+}
+
+/*
+ * What OpenSSL reports when loading the provider by itself, in a library context of its own, so
+ * nothing changes for the process: its activation errors from the configuration were discarded.
+ */
+static void explain_provider(findings *f, const char *name, const char *module, const char *section)
+{
+    OSSL_LIB_CTX *scratch = OSSL_LIB_CTX_new();
+    if (scratch == NULL) {
+        add_from_queue(f, "provider", name, section, "no memory to try loading it");
+        return;
+    }
+    ERR_clear_error();
+    OSSL_PROVIDER *prov = OSSL_PROVIDER_load(scratch, module != NULL ? module : name);
+    if (prov != NULL) {
+        /* It loads alone: what failed is in its section (parameters such as a FIPS module's MAC). */
+        OSSL_PROVIDER_unload(prov);
+        ERR_clear_error();
+        add_from_queue(f, "provider", name, section,
+                       "it loads on its own, so the settings in its section make its activation fail");
+    } else {
+        add_from_queue(f, "provider", name, section, "no reason given by OpenSSL");
+    }
+    OSSL_LIB_CTX_free(scratch);
+}
+
+/* One entry of the providers section: a provider the file activates that is not loaded is a finding. */
+static void check_provider(findings *f, const CONF *conf, const CONF_VALUE *entry)
+{
+    STACK_OF(CONF_VALUE) *commands = NCONF_get_section(conf, entry->value);
+    if (commands == NULL) {
+        ERR_clear_error(); /* OpenSSL fails on a missing section; the cipher probe then reports it */
+        return;
+    }
+    const char *name = entry->name;
+    const char *module = NULL;
+    int activate = 0;
+    int soft = 0;
+    for (int i = 0; i < sk_CONF_VALUE_num(commands); i++) {
+        const CONF_VALUE *command = sk_CONF_VALUE_value(commands, i);
+        const char *key = command_name(command->name);
+        if (strcmp(key, "identity") == 0) {
+            name = command->value;
+        } else if (strcmp(key, "module") == 0) {
+            module = command->value;
+        } else if (strcmp(key, "activate") == 0) {
+            activate = is_true(command->value);
+        } else if (strcmp(key, "soft_load") == 0) {
+            soft = !is_false(command->value); /* a provider allowed to be missing is not a finding */
+        }
+    }
+    if (activate && !soft && OSSL_PROVIDER_available(NULL, name) != 1) {
+        explain_provider(f, name, module, entry->value);
+    }
+    ERR_clear_error();
+}
+
+/* Reads the file as OpenSSL did and checks every provider it activates, the way its provider module reads it. */
+static void check_config_file(findings *f)
+{
+    CONF *conf = NCONF_new(NULL);
+    long line = -1;
+    if (conf == NULL) {
+        ERR_clear_error();
+        return;
+    }
+    if (NCONF_load(conf, f->config_file, &line) <= 0) {
+        /* A missing file is no configuration, and OpenSSL treats it so too. */
+        if (ERR_GET_REASON(ERR_peek_last_error()) == CONF_R_NO_SUCH_FILE) {
+            ERR_clear_error();
+        } else {
+            add_from_queue(f, "parse", f->config_file, NULL, "the file cannot be read");
+        }
+        NCONF_free(conf);
+        return;
+    }
+    const char *init = NCONF_get_string(conf, NULL, "openssl_conf");
+    STACK_OF(CONF_VALUE) *modules = init != NULL ? NCONF_get_section(conf, init) : NULL;
+    for (int i = 0; i < sk_CONF_VALUE_num(modules); i++) {
+        const CONF_VALUE *module = sk_CONF_VALUE_value(modules, i);
+        /* OpenSSL matches module names up to a dot: "providers" and "providers.2" both name it. */
+        size_t len = strcspn(module->name, ".");
+        if (len != strlen("providers") || strncmp(module->name, "providers", len) != 0) {
+            continue;
+        }
+        STACK_OF(CONF_VALUE) *providers = NCONF_get_section(conf, module->value);
+        for (int j = 0; j < sk_CONF_VALUE_num(providers); j++) {
+            check_provider(f, conf, sk_CONF_VALUE_value(providers, j));
+        }
+    }
+    ERR_clear_error(); /* NCONF_get_string raises an error for an absent openssl_conf */
+    NCONF_free(conf);
+}
+
+/* What CipherSuites and every SSLContext need first: a context and the list of every suite. */
+static void check_ciphers(findings *f)
+{
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
+    if (ctx == NULL) {
+        add_from_queue(f, "context", "SSL_CTX_new", NULL, "no reason given by OpenSSL");
+    } else if (ssl == NULL) {
+        add_from_queue(f, "context", "SSL_new", NULL, "no reason given by OpenSSL");
+    } else if (SSL_set_cipher_list(ssl, "ALL:COMPLEMENTOFALL") != 1
+               || sk_SSL_CIPHER_num(SSL_get_ciphers(ssl)) <= 0) {
+        add_from_queue(f, "context", "listing cipher suites", NULL, "OpenSSL offers no cipher suite");
+    }
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+}
+
+static jobjectArray row(JNIEnv *env, const char *a, const char *b, const char *c, const char *d)
+{
+    const char *values[4] = {a, b, c, d};
+    jobjectArray out = (*env)->NewObjectArray(env, 4, nt_jni.string, NULL);
+    for (int i = 0; out != NULL && i < 4; i++) {
+        jstring s = (*env)->NewStringUTF(env, values[i]);
+        if (s == NULL) {
+            return NULL;
+        }
+        (*env)->SetObjectArrayElement(env, out, i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}
+
+static jobjectArray to_java(JNIEnv *env, const findings *f)
+{
+    jclass row_class = (*env)->FindClass(env, "[Ljava/lang/String;");
+    if (row_class == NULL) {
+        return NULL;
+    }
+    jobjectArray table = (*env)->NewObjectArray(env, f->count + 1, row_class, NULL);
+    (*env)->DeleteLocalRef(env, row_class);
+    if (table == NULL) {
+        return NULL;
+    }
+    jobjectArray first = row(env, "file", f->config_file != NULL ? f->config_file : "", "", "");
+    if (first == NULL) {
+        return NULL;
+    }
+    (*env)->SetObjectArrayElement(env, table, 0, first);
+    (*env)->DeleteLocalRef(env, first);
+    for (int i = 0; i < f->count; i++) {
+        const finding *item = &f->items[i];
+        jobjectArray r = row(env, item->kind, item->subject, item->section, item->text);
+        if (r == NULL) {
+            return NULL;
+        }
+        (*env)->SetObjectArrayElement(env, table, i + 1, r);
+        (*env)->DeleteLocalRef(env, r);
+    }
+    return table;
+}
+
+JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_initialise(JNIEnv *env, jclass cls)
+{
+    findings *f = OPENSSL_zalloc(sizeof(findings));
+    jobjectArray result = NULL;
+    if (f == NULL) {
+        nt_throw_message(env, nt_jni.out_of_memory_error, "no memory to initialise OpenSSL");
+        return NULL;
+    }
+    ERR_clear_error();
+    /* Loads the configuration file: only a fatal error in it (config_diagnostics = 1) fails here. */
+    if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_LOAD_CONFIG,
+                         NULL) != 1) {
+        add_from_queue(f, "init", "OPENSSL_init_ssl", NULL, "no reason given by OpenSSL");
+    }
+    f->config_file = CONF_get1_default_config_file();
+    ERR_clear_error();
+    if (f->config_file != NULL && f->config_file[0] != '\0') {
+        check_config_file(f);
+    }
+    if (f->count == 0 || strcmp(f->items[0].kind, "init") != 0) {
+        check_ciphers(f);
+    }
+    if (f->count > 0) {
+        result = to_java(env, f);
+    }
+    OPENSSL_free(f->config_file);
+    OPENSSL_free(f);
+    ERR_clear_error();
+    return result;
+}
