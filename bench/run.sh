@@ -151,7 +151,7 @@ for v in $openssls; do
         run_variant openssl-3.5 /opt/openssl-3.5/lib "$providers35"
       else
         echo "run.sh: /opt/openssl-3.5/lib/libssl.so.3 not found: OpenSSL 3.5 run skipped" \
-          "(build it with ../shared/tools/build-openssl-3.5.sh)" | tee "$out/openssl-3.5-skipped.txt" >&2
+          "(build it with scripts/build-openssl.sh)" | tee "$out/openssl-3.5-skipped.txt" >&2
       fi ;;
     *) echo "run.sh: unknown OpenSSL variant $v (3.0 or 3.5)" >&2; exit 2 ;;
   esac

@@ -19,16 +19,14 @@ if [ "${NATIVETLS_QUICK:-0}" = 1 ]; then
 fi
 
 ossl35=/opt/openssl-3.5
-if [ -f ../shared/tools/build-openssl-3.5.sh ]; then
-  # A no-op once built; about six minutes on 2 cores otherwise.
-  bash ../shared/tools/build-openssl-3.5.sh "$ossl35" || echo "warning: could not build OpenSSL 3.5" >&2
-fi
+# A no-op once built; about six minutes on 2 cores otherwise.
+bash scripts/build-openssl.sh "$ossl35" 3.5 || echo "warning: could not build OpenSSL 3.5" >&2
 if [ -x "$ossl35/bin/openssl" ]; then
   stage "JDK 17, OpenSSL 3.5 from $ossl35"
   # The 3.5 build has no config file of its own: it (and the openssl CLI the tests run) reads the system one.
   OPENSSL_CONF=/usr/lib/ssl/openssl.cnf LD_LIBRARY_PATH="$ossl35/lib" "${mvn[@]}" surefire:test -Dnativetls.test.jvm.args=-Dio.nativetls.test.expectOpenSsl=3.5
 else
-  echo "warning: OpenSSL 3.5 not available (../shared/tools/build-openssl-3.5.sh missing or failed): stage skipped" >&2
+  echo "warning: OpenSSL 3.5 not available (scripts/build-openssl.sh failed): stage skipped" >&2
 fi
 
 jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)
