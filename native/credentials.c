@@ -161,14 +161,5 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_serverKe
             found[n++] = type;
         }
     }
-    jobjectArray out = (*env)->NewObjectArray(env, n, nt_jni.string, NULL);
-    for (int i = 0; out != NULL && i < n; i++) {
-        jstring s = (*env)->NewStringUTF(env, found[i]);
-        if (s == NULL) {
-            return NULL;
-        }
-        (*env)->SetObjectArrayElement(env, out, i, s);
-        (*env)->DeleteLocalRef(env, s);
-    }
-    return out;
+    return nt_string_array(env, found, n);
 }

@@ -193,16 +193,7 @@ static void check_ciphers(findings *f)
 static jobjectArray row(JNIEnv *env, const char *a, const char *b, const char *c, const char *d)
 {
     const char *values[4] = {a, b, c, d};
-    jobjectArray out = (*env)->NewObjectArray(env, 4, nt_jni.string, NULL);
-    for (int i = 0; out != NULL && i < 4; i++) {
-        jstring s = (*env)->NewStringUTF(env, values[i]);
-        if (s == NULL) {
-            return NULL;
-        }
-        (*env)->SetObjectArrayElement(env, out, i, s);
-        (*env)->DeleteLocalRef(env, s);
-    }
-    return out;
+    return nt_string_array(env, values, 4);
 }
 
 static jobjectArray to_java(JNIEnv *env, const findings *f)

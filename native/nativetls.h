@@ -148,6 +148,8 @@ void nt_count_free(nt_handle_kind kind);
 
 /* Shared helpers (util.c) */
 jobjectArray nt_der_array(JNIEnv *env, STACK_OF(X509) *certs, X509 *first);
+/* A new String[] of the n values (each non-NULL); NULL with an exception pending if Java is out of memory. */
+jobjectArray nt_string_array(JNIEnv *env, const char *const *values, int n);
 /* The session's id as a new byte[] (empty for no session or no id); NULL with an exception pending. */
 jbyteArray nt_session_id(JNIEnv *env, const SSL_SESSION *session);
 jlong nt_ptr_to_jlong(const void *p);

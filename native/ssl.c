@@ -540,16 +540,7 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionI
     const SSL_CIPHER *c = SSL_get_current_cipher(conn->ssl);
     const char *suite = c != NULL ? SSL_CIPHER_standard_name(c) : NULL;
     const char *values[2] = {SSL_get_version(conn->ssl), suite != NULL ? suite : "SSL_NULL_WITH_NULL_NULL"};
-    jobjectArray out = (*env)->NewObjectArray(env, 2, nt_jni.string, NULL);
-    for (int i = 0; out != NULL && i < 2; i++) {
-        jstring s = (*env)->NewStringUTF(env, values[i]);
-        if (s == NULL) {
-            return NULL;
-        }
-        (*env)->SetObjectArrayElement(env, out, i, s);
-        (*env)->DeleteLocalRef(env, s);
-    }
-    return out;
+    return nt_string_array(env, values, 2);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionId(JNIEnv *env, jclass cls,

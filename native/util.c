@@ -60,3 +60,17 @@ jobjectArray nt_der_array(JNIEnv *env, STACK_OF(X509) *certs, X509 *first)
     }
     return out;
 }
+
+jobjectArray nt_string_array(JNIEnv *env, const char *const *values, int n)
+{
+    jobjectArray out = (*env)->NewObjectArray(env, n, nt_jni.string, NULL);
+    for (int i = 0; out != NULL && i < n; i++) {
+        jstring s = (*env)->NewStringUTF(env, values[i]);
+        if (s == NULL) {
+            return NULL;
+        }
+        (*env)->SetObjectArrayElement(env, out, i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}
