@@ -169,6 +169,8 @@ class UnwrapFuzzTest {
     private final UnwrapDriver driver = new UnwrapDriver();
     private Cases cases;
     private MappedByteBuffer crashNote;
+    /** -Dio.nativetls.fuzz.outcomes=FILE: one line per input (index, outcome, category), to compare two runs. */
+    private java.io.BufferedWriter outcomeLog;
 
     @Test
     void unwrapSurvivesMutatedTraffic() throws Throwable {
@@ -186,6 +188,9 @@ class UnwrapFuzzTest {
         System.out.printf("UnwrapFuzz: base seed %d (0x%x), inputs %d from index %d; corpus: %s%n", seed, seed,
             inputs, start, corpus.summary());
         openCrashNote();
+        String outcomesPath = System.getProperty("io.nativetls.fuzz.outcomes");
+        outcomeLog = outcomesPath == null || outcomesPath.isEmpty() ? null
+            : Files.newBufferedWriter(Paths.get(outcomesPath), StandardCharsets.UTF_8);
         cases = new Cases(corpus);
         long baseline = settle();
         long began = System.nanoTime();
@@ -201,6 +206,10 @@ class UnwrapFuzzTest {
         worker.setDaemon(true);
         worker.start();
         watch(worker);
+        if (outcomeLog != null) {
+            outcomeLog.close();
+            outcomeLog = null;
+        }
         if (workerError.get() != null) {
             throw workerError.get();
         }
@@ -316,6 +325,9 @@ class UnwrapFuzzTest {
         }
         outcomes.computeIfAbsent(category, k -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
         totals.merge(outcome, 1L, Long::sum);
+        if (outcomeLog != null) {
+            outcomeLog.write(cur.index + "\t" + outcome + "\t" + category + "\n");
+        }
     }
 
     /** Best effort after a failure, so one problem is not reported again as a leak. */
