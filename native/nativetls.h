@@ -105,7 +105,7 @@ nt_conn *nt_conn_in_call(const SSL *ssl);
 int nt_conn_index_init(void);
 
 /*
- * refusals.c: makes the fatal alert for a record header the Java side refused (problem: 1 type,
+ * refusals.c: makes the fatal alert for a record the Java side refused (problem: 1 unexpected,
  * 2 version, 3 length) wait in pend. Call inside a native call on conn. Returns the alert
  * (level << 8 | description), or 0 if none could be made.
  */

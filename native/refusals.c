@@ -1,40 +1,40 @@
 /*
- * The fatal alert for a record header NativeTLS refused (RecordFraming, on the Java side, decides
- * from the header alone: a content type other than 20-23, a major version other than 3, a length
- * over the limit). OpenSSL has no public call that sends an arbitrary alert, and once keys are in
- * use an alert must be encrypted under them with the right sequence number, which only OpenSSL
- * knows. So OpenSSL is handed a made-up record that it rejects with the wanted alert itself, from
- * a check both OpenSSL 3.0 (ssl/record/ssl3_record.c) and 3.5 (ssl/record/methods/tls_common.c,
- * tlsany_meth.c, tls13_meth.c) make:
+ * The fatal alert for a record NativeTLS refused before OpenSSL saw it. RecordFraming (Java) judges
+ * each header: a content type other than 20-23, a major version other than 3, a length over the
+ * limit; and a handshake that takes more input than any flight needs. OpenSSL has no public call
+ * that sends an arbitrary alert, and once keys are in use an alert must be encrypted under them
+ * with the right sequence number, which only OpenSSL knows. So OpenSSL is handed a made-up record
+ * that it rejects, with the wanted alert, in a check both OpenSSL 3.0 (ssl/record/ssl3_record.c)
+ * and 3.5 (ssl/record/methods/tls_common.c, tlsany_meth.c, tls13_meth.c) make:
  *
- *   length:  type 23, version 3.3, length 0xffff. Both compare the length with their read buffer
- *            (2^14 + 320 + header + alignment) right after parsing the header: record_overflow,
- *            in every state (3.5 before any version check; 3.0 after checks 3.3 always passes).
- *   version: version 0.2 (SSL2_VERSION). 3.5 refuses exactly that record version from the header
- *            with protocol_version in every state; 3.0 answers protocol_version to any major
- *            other than 3 except in the very first record of a connection, where it sends no
- *            alert at all ("doesn't look like TLS"): that record is handled below instead.
- *   type:    type 0, version 3.3, 64 zero bytes. Where TLS 1.3 keys protect what is read, both
- *            refuse a type other than application data from the header: unexpected_message.
- *            Where nothing protects it (TLS 1.2 before the peer's ChangeCipherSpec, a TLS 1.3
- *            client before ServerHello is read), the record is read and both refuse the unknown
- *            type: unexpected_message. Where TLS 1.2 keys protect it, the type is covered by the
- *            record MAC, which both check first: bad_record_mac. No header makes TLS 1.2 say
- *            unexpected_message there, and bad_record_mac is what OpenSSL (and SunJSSE) send for
- *            such a record once its body has arrived, so NativeTLS sends the same, only sooner.
- *            64 bytes: past every suite's explicit IV, tag or MAC, so no cipher calls it
- *            "too short" (decode_error with encrypt-then-MAC) instead of bad_record_mac.
+ *   length      type 23, version 3.3, length 0xffff. Both compare the length with their read
+ *               buffer (2^14 + 320 + header + alignment) right after parsing the header, and
+ *               answer record_overflow in every state (3.5 before any version check, 3.0 after
+ *               version checks that 3.3 passes).
+ *   version     version 0.2 (SSL2_VERSION). 3.5 refuses exactly that record version from the
+ *               header with protocol_version in every state; 3.0 answers protocol_version to any
+ *               major version other than 3, except in a connection's first record, where it
+ *               sends no alert at all ("doesn't look like TLS"): that record is handled below.
+ *   unexpected  type 0, version 3.3, 64 zero bytes. Where TLS 1.3 keys protect what is read,
+ *               both refuse any type but application data from the header: unexpected_message.
+ *               Where nothing protects it (TLS 1.2 before the peer's ChangeCipherSpec, TLS 1.3
+ *               before the ServerHello), the record is read and its unknown type refused:
+ *               unexpected_message. Where TLS 1.2 keys protect it, the type is covered by the
+ *               record MAC, which both check first: bad_record_mac. No header makes TLS 1.2 say
+ *               unexpected_message there, and bad_record_mac is what OpenSSL (and SunJSSE) send
+ *               for such a record once its body has come, so NativeTLS sends the same, sooner.
+ *               64 bytes: longer than any suite's explicit IV, tag or MAC, so no cipher finds it
+ *               "too short" (decode_error with encrypt-then-MAC) instead of bad_record_mac.
  *
- * The first record a connection reads can only be refused before any keys exist (nothing has
- * been read; a client has sent just its ClientHello): the plaintext alert is built here, and
- * OpenSSL is not involved.
+ * A connection's first record can only be refused before any keys exist (nothing has been read;
+ * a client has sent just its ClientHello): that plaintext alert is built here, without OpenSSL.
  */
 #include <string.h>
 #include <openssl/err.h>
 
 #include "nativetls.h"
 
-#define REFUSE_TYPE 1
+#define REFUSE_UNEXPECTED 1
 #define REFUSE_VERSION 2
 #define REFUSE_LENGTH 3
 
@@ -48,7 +48,7 @@
 static int wanted_alert(int problem)
 {
     switch (problem) {
-    case REFUSE_TYPE:
+    case REFUSE_UNEXPECTED:
         return AD_UNEXPECTED_MESSAGE;
     case REFUSE_VERSION:
         return AD_PROTOCOL_VERSION;

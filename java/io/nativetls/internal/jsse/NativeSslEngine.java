@@ -59,6 +59,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private boolean nativeFinished;
     /** Whether a record has gone to OpenSSL: a refusal before that needs no keys for its alert. */
     private boolean recordsRead;
+    /** Bytes the handshake has taken since OpenSSL last had something to say (RecordFraming.FLOOD). */
+    private long quietHandshakeBytes;
     private boolean pendingOutput;
     private boolean inboundDone;
     private boolean outboundDone;
@@ -264,6 +266,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             int flags = SslNative.flags(r);
             track(flags);
+            quietHandshakeBytes = (flags & (SslNative.F_PENDING | SslNative.F_INIT_FINISHED)) != 0 ? 0
+                : quietHandshakeBytes + consumed;
             if ((flags & SslNative.F_RECEIVED_SHUTDOWN) != 0 && !inboundDone) {
                 receivedCloseNotify = true;
                 inboundDone = true;
@@ -296,10 +300,15 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             verdict = RecordFraming.TOO_LONG;
             maxBody = RecordFraming.MAX_TLS13_BODY;
         }
+        if (verdict != RecordFraming.INCOMPLETE && verdict >= 0 && phase == Phase.HANDSHAKING
+            && quietHandshakeBytes + verdict > RecordFraming.MAX_QUIET_HANDSHAKE) {
+            verdict = RecordFraming.FLOOD;
+        }
         if (verdict >= 0) {
             return verdict;
         }
-        SSLException refusal = RecordFraming.refusal(verdict, src, at, maxBody, phase != Phase.ESTABLISHED);
+        SSLException refusal = RecordFraming.refusal(verdict, src, at, available, maxBody,
+            phase != Phase.ESTABLISHED);
         int problem = RecordFraming.problem(verdict);
         // The peer is told why, as SunJSSE tells it: the fatal alert waits for the next wrap
         // (unless our side has already closed, when no record may follow).

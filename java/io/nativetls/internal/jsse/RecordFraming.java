@@ -26,12 +26,20 @@ import javax.net.ssl.SSLProtocolException;
  *
  * <p>A header is judged as soon as the byte that decides is there: the type from the first byte,
  * the version from the second, the length from the fifth.
+ *
+ * <p>And a handshake may take at most {@link #MAX_QUIET_HANDSHAKE} bytes of records before OpenSSL
+ * has something to say (its next flight, the end of the handshake): more than the longest flight
+ * a legitimate peer can send, which OpenSSL's message limits bound at about 336 KiB (a TLS 1.2
+ * server's: ServerHello 20,000 bytes, Certificate, ServerKeyExchange and CertificateRequest
+ * 102,400 each, CertificateStatus 16,384). Without it a client would take an endless stream of
+ * HelloRequests, which OpenSSL ignores during a handshake (as RFC 5246 lets it).
  */
 final class RecordFraming {
     static final int HEADER = 5;
     static final int MAX_PLAINTEXT = 16384;
     static final int MAX_BODY = MAX_PLAINTEXT + 2048;
     static final int MAX_TLS13_BODY = MAX_PLAINTEXT + 256;
+    static final long MAX_QUIET_HANDSHAKE = 1L << 19;
 
     /** {@link #check}: more bytes are needed to judge the header (larger than any available count). */
     static final int INCOMPLETE = Integer.MAX_VALUE;
@@ -40,6 +48,8 @@ final class RecordFraming {
     static final int BAD_VERSION = -2;
     static final int TOO_LONG = -3;
     static final int SSLV2_HELLO = -4;
+    /** Not from {@link #check}: the record would take the handshake past {@link #MAX_QUIET_HANDSHAKE}. */
+    static final int FLOOD = -5;
 
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int APPLICATION_DATA = 23;
@@ -88,7 +98,8 @@ final class RecordFraming {
     static int problem(int verdict) {
         switch (verdict) {
             case BAD_TYPE:
-                return SslNative.REFUSE_TYPE;
+            case FLOOD:
+                return SslNative.REFUSE_UNEXPECTED;
             case BAD_VERSION:
                 return SslNative.REFUSE_VERSION;
             case TOO_LONG:
@@ -102,7 +113,8 @@ final class RecordFraming {
      * The exception for a refusal: SSLHandshakeException during the handshake, else
      * SSLProtocolException; worded as SunJSSE words it where it has words for it.
      */
-    static SSLException refusal(int verdict, ByteBuffer src, int at, int maxBody, boolean handshaking) {
+    static SSLException refusal(int verdict, ByteBuffer src, int at, int available, int maxBody,
+                                boolean handshaking) {
         String message;
         switch (verdict) {
             case SSLV2_HELLO:
@@ -112,11 +124,16 @@ final class RecordFraming {
                     + (src.get(at) & 0xff) + ")";
                 break;
             case BAD_VERSION:
-                message = String.format("Unrecognized record version 0x%02x%02x, plaintext connection?",
-                    src.get(at + 1) & 0xff, src.get(at + 2) & 0xff);
+                message = "Unrecognized record version " + (available > 2
+                    ? String.format("0x%02x%02x", src.get(at + 1) & 0xff, src.get(at + 2) & 0xff)
+                    : String.format("0x%02x..", src.get(at + 1) & 0xff)) + ", plaintext connection?";
                 break;
             case TOO_LONG:
                 message = "Input record too big: max = " + maxBody + " len = " + bodyLength(src, at);
+                break;
+            case FLOOD:
+                message = "The peer sent more than " + MAX_QUIET_HANDSHAKE + " bytes of records without the"
+                    + " handshake moving on (more than any handshake flight)";
                 break;
             default:
                 throw new IllegalArgumentException("not a refusal: " + verdict);
