@@ -319,7 +319,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         throw refusal;
     }
 
-    /** Whether TLS 1.3 is negotiated; asked of OpenSSL only for the rare header that needs it. */
+    /**
+     * Whether TLS 1.3 applies, asked of OpenSSL only for the rare header that needs it. Before the
+     * hellos OpenSSL reports the highest version enabled; every record is plaintext then, at most
+     * 2^14 bytes, so TLS 1.3's tighter limit refuses nothing a peer may send.
+     */
     private boolean negotiatedTls13() {
         if (session != null) {
             return Protocols.TLS13.equals(session.getProtocol());
