@@ -21,7 +21,8 @@ import javax.net.ssl.SSLException;
  * as a peer would that kept sending it, until the engine fails or closes. The engine may take at
  * most {@link #SILENT_BOUND} bytes without a sign of life (plaintext produced, records to wrap,
  * the handshake finished), and the input at most {@link #MAX_REPEATED} bytes of repetitions in
- * all; beyond either is a {@link Violation}.
+ * all; beyond either is a {@link Violation}. (An empty input, truncated to nothing, is nothing
+ * to refuse.)
  */
 final class UnwrapDriver {
     /** A broken promise of the SSLEngine contract (not an exception thrown by the engine). */

@@ -44,22 +44,24 @@ import org.junit.jupiter.api.Test;
  * whose extensions were dropped, duplicated, reordered or corrupted.
  *
  * <p>The verdict. Real traffic the engine was made for (unmutated live traffic) must go through.
- * Every other input is hostile and must end in an SSLException or a CLOSED result within a
- * bounded number of bytes: an input after which the engine is still content (OK, or
- * BUFFER_UNDERFLOW waiting for more) is sent again and again, as a peer would that kept sending
- * it, and the engine may take at most {@link UnwrapDriver#SILENT_BOUND} = 2^19 bytes in a row
- * without a sign of life (plaintext produced, records to wrap, the handshake finished), and the
- * repetitions may run to at most 2^21 bytes. 2^19 is more than any legitimate peer needs: the
+ * Every other input (but an empty one) is hostile and must end in an SSLException or a CLOSED
+ * result within a bounded number of bytes: an input after which the engine is still content
+ * (OK, or BUFFER_UNDERFLOW waiting for more) is sent again and again, as a peer would that kept
+ * sending it, and the engine may take at most {@link UnwrapDriver#SILENT_BOUND} = 2^19 bytes in
+ * a row without a sign of life (plaintext produced, records to wrap, the handshake finished);
+ * the repetitions may run to 2^21 bytes. 2^19 is more than any legitimate peer needs: the
  * longest handshake flight OpenSSL takes with its default limits is a TLS 1.2 server's, at most
- * 343,713 bytes (ServerHello 20,000, Certificate, ServerKeyExchange and CertificateRequest 102,400
- * each, CertificateStatus 16,384, in records of 2^14 bytes); see UnwrapDriver. Every input must
- * also keep the SSLEngine contract on every call, end within 2 s, leave the engine closing
- * cleanly, and not grow the native connection count. Anything else fails the run, naming the
- * input's index and seed. Inputs: {@code -Dio.nativetls.fuzz.inputs} (default 100,000;
- * {@code -Pfuzz} runs 5,000,000, also with {@code -Psanitize}), base seed
+ * 343,713 bytes (ServerHello 20,000, Certificate, ServerKeyExchange and CertificateRequest
+ * 102,400 each, CertificateStatus 16,384, in records of 2^14 bytes); see UnwrapDriver. Every
+ * input must also keep the SSLEngine contract on every call, end within 2 s, leave the engine
+ * closing cleanly, and not grow the native connection count. Anything else fails the run,
+ * naming the input's index and seed.
+ *
+ * <p>Inputs: {@code -Dio.nativetls.fuzz.inputs} (Maven: {@code -Dnativetls.fuzz.inputs};
+ * default 100,000; {@code -Pfuzz} runs 5,000,000, also with {@code -Psanitize}), base seed
  * {@code -Dio.nativetls.fuzz.seed}, first index {@code -Dio.nativetls.fuzz.start}. One input can
- * be rerun with its index as start and inputs=1; {@code -Dio.nativetls.fuzz.outcomes=FILE} writes
- * each input's outcome, to compare two runs.
+ * be rerun with its index as start and inputs=1; {@code -Dio.nativetls.fuzz.outcomes=FILE}
+ * writes each input's outcome, to compare two runs.
  *
  * <p>Fixed cases (headers no TLS peer sends: content types 0, 1, 24, 25, 99, 0xC1; major versions
  * other than 3; lengths over 2^14 + 2048, and over 2^14 + 256 under TLS 1.3) run in every state
