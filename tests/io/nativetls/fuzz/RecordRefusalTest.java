@@ -181,6 +181,30 @@ class RecordRefusalTest {
         }
     }
 
+    /**
+     * After this side's close_notify no record may follow, so a refused header gets no alert:
+     * the exception says so, and the engine still ends closed with its connection freed.
+     */
+    @Test
+    void afterCloseNotifyTheRefusalSaysNoAlertFollows() throws Exception {
+        Subject s = HostileHeaders.create(contexts, State.TLS13_CLIENT, Impl.NATIVE);
+        SSLEngine e = s.engine;
+        e.closeOutbound();
+        byte[] closeNotify = wrapAll(e);
+        assertTrue(closeNotify.length > 0);
+        assertFalse(e.isInboundDone(), "TLS 1.3: the peer may still send");
+        ByteBuffer src = ByteBuffer.wrap(new Header(Problem.TYPE, 99, 3, 3, 16).withBody(16));
+        SSLProtocolException x = assertThrows(SSLProtocolException.class,
+            () -> e.unwrap(src, ByteBuffer.allocate(64 * 1024)));
+        assertTrue(x.getMessage().contains("no alert for the peer: this side had already closed"), x.getMessage());
+        assertTrue(e.isInboundDone() && e.isOutboundDone());
+        SSLEngineResult r = e.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(64 * 1024));
+        assertEquals(Status.CLOSED, r.getStatus());
+        assertEquals(0, r.bytesProduced());
+        assertTrue(nativeConnectionFreed(e));
+        closePeer(s);
+    }
+
     // ---- partial headers ----------------------------------------------------------------------
 
     /** The byte that decides is enough: no waiting for the rest of a header that cannot be TLS. */

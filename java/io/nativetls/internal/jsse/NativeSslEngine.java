@@ -310,11 +310,15 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         SSLException refusal = RecordFraming.refusal(verdict, src, at, available, maxBody,
             phase != Phase.ESTABLISHED);
         int problem = RecordFraming.problem(verdict);
-        // The peer is told why, as SunJSSE tells it: the fatal alert waits for the next wrap
-        // (unless our side has already closed, when no record may follow).
-        if (problem != 0 && !outboundDone && !outboundClosing && ssl != null && !ssl.isClosed()
-            && ssl.refuseRecord(problem, !recordsRead) == 0) {
-            refusal = RecordFraming.withoutAlert(refusal);
+        if (problem == 0) {
+            throw refusal; // an SSLv2 hello: its sender would not read a TLS alert
+        }
+        // The peer is told why, as SunJSSE tells it: the fatal alert waits for the next wrap.
+        if (outboundDone || outboundClosing) {
+            throw RecordFraming.withoutAlert(refusal, "this side had already closed");
+        }
+        if (ssl == null || ssl.isClosed() || ssl.refuseRecord(problem, !recordsRead) == 0) {
+            throw RecordFraming.withoutAlert(refusal, "OpenSSL made none");
         }
         throw refusal;
     }

@@ -141,9 +141,9 @@ final class RecordFraming {
         return handshaking ? new SSLHandshakeException(message) : new SSLProtocolException(message);
     }
 
-    /** The same refusal, saying that the peer could not be sent the alert (which never happens silently). */
-    static SSLException withoutAlert(SSLException refusal) {
-        String message = refusal.getMessage() + " (OpenSSL made no alert for the peer)";
+    /** The same refusal, saying why the peer gets no alert: that never happens silently. */
+    static SSLException withoutAlert(SSLException refusal, String why) {
+        String message = refusal.getMessage() + " (no alert for the peer: " + why + ")";
         return refusal instanceof SSLHandshakeException ? new SSLHandshakeException(message)
             : new SSLProtocolException(message);
     }
