@@ -10,8 +10,8 @@ import javax.net.ssl.SSLProtocolException;
  * What a TLS record header may say, judged from the header alone before any of the record goes to
  * OpenSSL. OpenSSL looks at a record's content type only once it has read the whole body, and
  * unwrap hands it whole records; so without this a header that is not TLS (plaintext HTTP, a
- * port scanner, garbage) would have the engine wait for a body that never comes, or give up on
- * five bytes at a time without ever failing.
+ * port scanner, garbage) would have the engine wait for a body that may never come, taking what
+ * does come with OK and nothing to show for it.
  *
  * <p>The rules are the same in every state, before, during and after the handshake:
  * <ul>
