@@ -205,6 +205,42 @@ class RecordRefusalTest {
         closePeer(s);
     }
 
+    /**
+     * OpenSSL clients ignore HelloRequests during a handshake (RFC 5246 lets them), so a server
+     * could feed one an endless stream of them. A handshake may take 2^19 bytes without moving on
+     * (more than any flight OpenSSL accepts); then the client refuses with unexpected_message.
+     */
+    @Test
+    void anEndlessStreamOfHelloRequestsIsRefused() throws Exception {
+        Subject s = HostileHeaders.create(contexts, State.CLIENT_AWAITING_SERVER_HELLO, Impl.NATIVE);
+        byte[] helloRequest = Tls.record(Tls.HANDSHAKE, Tls.TLS12, Tls.handshake(Tls.HELLO_REQUEST, new byte[0]));
+        int count = (1 << 19) / helloRequest.length + 10;
+        ByteBuffer src = ByteBuffer.allocate(count * helloRequest.length);
+        for (int i = 0; i < count; i++) {
+            src.put(helloRequest);
+        }
+        src.flip();
+        ByteBuffer app = ByteBuffer.allocate(64 * 1024);
+        SSLHandshakeException x = null;
+        for (int i = 0; i < count && x == null; i++) {
+            try {
+                SSLEngineResult r = s.engine.unwrap(src, app);
+                assertEquals(Status.OK, r.getStatus());
+                assertEquals(0, r.bytesProduced());
+            } catch (SSLHandshakeException refused) {
+                x = refused;
+            }
+        }
+        assertTrue(x != null, "the HelloRequests were all taken");
+        assertTrue(x.getMessage().contains("without the handshake moving on"), x.getMessage());
+        assertTrue(src.position() <= 1 << 19, src.position() + " bytes taken");
+        assertTrue(src.position() > (1 << 19) - helloRequest.length, "refused only past the bound");
+        byte[] alert = wrapAll(s.engine);
+        assertTrue(plaintextAlert(alert) && alert[5] == 2 && alert[6] == 10,
+            "a plaintext fatal unexpected_message: " + Tls.hex(alert));
+        assertTrue(nativeConnectionFreed(s.engine));
+    }
+
     // ---- partial headers ----------------------------------------------------------------------
 
     /** The byte that decides is enough: no waiting for the rest of a header that cannot be TLS. */
