@@ -64,6 +64,11 @@ static int append_pend(nt_conn *conn, const uint8_t *src, size_t n)
     return 1;
 }
 
+int nt_bio_queue(nt_conn *conn, const uint8_t *records, size_t n)
+{
+    return append_pend(conn, records, n);
+}
+
 static int bio_write(BIO *bio, const char *data, size_t len, size_t *written)
 {
     nt_conn *conn = BIO_get_data(bio);

@@ -102,12 +102,21 @@ int nt_pending_exception(JNIEnv *env);
 int nt_bio_method_init(void);
 void nt_bio_method_free(void);
 BIO *nt_bio_new(nt_conn *conn);
+/* Appends whole records (made outside OpenSSL) to the connection's outgoing records; 0 if out of memory. */
+int nt_bio_queue(nt_conn *conn, const uint8_t *records, size_t n);
 
 /* ssl.c */
 nt_conn *nt_conn_of(const SSL *ssl);
 /* The connection of ssl if a native call is running on it (so its env and owner may be used), else NULL. */
 nt_conn *nt_conn_in_call(const SSL *ssl);
 int nt_conn_index_init(void);
+
+/*
+ * refusals.c: makes the fatal alert for a record the Java side refused (problem: 1 unexpected,
+ * 2 version, 3 length) wait in pend. Call inside a native call on conn. Returns the alert
+ * (level << 8 | description), or 0 if none could be made.
+ */
+int nt_refuse_record(nt_conn *conn, int problem, int first_record);
 
 /* callbacks.c: installed on every SSL_CTX by ssl_ctx.c */
 int nt_verify_callback(X509_STORE_CTX *store, void *arg);

@@ -513,6 +513,16 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *
     return result;
 }
 
+JNIEXPORT jint JNICALL Java_io_nativetls_internal_jni_SslNative_refuseRecord(JNIEnv *env, jclass cls, jlong handle,
+                                                                              jobject owner, jint problem,
+                                                                              jboolean first_record)
+{
+    nt_conn *conn = conn_begin(env, handle, owner);
+    jint alert = nt_refuse_record(conn, problem, first_record == JNI_TRUE);
+    conn_end(conn);
+    return alert;
+}
+
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_shutdown(JNIEnv *env, jclass cls, jlong handle,
                                                                           jobject owner)
 {

@@ -15,6 +15,14 @@ import javax.net.ssl.SSLException;
  * next chunk is appended when unwrap asks for more (BUFFER_UNDERFLOW) or has read everything.
  * Whenever the engine wants to wrap (an alert, its own flight) it is wrapped. Anything but an
  * SSLException from the engine propagates; contract violations throw {@link Violation}.
+ *
+ * <p>A hostile input must be refused within a bounded number of bytes: when one ends with the
+ * engine still content (OK, or BUFFER_UNDERFLOW waiting for more), it is sent again and again,
+ * as a peer would that kept sending it, until the engine fails or closes. The engine may take at
+ * most {@link #SILENT_BOUND} bytes without a sign of life (plaintext produced, records to wrap,
+ * the handshake finished), and the input at most {@link #MAX_REPEATED} bytes of repetitions in
+ * all; beyond either is a {@link Violation}. (An empty input, truncated to nothing, is nothing
+ * to refuse.)
  */
 final class UnwrapDriver {
     /** A broken promise of the SSLEngine contract (not an exception thrown by the engine). */
@@ -26,13 +34,23 @@ final class UnwrapDriver {
 
     /** How the input ended. */
     static final class Outcome {
-        /** "CLOSED", "OK", "UNDERFLOW", or the simple name of the SSLException. */
+        /** How the input itself ended: "CLOSED", "OK", "UNDERFLOW", or the simple name of the SSLException. */
         final String name;
+        /** The engine's SSLException, thrown by the input or by its repetitions; null if none. */
         final SSLException exception;
+        /** How the repetitions ended ("CLOSED" or the SSLException's simple name); null if there were none. */
+        final String repeated;
+        /** Bytes of repetitions sent after the input. */
+        final long repeatedBytes;
+        /** The most bytes the engine took in a row without a sign of life. */
+        final long maxSilent;
 
-        Outcome(String name, SSLException exception) {
+        Outcome(String name, SSLException exception, String repeated, long repeatedBytes, long maxSilent) {
             this.name = name;
             this.exception = exception;
+            this.repeated = repeated;
+            this.repeatedBytes = repeatedBytes;
+            this.maxSilent = maxSilent;
         }
     }
 
@@ -46,7 +64,27 @@ final class UnwrapDriver {
     enum Destination { HEAP, DIRECT, HEAP_SLICE, SMALL, SCATTER }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final int MAX_CALLS = 40_000;
+    /**
+     * A safety net: far more calls than an input and its repetitions need. An engine refuses a
+     * handshake that takes 2^19 bytes without moving on; in records of 9 bytes (a HelloRequest
+     * each) that is 58,255 calls.
+     */
+    private static final int MAX_CALLS = 200_000;
+    /**
+     * The most input an engine may take without a sign of life: 2^19 bytes. No legitimate peer
+     * needs more. The longest flight OpenSSL takes with its default limits (max_cert_list 100
+     * KiB) is a TLS 1.2 server's: ServerHello (at most 20,000 bytes), Certificate (102,400),
+     * CertificateStatus (16,384), ServerKeyExchange (102,400), CertificateRequest (102,400),
+     * ServerHelloDone, each with a 4-byte header, in records of at most 2^14 bytes: 343,713
+     * bytes. A ClientHello is at most 131,396 bytes, a client's second flight about 121 KB, a
+     * TLS 1.3 server flight about 265 KB. (After a TLS 1.3 handshake a server may legitimately
+     * send any number of NewSessionTickets, each taken silently; no input here carries one.)
+     */
+    static final long SILENT_BOUND = 1L << 19;
+    /** The most bytes of repetitions of one input: a few times the bound, as each sign of life restarts it. */
+    static final long MAX_REPEATED = 4 * SILENT_BOUND;
+    /** Repetitions are sent in rounds of at least this many bytes, so a tiny input needs few rounds. */
+    private static final int REPEAT_ROUND = 4096;
     private static final int SRC_CAPACITY = 256 * 1024;
 
     private final ByteBuffer heapSrc = ByteBuffer.allocate(SRC_CAPACITY);
@@ -63,6 +101,12 @@ final class UnwrapDriver {
      */
     Outcome feed(SSLEngine e, List<byte[]> chunks, Source kind, int offset, Destination mode,
                  SplittableRandom rnd) throws SSLException {
+        return feed(e, chunks, kind, offset, mode, rnd, false);
+    }
+
+    /** As above; repeat: send a hostile input again until the engine refuses it (see the class comment). */
+    Outcome feed(SSLEngine e, List<byte[]> chunks, Source kind, int offset, Destination mode,
+                 SplittableRandom rnd, boolean repeat) throws SSLException {
         boolean srcDirect = kind == Source.DIRECT || kind == Source.DIRECT_READ_ONLY;
         int total = 0;
         for (byte[] c : chunks) {
@@ -92,17 +136,38 @@ final class UnwrapDriver {
         boolean fullSize = mode != Destination.SMALL;
         boolean needMore = true;
         int idle = 0;
+        String inputEnd = null;
+        byte[] whole = null;
+        long repeated = 0;
+        long silent = 0;
+        long maxSilent = 0;
         for (int calls = 0; ; calls++) {
             if (calls > MAX_CALLS) {
                 throw new Violation("unwrap did not settle after " + MAX_CALLS + " calls; " + src.remaining()
-                    + " bytes unread, status " + e.getHandshakeStatus());
+                    + " bytes unread, status " + e.getHandshakeStatus()
+                    + (inputEnd == null ? "" : ", after " + repeated + " bytes of repetitions"));
             }
             if (needMore || !src.hasRemaining()) {
-                if (nextChunk == chunks.size()) {
-                    return new Outcome(needMore && src.hasRemaining() ? "UNDERFLOW" : "OK", null);
+                if (nextChunk < chunks.size()) {
+                    visible += chunks.get(nextChunk++).length;
+                    src.limit(visible);
+                    needMore = false;
+                    continue;
                 }
-                visible += chunks.get(nextChunk++).length;
-                src.limit(visible);
+                if (inputEnd == null) {
+                    inputEnd = needMore && src.hasRemaining() ? "UNDERFLOW" : "OK";
+                    if (!repeat || total == 0) {
+                        return new Outcome(inputEnd, null, null, 0, maxSilent);
+                    }
+                    whole = Tls.concat(chunks);
+                }
+                if (repeated >= MAX_REPEATED) {
+                    throw new Violation("the input, sent again and again (" + repeated + " bytes after it), is never"
+                        + " refused; status " + e.getHandshakeStatus() + ", input itself ended " + inputEnd);
+                }
+                int unread = src.remaining();
+                src = again(src, whole, srcDirect, kind);
+                repeated += src.remaining() - unread;
                 needMore = false;
                 continue;
             }
@@ -113,7 +178,7 @@ final class UnwrapDriver {
                 r = dsts.length == 1 ? e.unwrap(src, dsts[0]) : e.unwrap(src, dsts, 0, dsts.length);
             } catch (SSLException x) {
                 afterFailure(e, src, dsts);
-                return new Outcome(x.getClass().getSimpleName(), x);
+                return ended(inputEnd, x.getClass().getSimpleName(), x, repeated, maxSilent);
             }
             int consumed = src.position() - srcBefore;
             long produced = dstBefore - remaining(dsts);
@@ -125,7 +190,14 @@ final class UnwrapDriver {
                 d.clear();
             }
             if (r.getStatus() == Status.CLOSED) {
-                return new Outcome("CLOSED", null);
+                return ended(inputEnd, "CLOSED", null, repeated, maxSilent);
+            }
+            silent = produced > 0 || r.getHandshakeStatus() == HandshakeStatus.FINISHED ? 0 : silent + consumed;
+            maxSilent = Math.max(maxSilent, silent);
+            if (silent > SILENT_BOUND) {
+                throw new Violation("took " + silent + " bytes without failing, answering or producing data (at most "
+                    + SILENT_BOUND + " allowed)" + (inputEnd == null ? "" : "; the input itself ended " + inputEnd
+                    + ", then " + repeated + " bytes of it again"));
             }
             if (r.getStatus() == Status.BUFFER_UNDERFLOW) {
                 if (consumed + produced != 0) {
@@ -154,10 +226,13 @@ final class UnwrapDriver {
             HandshakeStatus hs = r.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_WRAP || e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                 try {
-                    moved |= flush(e);
+                    if (flush(e)) {
+                        moved = true;
+                        silent = 0;
+                    }
                 } catch (SSLException x) {
                     afterFailure(e, src, dsts);
-                    return new Outcome(x.getClass().getSimpleName(), x);
+                    return ended(inputEnd, x.getClass().getSimpleName(), x, repeated, maxSilent);
                 }
             }
             if (hs == HandshakeStatus.NEED_TASK || e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
@@ -169,6 +244,28 @@ final class UnwrapDriver {
                     + " bytes available, engine status " + e.getHandshakeStatus());
             }
         }
+    }
+
+    /** How it ended: during the input (inputEnd null), or during its repetitions. */
+    private static Outcome ended(String inputEnd, String how, SSLException x, long repeated, long maxSilent) {
+        return inputEnd == null ? new Outcome(how, x, null, 0, maxSilent)
+            : new Outcome(inputEnd, x, how, repeated, maxSilent);
+    }
+
+    /**
+     * A new source holding what src has not been read yet followed by the input, as often as
+     * makes at least {@link #REPEAT_ROUND} new bytes; in drain mode, of the same kind as src.
+     */
+    private static ByteBuffer again(ByteBuffer src, byte[] input, boolean direct, Source kind) {
+        int copies = Math.max(1, (REPEAT_ROUND + input.length - 1) / input.length);
+        int size = src.remaining() + copies * input.length;
+        ByteBuffer next = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+        next.put(src.duplicate());
+        for (int i = 0; i < copies; i++) {
+            next.put(input);
+        }
+        next.flip();
+        return kind == Source.HEAP_READ_ONLY || kind == Source.DIRECT_READ_ONLY ? next.asReadOnlyBuffer() : next;
     }
 
     /**

@@ -43,12 +43,29 @@ import org.junit.jupiter.api.Test;
  * reordered records, alerts and handshake messages at the wrong time, or a ClientHello/ServerHello
  * whose extensions were dropped, duplicated, reordered or corrupted.
  *
- * <p>Every input must end in an SSLException, a CLOSED result, BUFFER_UNDERFLOW (nothing
- * consumed) on incomplete input, or OK; within 2 s; with the engine then closing cleanly; and
- * without the native connection count growing. Anything else fails the run, naming the input's
- * index and seed. Inputs: {@code -Dio.nativetls.fuzz.inputs} (default 100,000; {@code -Pfuzz}
- * runs 5,000,000), base seed {@code -Dio.nativetls.fuzz.seed}, first index
- * {@code -Dio.nativetls.fuzz.start}. One input can be rerun with its index as start and inputs=1.
+ * <p>The verdict. Real traffic the engine was made for (unmutated live traffic) must go through.
+ * Every other input (but an empty one) is hostile and must end in an SSLException or a CLOSED
+ * result within a bounded number of bytes: an input after which the engine is still content
+ * (OK, or BUFFER_UNDERFLOW waiting for more) is sent again and again, as a peer would that kept
+ * sending it, and the engine may take at most {@link UnwrapDriver#SILENT_BOUND} = 2^19 bytes in
+ * a row without a sign of life (plaintext produced, records to wrap, the handshake finished);
+ * the repetitions may run to 2^21 bytes. 2^19 is more than any legitimate peer needs: the
+ * longest handshake flight OpenSSL takes with its default limits is a TLS 1.2 server's, at most
+ * 343,713 bytes (ServerHello 20,000, Certificate, ServerKeyExchange and CertificateRequest
+ * 102,400 each, CertificateStatus 16,384, in records of 2^14 bytes); see UnwrapDriver. Every
+ * input must also keep the SSLEngine contract on every call, end within 2 s, leave the engine
+ * closing cleanly, and not grow the native connection count. Anything else fails the run,
+ * naming the input's index and seed.
+ *
+ * <p>Inputs: {@code -Dio.nativetls.fuzz.inputs} (Maven: {@code -Dnativetls.fuzz.inputs};
+ * default 100,000; {@code -Pfuzz} runs 5,000,000, also with {@code -Psanitize}), base seed
+ * {@code -Dio.nativetls.fuzz.seed}, first index {@code -Dio.nativetls.fuzz.start}. One input can
+ * be rerun with its index as start and inputs=1; {@code -Dio.nativetls.fuzz.outcomes=FILE}
+ * writes each input's outcome, to compare two runs.
+ *
+ * <p>Fixed cases (headers no TLS peer sends: content types 0, 1, 24, 25, 99, 0xC1; major versions
+ * other than 3; lengths over 2^14 + 2048, and over 2^14 + 256 under TLS 1.3) run in every state
+ * and must be refused at once, without a byte consumed.
  */
 class UnwrapFuzzTest {
     static final long DEFAULT_SEED = 0x5EED_0F_C0FFEEL;
@@ -131,6 +148,38 @@ class UnwrapFuzzTest {
         new UnwrapDriver().close(server);
     }
 
+    // ---- fixed cases: headers no TLS peer sends ------------------------------------------------
+
+    /**
+     * Each hostile header (content types 0, 1, 24, 25, 99, 0xC1; major versions other than 3;
+     * lengths over 2^14 + 2048, and over 2^14 + 256 where TLS 1.3 applies), sent as an endless
+     * stream of just that header, in every state: fresh server, client waiting for its ServerHello, mid-handshake,
+     * established TLS 1.2 and TLS 1.3 in both roles. Each must be refused by the input itself,
+     * with nothing taken silently: not after repetitions, not as OK. (Before RecordFraming the
+     * client and the established TLS 1.2 engines took such streams five bytes at a time for ever.)
+     */
+    @Test
+    void hostileHeadersAreRefusedAtOnceInEveryState() throws Exception {
+        StringBuilder wrong = new StringBuilder();
+        for (HostileHeaders.State state : HostileHeaders.State.values()) {
+            for (HostileHeaders.Header h : HostileHeaders.all(state.tls13)) {
+                HostileHeaders.Subject s = HostileHeaders.create(corpus.contexts, state, Impl.NATIVE);
+                UnwrapDriver.Outcome o = driver.feed(s.engine, List.of(h.bytes.clone()), UnwrapDriver.Source.HEAP, 0,
+                    UnwrapDriver.Destination.HEAP, new SplittableRandom(1), true);
+                if (!o.name.equals(state.exception().getSimpleName()) || o.repeated != null || o.maxSilent != 0) {
+                    wrong.append("\n  ").append(state).append(' ').append(h).append(": ").append(o.name)
+                        .append(o.repeated == null ? "" : ", then after " + o.repeatedBytes + " bytes " + o.repeated)
+                        .append(", ").append(o.maxSilent).append(" bytes taken silently");
+                }
+                driver.close(s.engine);
+                if (s.peer != null) {
+                    driver.close(s.peer);
+                }
+            }
+        }
+        assertEquals("", wrong.toString(), "hostile headers not refused at once:");
+    }
+
     // ---- the fuzz run -------------------------------------------------------------------------
 
     /** What went wrong with one input. */
@@ -162,6 +211,11 @@ class UnwrapFuzzTest {
     private final Map<String, Map<String, Long>> outcomes = new TreeMap<>();
     private final Map<String, Long> totals = new TreeMap<>();
     private final Map<String, Long> jdkCauses = new TreeMap<>();
+    /** Inputs that ended harmlessly and were sent again: how the input ended, then how the repetitions did. */
+    private final Map<String, Long> repeats = new TreeMap<>();
+    private long maxRepeated;
+    private long repeatedBytes;
+    private long maxSilent;
     private final Map<String, Long> setupNanos = new TreeMap<>();
     private final Map<String, Long> runNanos = new TreeMap<>();
     private final Map<String, Failure> failures = new LinkedHashMap<>();
@@ -169,6 +223,8 @@ class UnwrapFuzzTest {
     private final UnwrapDriver driver = new UnwrapDriver();
     private Cases cases;
     private MappedByteBuffer crashNote;
+    /** -Dio.nativetls.fuzz.outcomes=FILE: one line per input (index, outcome, category), to compare two runs. */
+    private java.io.BufferedWriter outcomeLog;
 
     @Test
     void unwrapSurvivesMutatedTraffic() throws Throwable {
@@ -186,6 +242,9 @@ class UnwrapFuzzTest {
         System.out.printf("UnwrapFuzz: base seed %d (0x%x), inputs %d from index %d; corpus: %s%n", seed, seed,
             inputs, start, corpus.summary());
         openCrashNote();
+        String outcomesPath = System.getProperty("io.nativetls.fuzz.outcomes");
+        outcomeLog = outcomesPath == null || outcomesPath.isEmpty() ? null
+            : Files.newBufferedWriter(Paths.get(outcomesPath), StandardCharsets.UTF_8);
         cases = new Cases(corpus);
         long baseline = settle();
         long began = System.nanoTime();
@@ -201,6 +260,10 @@ class UnwrapFuzzTest {
         worker.setDaemon(true);
         worker.start();
         watch(worker);
+        if (outcomeLog != null) {
+            outcomeLog.close();
+            outcomeLog = null;
+        }
         if (workerError.get() != null) {
             throw workerError.get();
         }
@@ -273,9 +336,19 @@ class UnwrapFuzzTest {
 
         long t0 = System.nanoTime();
         String outcome;
+        String repeated = null;
+        long repeatedInput = 0;
         try {
-            UnwrapDriver.Outcome o = driver.feed(c.engine, c.chunks, src, offset, dst, rnd);
+            UnwrapDriver.Outcome o = driver.feed(c.engine, c.chunks, src, offset, dst, rnd, !c.mustSucceed);
             outcome = o.name;
+            repeated = o.repeated;
+            repeatedInput = o.repeatedBytes;
+            if (o.repeated != null) {
+                repeats.merge(o.name + ", then " + o.repeated, 1L, Long::sum);
+                maxRepeated = Math.max(maxRepeated, o.repeatedBytes);
+                repeatedBytes += o.repeatedBytes;
+            }
+            maxSilent = Math.max(maxSilent, o.maxSilent);
             if (o.exception != null) {
                 checkCauses(o.exception, cur, c, buffers);
             }
@@ -316,6 +389,10 @@ class UnwrapFuzzTest {
         }
         outcomes.computeIfAbsent(category, k -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
         totals.merge(outcome, 1L, Long::sum);
+        if (outcomeLog != null) {
+            outcomeLog.write(cur.index + "\t" + outcome + "\t" + (repeated == null ? "-" : repeated + " after "
+                + repeatedInput + " bytes") + "\t" + category + "\t" + elapsed / 1000 + "us\n");
+        }
     }
 
     /** Best effort after a failure, so one problem is not reported again as a leak. */
@@ -482,6 +559,15 @@ class UnwrapFuzzTest {
             sb.append(String.format("time for %s: %.1f s making inputs, %.1f s unwrapping and closing%n", t,
                 setupNanos.get(t) / 1e9, runNanos.getOrDefault(t, 0L) / 1e9));
         }
+        long repeatedInputs = 0;
+        for (long n : repeats.values()) {
+            repeatedInputs += n;
+        }
+        sb.append("hostile inputs sent again after ending harmlessly: ").append(repeatedInputs).append(", ")
+            .append(repeatedBytes).append(" bytes of repetitions in all, at most ").append(maxRepeated)
+            .append(" for one input until it was refused; ").append(repeats).append('\n');
+        sb.append("most bytes taken without a sign of life: ").append(maxSilent).append(" (bound ")
+            .append(UnwrapDriver.SILENT_BOUND).append(")\n");
         sb.append("closing wraps that threw an SSLException: ").append(driver.closeWrapExceptions).append('\n');
         for (Map.Entry<String, Long> e : jdkCauses.entrySet()) {
             sb.append("JDK exception inside an SSLException: ").append(e.getKey()).append(" x").append(e.getValue())

@@ -164,6 +164,23 @@ public final class SslNative {
                                      int srcLength, long dstAddress, byte[] dstArray, int dstOffset,
                                      int dstLength) throws javax.net.ssl.SSLException;
 
+    /** What {@link #refuseRecord} is told is wrong: a record no peer may send now (a content type, say). */
+    public static final int REFUSE_UNEXPECTED = 1;
+    /** ... a record version. */
+    public static final int REFUSE_VERSION = 2;
+    /** ... a record length. */
+    public static final int REFUSE_LENGTH = 3;
+
+    /**
+     * Makes the fatal alert for a record refused before OpenSSL saw it wait to be wrapped out:
+     * unexpected_message (bad_record_mac once TLS 1.2 keys protect what is read),
+     * protocol_version, or record_overflow; encrypted when keys are in use.
+     * firstRecord: nothing has been read yet, so the alert is plaintext. OpenSSL fails the
+     * connection doing so; nothing else may be done with it but draining and freeing. Returns the
+     * alert queued (level &lt;&lt; 8 | description), or 0 if none could be made.
+     */
+    public static native int refuseRecord(long conn, Object owner, int problem, boolean firstRecord);
+
     /** Queues close_notify (once the handshake is complete). */
     public static native long shutdown(long conn, Object owner);
 

@@ -35,12 +35,8 @@ import javax.net.ssl.SSLSocket;
  * nothing and lets BUFFER_OVERFLOW be decided before anything is decrypted.
  */
 final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
-    private static final int RECORD_HEADER = 5;
-    private static final int MAX_RECORD_BODY = 16384 + 2048;
     private static final int MAX_PLAINTEXT = 16384;
-    private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int APPLICATION_DATA = 23;
-    private static final int HEARTBEAT = 24;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private enum Phase { NEW, HANDSHAKING, ESTABLISHED }
@@ -61,6 +57,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     private Phase phase = Phase.NEW;
     private SslHandle ssl;
     private boolean nativeFinished;
+    /** Whether a record has gone to OpenSSL: a refusal before that needs no keys for its alert. */
+    private boolean recordsRead;
+    /** Bytes the handshake has taken since OpenSSL last had something to say (RecordFraming.FLOOD). */
+    private long quietHandshakeBytes;
     private boolean pendingOutput;
     private boolean inboundDone;
     private boolean outboundDone;
@@ -247,22 +247,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             start();
             int available = src.remaining();
-            if (available < RECORD_HEADER) {
-                return result(Status.BUFFER_UNDERFLOW, false, 0, 0);
-            }
             int at = src.position();
-            int type = src.get(at) & 0xff;
-            int bodyLength = ((src.get(at + 3) & 0xff) << 8) | (src.get(at + 4) & 0xff);
-            if ((type & 0x80) != 0 && !config.clientMode && !nativeFinished) {
-                throw new SSLHandshakeException("SSLv2-format ClientHello is not supported");
-            }
-            // An impossible length, or a header that is not TLS at all (say, plaintext HTTP): give
-            // OpenSSL the header alone so it fails now, instead of waiting for bytes that never come.
-            boolean plausible = type >= CHANGE_CIPHER_SPEC && type <= HEARTBEAT && src.get(at + 1) == 3;
-            int recordLength = bodyLength > MAX_RECORD_BODY || !plausible ? RECORD_HEADER : RECORD_HEADER + bodyLength;
+            int recordLength = framedLength(src, at, available);
             if (available < recordLength) {
                 return result(Status.BUFFER_UNDERFLOW, false, 0, 0);
             }
+            int type = src.get(at) & 0xff;
+            int bodyLength = recordLength - RecordFraming.HEADER;
             int needed = nativeFinished && type == APPLICATION_DATA ? Math.min(bodyLength, MAX_PLAINTEXT) : 0;
             ByteBuffer dst = single != null ? single : roomyDestination(dsts, offset, length, needed);
             if (dst == null) {
@@ -273,6 +264,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             } else if (dst.remaining() < needed) {
                 return result(Status.BUFFER_OVERFLOW, false, 0, 0);
             }
+            recordsRead = true;
             long r = ssl.unwrap(readable(src, recordLength), recordLength, dst);
             int consumed = SslNative.consumed(r);
             int produced = SslNative.produced(r);
@@ -284,6 +276,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             int flags = SslNative.flags(r);
             track(flags);
+            quietHandshakeBytes = (flags & (SslNative.F_PENDING | SslNative.F_INIT_FINISHED)) != 0 ? 0
+                : quietHandshakeBytes + consumed;
             if ((flags & SslNative.F_RECEIVED_SHUTDOWN) != 0 && !inboundDone) {
                 receivedCloseNotify = true;
                 inboundDone = true;
@@ -303,6 +297,54 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The length of the record at src's position, header included; RecordFraming.INCOMPLETE
+     * while the header cannot be judged. A header no TLS peer sends is refused here, before
+     * OpenSSL sees any of it: OpenSSL would judge the type only after the whole body.
+     */
+    private int framedLength(ByteBuffer src, int at, int available) throws SSLException {
+        int verdict = RecordFraming.check(src, at, available, RecordFraming.MAX_BODY,
+            !recordsRead && !config.clientMode);
+        int maxBody = RecordFraming.MAX_BODY;
+        if (RecordFraming.tooLongForTls13(verdict) && negotiatedTls13()) {
+            verdict = RecordFraming.TOO_LONG;
+            maxBody = RecordFraming.MAX_TLS13_BODY;
+        }
+        if (verdict != RecordFraming.INCOMPLETE && verdict >= 0 && phase == Phase.HANDSHAKING
+            && quietHandshakeBytes + verdict > RecordFraming.MAX_QUIET_HANDSHAKE) {
+            verdict = RecordFraming.FLOOD;
+        }
+        if (verdict >= 0) {
+            return verdict;
+        }
+        SSLException refusal = RecordFraming.refusal(verdict, src, at, available, maxBody,
+            phase != Phase.ESTABLISHED);
+        int problem = RecordFraming.problem(verdict);
+        if (problem == 0) {
+            throw refusal; // an SSLv2 hello: its sender would not read a TLS alert
+        }
+        // The peer is told why, as SunJSSE tells it: the fatal alert waits for the next wrap.
+        if (outboundDone || outboundClosing) {
+            throw RecordFraming.withoutAlert(refusal, "this side had already closed");
+        }
+        if (ssl == null || ssl.isClosed() || ssl.refuseRecord(problem, !recordsRead) == 0) {
+            throw RecordFraming.withoutAlert(refusal, "OpenSSL made none");
+        }
+        throw refusal;
+    }
+
+    /**
+     * Whether TLS 1.3 applies, asked of OpenSSL only for the rare header that needs it. Before the
+     * hellos OpenSSL reports the highest version enabled; every record is plaintext then, at most
+     * 2^14 bytes, so TLS 1.3's tighter limit refuses nothing a peer may send.
+     */
+    private boolean negotiatedTls13() {
+        if (session != null) {
+            return Protocols.TLS13.equals(session.getProtocol());
+        }
+        return ssl != null && !ssl.isClosed() && Protocols.TLS13.equals(ssl.sessionInfo()[0]);
     }
 
     /**
@@ -342,7 +384,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             return src;
         }
         if (recordStaging == null) {
-            recordStaging = new byte[RECORD_HEADER + MAX_RECORD_BODY];
+            recordStaging = new byte[RecordFraming.HEADER + RecordFraming.MAX_BODY];
         }
         src.get(src.position(), recordStaging, 0, length);
         return ByteBuffer.wrap(recordStaging, 0, length);

@@ -34,8 +34,6 @@ final class SocketTls {
     /** How long a reader waits for a busy writer before leaving its answer to the writer's next call. */
     private static final long ANSWER_WAIT_MS = 200;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final int CHANGE_CIPHER_SPEC = 20;
-    private static final int HEARTBEAT = 24;
 
     /** What the socket does for this class: close its transport, learn of a completed handshake. */
     interface Owner {
@@ -229,7 +227,9 @@ final class SocketTls {
 
     /**
      * Unwraps one record into appIn, reading from the network as needed; null if the stream ends
-     * first. Bytes read before a timeout stay in netIn for the next call.
+     * first. Bytes read before a timeout stay in netIn for the next call. A header that cannot be
+     * TLS (a plaintext HTTP request, say) fails in the engine's unwrap as soon as its first bytes
+     * are here (RecordFraming), so a peer never has us wait for a "record" it will not finish.
      */
     private SSLEngineResult unwrapRecord() throws IOException {
         for (int step = 0; step < MAX_STEPS; step++) {
@@ -245,7 +245,6 @@ final class SocketTls {
             }
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW:
-                    checkRecordType();
                     if (!netIn.hasRemaining()) {
                         netIn = grown(netIn, true);
                     }
@@ -263,23 +262,6 @@ final class SocketTls {
             }
         }
         throw new SSLProtocolException("no whole record after " + MAX_STEPS + " reads");
-    }
-
-    /**
-     * netIn always starts at a record boundary. A first byte that is no TLS record type (a
-     * plaintext HTTP request, say) would otherwise leave us waiting for a "record" that the peer
-     * will never finish sending.
-     */
-    private void checkRecordType() throws SSLException {
-        if (netIn.position() == 0) {
-            return;
-        }
-        int type = netIn.get(0) & 0xff;
-        boolean sslv2Hello = (type & 0x80) != 0 && !engine.getUseClientMode();
-        if ((type < CHANGE_CIPHER_SPEC || type > HEARTBEAT) && !sslv2Hello) {
-            throw established ? new SSLProtocolException("Unsupported or unrecognized SSL message")
-                : new SSLHandshakeException("Unsupported or unrecognized SSL message (plaintext connection?)");
-        }
     }
 
     /** Sends what the engine wants to say after a read; a busy writer sends it with its next record. */

@@ -263,6 +263,11 @@ public final class SslHandle {
         }
     }
 
+    /** See {@link SslNative#refuseRecord}: the alert queued for a refused record header, or 0. */
+    public int refuseRecord(int problem, boolean firstRecord) {
+        return (int) checked(SslNative.refuseRecord(live(), this, problem, firstRecord));
+    }
+
     private long address(ByteBuffer b) {
         return b.isDirect() ? directAddresses.of(b) : 0;
     }
