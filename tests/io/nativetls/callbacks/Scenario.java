@@ -59,15 +59,12 @@ record Scenario(Impl impl, boolean client, String protocol, boolean socket, Hook
         return new Outcome(callResult.get(), ending, once.reached);
     }
 
+    /** The managers of one side; the hook is installed only where once is given (the side under test). */
     private SSLContext context(Impl which, boolean clientSide, Hook.Once once) {
         Hook h = once != null ? hook : null;
-        KeyManager[] km;
-        if (clientSide) {
-            km = new KeyManager[] {Hook.key(h, once != null ? once : new Hook.Once(t -> { }), "client")};
-        } else {
-            km = new KeyManager[] {Hook.key(h, once != null ? once : new Hook.Once(t -> { }), "server-ec")};
-        }
-        TrustManager[] tm = {Hook.trust(h, once != null ? once : new Hook.Once(t -> { }))};
+        Hook.Once action = once != null ? once : new Hook.Once(t -> { });
+        KeyManager[] km = {Hook.key(h, action, clientSide ? "client" : "server-ec")};
+        TrustManager[] tm = {Hook.trust(h, action)};
         return Contexts.create(which, "TLS", km, tm);
     }
 
