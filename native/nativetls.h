@@ -29,8 +29,8 @@ typedef struct {
     jmethodID verify_peer;        /* SslHandle.verifyPeer([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I */
     jmethodID select_credentials; /* SslHandle.selectCredentials()[J */
     jmethodID session_created;    /* SslHandle.sessionCreated(J[BI)V */
-    jmethodID find_session;       /* SslHandle.findSession([B)J */
-    jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJ)Z */
+    jmethodID find_session;       /* SslHandle.findSession([BLjava/lang/String;)J */
+    jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJLjava/lang/String;)Z */
     jmethodID ticket_token;       /* SslHandle.ticketToken()[B */
     jmethodID select_application_protocol; /* SslHandle.selectApplicationProtocol([B)I */
     jmethodID server_name_received;        /* SslHandle.serverNameReceived([B)Z */
