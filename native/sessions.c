@@ -234,20 +234,28 @@ static int offers_tls13(SSL *ssl)
  * does not hold; the TLS 1.3 tickets here are already bound to the Java cache by their token, so
  * the option is set only for a hello that will not be TLS 1.3.
  */
-static int tls12_without_tickets(SSL *ssl, int *alert, void *arg)
+static void tls12_without_tickets(SSL *ssl)
 {
     long max = SSL_get_max_proto_version(ssl);
     if ((max != 0 && max < TLS1_3_VERSION) || !offers_tls13(ssl)) {
         SSL_set_options(ssl, SSL_OP_NO_TICKET);
     }
-    return SSL_CLIENT_HELLO_SUCCESS;
 }
+
+/* A context has one ClientHello callback: the ticket rule above (arg set) and the extensions' part. */
+static int client_hello(SSL *ssl, int *alert, void *arg)
+{
+    if (arg != NULL) {
+        tls12_without_tickets(ssl);
+    }
+    return nt_extensions_client_hello(ssl, alert);
+}
+
+static int no_tls12_tickets; /* only its address is used, as the callback's marker */
 
 int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets)
 {
-    if (!tls12_tickets) {
-        SSL_CTX_set_client_hello_cb(ctx, tls12_without_tickets, NULL);
-    }
+    SSL_CTX_set_client_hello_cb(ctx, client_hello, tls12_tickets ? NULL : &no_tls12_tickets);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_BOTH | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, new_session);
     SSL_CTX_sess_set_get_cb(ctx, get_session);

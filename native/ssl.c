@@ -253,6 +253,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
     }
     SSL_free(conn->ssl);
     SSL_SESSION_free(conn->deferred_session);
+    OPENSSL_free(conn->alpn_offered);
     /* pend holds only records as they go on the wire (ciphertext once keys exist): nothing to wipe. */
     free(conn->pend);
     OPENSSL_free(conn);

@@ -584,7 +584,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     public int selectApplicationProtocol(List<String> offered) {
         BiFunction<SSLEngine, List<String>, String> selector = config.alpnSelector;
         int chosen;
-        if (selector != null) {
+        if (offered.isEmpty()) {
+            chosen = SslHandle.ALPN_NONE; // the client offered none: known now that ALPN is not used
+        } else if (selector != null) {
             String answer = selector.apply(this, List.copyOf(offered));
             // As SunJSSE: "" declines ALPN; null or a protocol the client did not offer is fatal.
             chosen = answer == null ? SslHandle.ALPN_FATAL : answer.isEmpty() ? SslHandle.ALPN_NONE

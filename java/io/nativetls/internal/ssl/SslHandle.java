@@ -53,8 +53,10 @@ public final class SslHandle {
         byte[] ticketToken();
 
         /**
-         * Server: the index of the chosen protocol in the client's ALPN list, {@link #ALPN_NONE}
-         * to answer without ALPN, or {@link #ALPN_FATAL} to fail with no_application_protocol.
+         * Server, when the ClientHello arrives (before key managers are asked): the index of the
+         * chosen protocol in the client's ALPN list, {@link #ALPN_NONE} to answer without ALPN, or
+         * {@link #ALPN_FATAL} to fail with no_application_protocol. An empty list: the client
+         * offered no ALPN.
          */
         int selectApplicationProtocol(List<String> offered);
 
