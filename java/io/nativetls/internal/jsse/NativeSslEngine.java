@@ -733,6 +733,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         lock.lock();
         try {
             checkNotInCallback();
+            if (outboundClosing && !outboundDone) {
+                // close_notify is on its way out: as on a closed engine, no handshake can begin.
+                throw new SSLException("Cannot begin a handshake: the engine is closing");
+            }
             if (phase == Phase.ESTABLISHED && !inboundDone && !outboundDone) {
                 if (!Protocols.TLS13.equals(session.getProtocol())) {
                     // A refused request, not a broken connection: it goes on with its session.
