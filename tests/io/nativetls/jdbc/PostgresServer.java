@@ -232,7 +232,9 @@ final class PostgresServer implements AutoCloseable {
         }
         boolean interrupted = false;
         try {
-            Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(postmaster.pid())).start();
+            ProcessBuilder signal = new ProcessBuilder("kill", "-INT", String.valueOf(postmaster.pid()));
+            Commands.cleanEnvironment(signal.environment());
+            Process kill = signal.start();
             kill.waitFor(5, TimeUnit.SECONDS);
             if (!postmaster.waitFor(20, TimeUnit.SECONDS)) {
                 LOG.log(Level.WARNING, "PostgreSQL did not stop within 20 s of SIGINT: killed");
