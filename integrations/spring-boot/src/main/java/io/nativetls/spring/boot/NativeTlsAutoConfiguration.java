@@ -1,5 +1,6 @@
 package io.nativetls.spring.boot;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
@@ -11,13 +12,20 @@ import org.springframework.core.env.Environment;
  * the SSL bundle it names: Tomcat through {@code io.nativetls.tomcat.NativeTlsImplementation}, Jetty
  * by naming the NativeTLS provider on its SslContextFactory (h2 through the nativetls-jetty ALPN
  * processor), Reactor Netty through a Netty JDK SslContext on NativeTLS. Each part applies only when
- * its server is on the class path; {@code nativetls.enabled=false} turns all off.
+ * its server is on the class path. SSL bundles create NativeTLS SSLContexts, for the HTTP clients
+ * built from them. {@code nativetls.enabled=false} turns all off.
  */
 @AutoConfiguration
 public class NativeTlsAutoConfiguration {
     @Bean
     NativeTlsStatus nativeTlsStatus(Environment environment) {
         return new NativeTlsStatus(environment);
+    }
+
+    /** Static: a post-processor is made before the configuration class itself. */
+    @Bean
+    static SslBundlesPostProcessor nativeTlsSslBundles(ObjectProvider<NativeTlsStatus> status) {
+        return new SslBundlesPostProcessor(status);
     }
 
     @Configuration(proxyBeanMethods = false)

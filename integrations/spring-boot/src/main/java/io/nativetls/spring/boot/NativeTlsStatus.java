@@ -27,16 +27,17 @@ public final class NativeTlsStatus {
         if (!enabled) {
             inUse = false;
             provider = null;
-            description = "NativeTLS is off (" + ENABLED + "=false): the embedded web server uses the JDK's TLS";
+            description = "NativeTLS is off (" + ENABLED + "=false): the JDK's TLS serves";
         } else if (!NativeTls.isAvailable()) {
             inUse = false;
             provider = null;
-            description = "NativeTLS is unavailable, the embedded web server uses the JDK's TLS: "
+            description = "NativeTLS is unavailable, the JDK's TLS serves: "
                 + NativeTls.unavailabilityCause().getMessage();
         } else {
             inUse = true;
             provider = registered();
-            description = "NativeTLS is in use for the embedded web server's TLS (" + NativeTls.openSslVersion() + ")";
+            description = "NativeTLS is in use for the embedded web server and SSL bundles ("
+                + NativeTls.openSslVersion() + ")";
         }
         LOG.log(Level.INFO, description);
     }

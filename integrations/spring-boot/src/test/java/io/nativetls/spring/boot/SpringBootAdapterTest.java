@@ -12,8 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import org.apache.catalina.connector.Connector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -31,7 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Spring Boot 4 applications configured only by {@code server.ssl.*} (a PKCS12 key store file) and
  * {@code server.http2.enabled}, with this adapter on the class path: embedded Tomcat, Jetty and
  * Reactor Netty serve h2 and HTTP/1.1 on NativeTLS to the JDK's HttpClient on SunJSSE, 1 MiB each
- * way; {@code nativetls.enabled=false} leaves them on the JDK's TLS.
+ * way, and SSL bundles create NativeTLS contexts for clients; {@code nativetls.enabled=false} leaves
+ * all on the JDK's TLS.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpringBootAdapterTest {
@@ -45,6 +49,10 @@ class SpringBootAdapterTest {
             "server.port=0", "server.address=127.0.0.1", "server.http2.enabled=true",
             "server.ssl.key-store=file:" + TestKeys.get().file(), "server.ssl.key-store-type=PKCS12",
             "server.ssl.key-store-password=" + TestKeys.PASSWORD, "server.ssl.key-alias=" + TestKeys.ALIAS,
+            // a client bundle, trusting the server's certificate, for the clients' SSLContext
+            "spring.ssl.bundle.jks.client.truststore.location=file:" + TestKeys.get().file(),
+            "spring.ssl.bundle.jks.client.truststore.type=PKCS12",
+            "spring.ssl.bundle.jks.client.truststore.password=" + TestKeys.PASSWORD,
             "spring.main.banner-mode=off", "logging.level.root=WARN", "logging.level.io.nativetls=INFO"};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
@@ -70,6 +78,20 @@ class SpringBootAdapterTest {
         return seen;
     }
 
+    /**
+     * What a client configured by the bundle (RestClient, WebClient on the JDK client) gets: the
+     * bundle's SSLContext. Returns the session of a handshake with the server made with it.
+     */
+    private static SSLSession clientBundleHandshake(ConfigurableApplicationContext context) throws Exception {
+        SSLContext fromBundle = context.getBean(SslBundles.class).getBundle("client").createSslContext();
+        try (SSLSocket socket = (SSLSocket) fromBundle.getSocketFactory().createSocket("127.0.0.1",
+                server(context).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return socket.getSession();
+        }
+    }
+
     private static SSLSessionContext tomcatSessions(WebServer server) {
         Connector connector = ((TomcatWebServer) server).getTomcat().getService().findConnectors()[0];
         return connector.findSslHostConfigs()[0].getCertificates().iterator().next().getSslContext()
@@ -85,6 +107,7 @@ class SpringBootAdapterTest {
             for (Apps.Seen one : exchangeBoth(server)) {
                 assertNativeSession(tomcatSessions(server), one.sessionId());
             }
+            assertNative(clientBundleHandshake(context));
         }
     }
 
@@ -125,6 +148,8 @@ class SpringBootAdapterTest {
             assertFalse(sessions.getClass().getName().startsWith("io.nativetls."), sessions.getClass().getName());
             SSLSession any = sessions.getSession(java.util.HexFormat.of().parseHex(Apps.SEEN.peek().sessionId()));
             assertFalse(any != null && any.getClass().getName().startsWith("io.nativetls."));
+            SSLSession client = clientBundleHandshake(context);
+            assertFalse(client.getClass().getName().startsWith("io.nativetls."), client.getClass().getName());
         }
     }
 }
