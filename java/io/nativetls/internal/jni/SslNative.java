@@ -67,11 +67,13 @@ public final class SslNative {
     public static native String[][] cipherSuiteTable();
 
     /**
-     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, and key exchange
-     * groups (null: OpenSSL's default), all in OpenSSL syntax. Caller owns it: {@link #contextFree}.
+     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, key exchange
+     * groups and signature schemes (null: OpenSSL's default), all in OpenSSL syntax, OpenSSL's
+     * security level 0, and ephemeral DH keys below minDhBits refused. Caller owns it:
+     * {@link #contextFree}.
      */
     public static native long contextNew(String tls12Ciphers, String tls13Suites, String groups,
-                                        boolean serverTls12Tickets)
+                                        String signatureSchemes, int minDhBits, boolean serverTls12Tickets)
         throws javax.net.ssl.SSLException;
 
     public static native void contextFree(long ctx);

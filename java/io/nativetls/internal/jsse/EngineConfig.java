@@ -4,6 +4,7 @@ import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.DisabledAlgorithms;
 import io.nativetls.internal.ssl.NamedGroups;
 import io.nativetls.internal.ssl.Protocols;
+import io.nativetls.internal.ssl.SchemePolicy;
 import io.nativetls.internal.ssl.SignatureSchemes;
 import io.nativetls.internal.ssl.SslHandle;
 import java.security.AlgorithmConstraints;
@@ -14,6 +15,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -145,7 +147,7 @@ final class EngineConfig {
         }
     }
 
-    Native nativeSettings(String peerHost) {
+    Native nativeSettings(String peerHost) throws SSLHandshakeException {
         CipherSuites suites = CipherSuites.get();
         DisabledAlgorithms disabled = DisabledAlgorithms.current();
         String[] lists = suites.openSslLists(disabled.allowedSuites(cipherSuites));
@@ -170,22 +172,26 @@ final class EngineConfig {
             clientMode ? CLIENT_AUTH_NONE : clientAuth,
             clientMode && applicationProtocols.length > 0 ? SslHandle.alpnWire(applicationProtocols) : null,
             !clientMode && useCipherSuitesOrder,
-            signatureSchemes(),
-            NamedGroups.fromList(namedGroups));
+            signatureSchemes(disabled),
+            NamedGroups.forConnection(namedGroups, disabled));
     }
 
-    /** Explicit schemes, else the role's system property; a property with nothing usable is ignored. */
-    private String signatureSchemes() {
+    /**
+     * Explicit schemes, else the role's system property (one with nothing known is ignored), else
+     * every scheme; minus what jdk.tls.disabledAlgorithms disables.
+     */
+    private String signatureSchemes(DisabledAlgorithms disabled) throws SSLHandshakeException {
         if (signatureSchemes != null) {
-            return SignatureSchemes.toOpenSsl(signatureSchemes);
+            return SchemePolicy.forConnection(signatureSchemes, disabled);
         }
         String[] fromProperty = SignatureSchemes.fromProperty(clientMode ? SignatureSchemes.CLIENT_PROPERTY
             : SignatureSchemes.SERVER_PROPERTY);
         try {
-            return SignatureSchemes.toOpenSsl(fromProperty);
+            SignatureSchemes.toOpenSsl(fromProperty);
         } catch (IllegalArgumentException e) {
-            return null;
+            fromProperty = null;
         }
+        return SchemePolicy.forConnection(fromProperty, disabled);
     }
 
     /** SNI as SunJSSE sends it: explicit server names first, else the peer host if it is a DNS name. */

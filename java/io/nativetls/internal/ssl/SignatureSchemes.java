@@ -77,6 +77,16 @@ public final class SignatureSchemes {
         return String.join(":", known);
     }
 
+    /** {TLS name, JDK signature algorithm} of every known scheme, in the order a default list offers them. */
+    static String[][] table() {
+        String[][] rows = new String[BY_NAME.size()][];
+        int i = 0;
+        for (Scheme s : BY_NAME.values()) {
+            rows[i++] = new String[] {s.name, s.jdkAlgorithm};
+        }
+        return rows;
+    }
+
     /** The names a comma-separated system property lists, or null when it is unset or empty. */
     public static String[] fromProperty(String property) {
         return PropertyLists.split(System.getProperty(property));

@@ -208,7 +208,10 @@ public final class SslHandle {
 
     public void configureExtensions(byte[] alpnWire, boolean serverPreference, String signatureSchemes,
                                     String groups) {
-        SslNative.connectionSetExtensions(live(), alpnWire, serverPreference, signatureSchemes, groups);
+        // Lists the SSL_CTX already has are not parsed again for each connection.
+        SslNative.connectionSetExtensions(live(), alpnWire, serverPreference,
+            signatureSchemes == null || signatureSchemes.equals(context.signatureSchemes) ? null : signatureSchemes,
+            groups == null || groups.equals(context.groups) ? null : groups);
         checked(0);
     }
 
