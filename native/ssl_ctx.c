@@ -72,7 +72,8 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
                                                                             jstring tls12, jstring tls13,
                                                                             jstring groups, jstring sigalgs,
                                                                             jint min_dh_bits,
-                                                                            jboolean server_tls12_tickets)
+                                                                            jboolean server_tls12_tickets,
+                                                                            jint server_disabled_extensions)
 {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -112,6 +113,13 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
     SSL_CTX_set_info_callback(ctx, nt_info_callback);
     nt_extensions_configure(ctx);
+    /* jdk.tls.server.disableExtensions: without its callback OpenSSL's server ignores the extension. */
+    if ((server_disabled_extensions & NT_EXTENSION_SERVER_NAME) != 0) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, NULL);
+    }
+    if ((server_disabled_extensions & NT_EXTENSION_ALPN) != 0) {
+        SSL_CTX_set_alpn_select_cb(ctx, NULL, NULL);
+    }
     if (!nt_sessions_configure(ctx, server_tls12_tickets)) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache", NULL);
         goto fail;

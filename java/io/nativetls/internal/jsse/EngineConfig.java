@@ -2,6 +2,7 @@ package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.DisabledAlgorithms;
+import io.nativetls.internal.ssl.DisabledExtensions;
 import io.nativetls.internal.ssl.NamedGroups;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.SchemePolicy;
@@ -27,11 +28,12 @@ final class EngineConfig {
     static final int CLIENT_AUTH_WANT = 1;
     static final int CLIENT_AUTH_NEED = 2;
 
-    private final String[] clientDefaultProtocols;
+    private final ContextDefaults defaults;
     boolean clientMode;
     boolean modeSet;
     String[] protocols;
-    String[] cipherSuites = CipherSuites.get().defaults();
+    /** The role's default list (that very array) until the user sets suites; engines start as servers, as SunJSSE's. */
+    String[] cipherSuites;
     int clientAuth = CLIENT_AUTH_NONE;
     boolean sessionCreation = true;
     String endpointIdentification;
@@ -46,16 +48,26 @@ final class EngineConfig {
     /** Null: the context's groups (jdk.tls.namedGroups, else OpenSSL's defaults). */
     String[] namedGroups;
 
-    EngineConfig(String[] clientDefaultProtocols) {
-        this.clientDefaultProtocols = clientDefaultProtocols;
+    EngineConfig(ContextDefaults defaults) {
+        this.defaults = defaults;
+        this.cipherSuites = defaults.serverSuites;
     }
 
-    /** Explicitly enabled protocols, else the role's default (clients per context, servers all). */
+    /** As SunJSSE: suites still at the old role's default take the new role's. */
+    void setClientMode(boolean mode) {
+        if (cipherSuites == (clientMode ? defaults.clientSuites : defaults.serverSuites)) {
+            cipherSuites = mode ? defaults.clientSuites : defaults.serverSuites;
+        }
+        clientMode = mode;
+        modeSet = true;
+    }
+
+    /** Explicitly enabled protocols, else the role's default (see ContextDefaults). */
     String[] enabledProtocols() {
         if (protocols != null) {
             return protocols.clone();
         }
-        return clientMode ? clientDefaultProtocols.clone() : Protocols.supported();
+        return (clientMode ? defaults.clientProtocols : defaults.serverProtocols).clone();
     }
 
     SSLParameters toParameters() {
@@ -168,9 +180,11 @@ final class EngineConfig {
         return new Native(mask,
             !tls12On || tls12.equals(suites.defaultTls12List()) ? null : tls12,
             !tls13On || tls13.equals(suites.defaultTls13List()) ? null : tls13,
-            clientMode ? serverName(peerHost) : null,
+            clientMode && !defaults.clientExtensions.disables(DisabledExtensions.SERVER_NAME) ? serverName(peerHost)
+                : null,
             clientMode ? CLIENT_AUTH_NONE : clientAuth,
-            clientMode && applicationProtocols.length > 0 ? SslHandle.alpnWire(applicationProtocols) : null,
+            clientMode && applicationProtocols.length > 0 && !defaults.clientExtensions.disables(DisabledExtensions.ALPN)
+                ? SslHandle.alpnWire(applicationProtocols) : null,
             !clientMode && useCipherSuitesOrder,
             signatureSchemes(disabled),
             NamedGroups.forConnection(namedGroups, disabled));

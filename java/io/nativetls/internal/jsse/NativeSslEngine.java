@@ -102,7 +102,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         super(host, port);
         this.context = context;
         this.owner = owner;
-        this.config = new EngineConfig(owner.clientDefaultProtocols());
+        this.config = new EngineConfig(owner.defaults());
         this.transport = socket != null ? Transport.of(socket) : Transport.of(this);
         this.halfClose = socket != null || "false".equalsIgnoreCase(System.getProperty("jdk.tls.acknowledgeCloseNotify"));
     }
@@ -887,8 +887,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             if (phase != Phase.NEW) {
                 throw new IllegalArgumentException("Cannot change mode after the handshake has started");
             }
-            config.clientMode = mode;
-            config.modeSet = true;
+            config.setClientMode(mode);
         } finally {
             lock.unlock();
         }

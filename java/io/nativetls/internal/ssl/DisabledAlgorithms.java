@@ -134,7 +134,7 @@ public final class DisabledAlgorithms {
         Set<String> d = disabledSuites;
         if (d == null) {
             Set<String> found = new HashSet<>();
-            for (String suite : CipherSuites.get().supported()) {
+            for (String suite : CipherSuites.get().negotiable()) {
                 if (disablesSuite(suite)) {
                     found.add(suite);
                 }

@@ -24,8 +24,12 @@ public final class SslContextHandle {
     final String groups;
     final String signatureSchemes;
     private final int minDhBits;
-    private final boolean serverTls12Tickets = SessionTickets.SERVER.enabled();
-    private final boolean clientTickets = SessionTickets.CLIENT.enabled();
+    private final DisabledExtensions clientExtensions = DisabledExtensions.of(true);
+    private final DisabledExtensions serverExtensions = DisabledExtensions.of(false);
+    private final boolean serverTls12Tickets = SessionTickets.SERVER.enabled()
+        && !serverExtensions.disables(DisabledExtensions.SESSION_TICKET);
+    private final boolean clientTickets = SessionTickets.CLIENT.enabled()
+        && !clientExtensions.disables(DisabledExtensions.SESSION_TICKET);
     private final byte[][] clientCaNames;
     private final String keyLog;
     private final NativeContexts contexts;
@@ -81,7 +85,7 @@ public final class SslContextHandle {
     /** One complete SSL_CTX of this context, with the given default suite lists and keysFrom's ticket keys. */
     private long build(String tls12, String tls13, long keysFrom) throws SSLException {
         long ctx = SslNative.contextNew(tls12, tls13, groups, signatureSchemes, minDhBits,
-            serverTls12Tickets);
+            serverTls12Tickets, serverExtensions.nativeBits());
         try {
             if (clientCaNames != null) {
                 SslNative.contextSetClientCaNames(ctx, clientCaNames);
@@ -135,6 +139,11 @@ public final class SslContextHandle {
                 !client || clientTickets), client, transport, listener);
             if (ctx == 0) {
                 handle.setCipherSuites(tls12, tls13);
+            }
+            int disabled = (client ? clientExtensions : serverExtensions).nativeBits()
+                & SslNative.EXTENSION_EXTENDED_MASTER_SECRET;
+            if (disabled != 0) {
+                handle.disableExtensions(disabled);
             }
             return handle;
         } finally {

@@ -202,6 +202,10 @@ public final class SslHandle {
         SslNative.connectionConfigure(live(), protocols, serverName, clientAuth);
     }
 
+    void disableExtensions(int extensions) {
+        SslNative.connectionDisableExtensions(live(), extensions);
+    }
+
     void setCipherSuites(String tls12Ciphers, String tls13Suites) {
         SslNative.connectionSetCipherSuites(live(), tls12Ciphers, tls13Suites);
     }
