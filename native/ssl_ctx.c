@@ -96,6 +96,15 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
         nt_throw_openssl(env, nt_jni.ssl_exception, "configuring SSL_CTX", NULL);
         goto fail;
     }
+    /*
+     * DHE suites need server parameters: OpenSSL's, sized to the certificate's strength (2048
+     * bits for RSA-2048), as SunJSSE serves ffdhe2048 and up; jdk.tls.disabledAlgorithms' DH
+     * entries still apply to what a client accepts (security_callback).
+     */
+    if (SSL_CTX_set_dh_auto(ctx, 1) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "enabling DHE parameters", NULL);
+        goto fail;
+    }
     if (!set_ciphers(ctx, env, tls12, tls13)) {
         nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the default cipher suites", NULL);
         goto fail;

@@ -26,7 +26,7 @@ public final class Protocols {
 
     /** Whether setEnabledProtocols accepts the name. */
     public static boolean isKnown(String name) {
-        return TLS13.equals(name) || TLS12.equals(name) || LEGACY.contains(name);
+        return name != null && (TLS13.equals(name) || TLS12.equals(name) || LEGACY.contains(name));
     }
 
     /** Whether a connection can use the protocol. */
@@ -41,13 +41,11 @@ public final class Protocols {
         }
         List<String> out = new ArrayList<>(names.length);
         for (String name : names) {
-            if (!TLS13.equals(name) && !TLS12.equals(name) && !LEGACY.contains(name)) {
+            if (!isKnown(name)) {
                 throw new IllegalArgumentException("Unsupported protocol: " + name
                     + " (NativeTLS supports " + String.join(", ", SUPPORTED) + ")");
             }
-            if (!out.contains(name)) {
-                out.add(name);
-            }
+            out.add(name); // as given, duplicates too, as SunJSSE reports them
         }
         return out.toArray(new String[0]);
     }
