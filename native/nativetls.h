@@ -15,6 +15,11 @@
 #define NT_MAX_PLAINTEXT 16384
 #define NT_MAX_RECORD (5 + 16384 + 2048)
 
+/* SslNative.EXTENSION_*: hello extensions a side does not use (jdk.tls.*.disableExtensions). */
+#define NT_EXTENSION_SERVER_NAME 1
+#define NT_EXTENSION_ALPN 2
+#define NT_EXTENSION_EXTENDED_MASTER_SECRET 4
+
 /* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
 typedef struct {
     jclass ssl_exception;

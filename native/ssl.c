@@ -260,6 +260,16 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
     nt_count_free(NT_HANDLE_CONNECTION);
 }
 
+JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionDisableExtensions(JNIEnv *env, jclass cls,
+                                                                                           jlong handle,
+                                                                                           jint extensions)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    if ((extensions & NT_EXTENSION_EXTENDED_MASTER_SECRET) != 0) {
+        SSL_set_options(conn->ssl, SSL_OP_NO_EXTENDED_MASTER_SECRET);
+    }
+}
+
 static int set_string(JNIEnv *env, SSL *ssl, jstring value, int (*setter)(SSL *, const char *))
 {
     if (value == NULL) {

@@ -27,24 +27,53 @@ static int set_ciphers(SSL_CTX *ctx, JNIEnv *env, jstring tls12, jstring tls13)
     return ok;
 }
 
-static int set_groups(SSL_CTX *ctx, JNIEnv *env, jstring groups)
+static int set_list(SSL_CTX *ctx, JNIEnv *env, jstring value, int (*setter)(SSL_CTX *, const char *))
 {
-    if (groups == NULL) {
+    if (value == NULL) {
         return 1;
     }
-    const char *list = (*env)->GetStringUTFChars(env, groups, NULL);
+    const char *list = (*env)->GetStringUTFChars(env, value, NULL);
     if (list == NULL) {
         return 0;
     }
-    int ok = SSL_CTX_set1_groups_list(ctx, list) == 1;
-    (*env)->ReleaseStringUTFChars(env, groups, list);
+    int ok = setter(ctx, list) == 1;
+    (*env)->ReleaseStringUTFChars(env, value, list);
     return ok;
+}
+
+static int set_groups(SSL_CTX *ctx, const char *list)
+{
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
+
+static int set_sigalgs(SSL_CTX *ctx, const char *list)
+{
+    return (int)SSL_CTX_set1_sigalgs_list(ctx, list);
+}
+
+/*
+ * The JDK's policy decides which keys and algorithms are acceptable, not OpenSSL's security
+ * level: the Java side filters suites, groups and signature schemes and checks chains, so this
+ * callback, which replaces OpenSSL's level-based one, allows everything but an ephemeral
+ * finite-field DH key below the policy's "DH keySize < n" (its bits are kept as the callback's
+ * data). OpenSSL's own level-0 callback would still refuse DH keys below 1024 bits whatever the
+ * policy says.
+ */
+static int security_callback(const SSL *ssl, const SSL_CTX *ctx, int op, int bits, int nid, void *other, void *ex)
+{
+    if (op == SSL_SECOP_TMP_DH && other != NULL) {
+        intptr_t min_bits = (intptr_t)ex;
+        return EVP_PKEY_get_bits((EVP_PKEY *)other) >= min_bits;
+    }
+    return 1;
 }
 
 JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIEnv *env, jclass cls,
                                                                             jstring tls12, jstring tls13,
-                                                                            jstring groups,
-                                                                            jboolean server_tls12_tickets)
+                                                                            jstring groups, jstring sigalgs,
+                                                                            jint min_dh_bits,
+                                                                            jboolean server_tls12_tickets,
+                                                                            jint server_disabled_extensions)
 {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -54,17 +83,38 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     }
     /* Renegotiation and compression are refused outright; TLS 1.2 is the floor. */
     SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    /*
+     * Level 0 whatever openssl.cnf or the build's default (Debian: 2) says, so that OpenSSL
+     * neither refuses what java.security allows (1024-bit RSA, SHA-1 or MD5 signed chains) nor
+     * is the policy; the callback below replaces the level's checks.
+     */
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_security_callback(ctx, security_callback);
+    SSL_CTX_set0_security_ex_data(ctx, (void *)(intptr_t)(min_dh_bits > 0 ? min_dh_bits : 0));
     if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1
         || SSL_CTX_set_session_id_context(ctx, SESSION_ID_CONTEXT, sizeof(SESSION_ID_CONTEXT) - 1) != 1) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "configuring SSL_CTX", NULL);
+        goto fail;
+    }
+    /*
+     * DHE suites need server parameters: OpenSSL's, sized to the certificate's strength (2048
+     * bits for RSA-2048), as SunJSSE serves ffdhe2048 and up; jdk.tls.disabledAlgorithms' DH
+     * entries still apply to what a client accepts (security_callback).
+     */
+    if (SSL_CTX_set_dh_auto(ctx, 1) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "enabling DHE parameters", NULL);
         goto fail;
     }
     if (!set_ciphers(ctx, env, tls12, tls13)) {
         nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the default cipher suites", NULL);
         goto fail;
     }
-    if (!set_groups(ctx, env, groups)) {
+    if (!set_list(ctx, env, groups, set_groups)) {
         nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the named groups", NULL);
+        goto fail;
+    }
+    if (!set_list(ctx, env, sigalgs, set_sigalgs)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the signature schemes", NULL);
         goto fail;
     }
     /* The Java trust manager replaces OpenSSL's chain building; the key manager picks keys per handshake. */
@@ -72,6 +122,13 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIE
     SSL_CTX_set_cert_cb(ctx, nt_cert_callback, NULL);
     SSL_CTX_set_info_callback(ctx, nt_info_callback);
     nt_extensions_configure(ctx);
+    /* jdk.tls.server.disableExtensions: without its callback OpenSSL's server ignores the extension. */
+    if ((server_disabled_extensions & NT_EXTENSION_SERVER_NAME) != 0) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, NULL);
+    }
+    if ((server_disabled_extensions & NT_EXTENSION_ALPN) != 0) {
+        SSL_CTX_set_alpn_select_cb(ctx, NULL, NULL);
+    }
     if (!nt_sessions_configure(ctx, server_tls12_tickets)) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache", NULL);
         goto fail;

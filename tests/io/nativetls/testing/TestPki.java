@@ -23,15 +23,19 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Keys and certificates made by the openssl command line for the tests: a CA, server certificates
- * for localhost/127.0.0.1 with RSA-2048, EC P-256/P-384/P-521 and Ed25519 keys (server-rsa,
- * server-ec, server-ec384, server-ec521, server-ed25519), a client certificate, and a
- * self-signed server certificate nobody trusts. Made once per test JVM in a temp directory.
+ * for localhost/127.0.0.1 with RSA-2048, RSA-1024, EC P-256/P-384/P-521 and Ed25519 keys
+ * (server-rsa, server-rsa1024, server-ec, server-ec384, server-ec521, server-ed25519), a client
+ * certificate, and a self-signed server certificate nobody trusts. Legacy signatures, for the JDK
+ * policy tests: an RSA CA (ca-rsa) that signed server-rsa's key with MD5 (server-rsa-md5) and with
+ * SHA-1 (server-rsa-sha1), and the client key with MD5 (client-md5). Made once per test JVM in a
+ * temp directory.
  */
 public final class TestPki {
     public static final char[] PASSWORD = "changeit".toCharArray();
 
     public enum KeyKind {
         RSA("-algorithm RSA -pkeyopt rsa_keygen_bits:2048"),
+        RSA1024("-algorithm RSA -pkeyopt rsa_keygen_bits:1024"),
         EC("-algorithm EC -pkeyopt ec_paramgen_curve:P-256"),
         EC384("-algorithm EC -pkeyopt ec_paramgen_curve:P-384"),
         EC521("-algorithm EC -pkeyopt ec_paramgen_curve:P-521"),
@@ -67,6 +71,14 @@ public final class TestPki {
         return instance;
     }
 
+    /** The PKI another test JVM made in dir (a forked probe reuses its parent's instead of making one). */
+    public static synchronized TestPki existing(Path dir) {
+        if (instance == null) {
+            instance = new TestPki(dir);
+        }
+        return instance;
+    }
+
     private void generate() throws IOException, InterruptedException {
         Files.writeString(dir.resolve("server.ext"),
             "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
@@ -86,6 +98,12 @@ public final class TestPki {
         }
         key("client", KeyKind.EC);
         signed("client", "/CN=nativetls-client", "client.ext");
+        key("ca-rsa", KeyKind.RSA);
+        openssl("req -new -key ca-rsa.key -subj /CN=NativeTLS-Test-RSA-CA -out ca-rsa.csr");
+        openssl("x509 -req -in ca-rsa.csr -signkey ca-rsa.key -days 30 -sha256 -extfile ca.ext -out ca-rsa.pem");
+        legacySigned("server-rsa-md5", "server-rsa", "/CN=localhost", "server.ext", "md5");
+        legacySigned("server-rsa-sha1", "server-rsa", "/CN=localhost", "server.ext", "sha1");
+        legacySigned("client-md5", "client", "/CN=nativetls-client", "client.ext", "md5");
         key("rogue", KeyKind.EC);
         openssl("req -new -key rogue.key -subj /CN=localhost -out rogue.csr");
         openssl("x509 -req -in rogue.csr -signkey rogue.key -days 30 -sha256 -extfile server.ext -out rogue.pem");
@@ -99,6 +117,20 @@ public final class TestPki {
         openssl("req -new -key " + name + ".key -subj " + subject + " -out " + name + ".csr");
         openssl("x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 -extfile "
             + ext + " -out " + name + ".pem");
+    }
+
+    /** A certificate for keyName's key signed by ca-rsa with digest; the key is copied to name.key. */
+    private void legacySigned(String name, String keyName, String subject, String ext, String digest)
+        throws IOException, InterruptedException {
+        Files.copy(dir.resolve(keyName + ".key"), dir.resolve(name + ".key"));
+        openssl("req -new -key " + name + ".key -subj " + subject + " -out " + name + ".csr");
+        openssl("x509 -req -in " + name + ".csr -CA ca-rsa.pem -CAkey ca-rsa.key -CAcreateserial -days 30 -" + digest
+            + " -extfile " + ext + " -out " + name + ".pem");
+    }
+
+    /** The CA that signed name: ca-rsa for the legacy-signed certificates, else ca. */
+    public static String issuerOf(String name) {
+        return name.endsWith("-md5") || name.endsWith("-sha1") ? "ca-rsa" : "ca";
     }
 
     private void openssl(String args) throws IOException, InterruptedException {
@@ -145,7 +177,7 @@ public final class TestPki {
             ks.load(null, null);
             for (String name : names) {
                 Certificate[] chain = name.equals("rogue") ? new Certificate[] {certificate(name)}
-                    : new Certificate[] {certificate(name), certificate("ca")};
+                    : new Certificate[] {certificate(name), certificate(issuerOf(name))};
                 ks.setKeyEntry(name, privateKey(name), PASSWORD, chain);
             }
             return ks;

@@ -26,6 +26,11 @@ public final class SslNative {
     /** Our close_notify has been generated. */
     public static final int F_SENT_SHUTDOWN = 16;
 
+    /** Hello extensions a side does not use (jdk.tls.*.disableExtensions); the same bits in ssl_ctx.c and ssl.c. */
+    public static final int EXTENSION_SERVER_NAME = 1;
+    public static final int EXTENSION_ALPN = 2;
+    public static final int EXTENSION_EXTENDED_MASTER_SECRET = 4;
+
     public static final int PROTOCOL_TLS12 = 1;
     public static final int PROTOCOL_TLS13 = 2;
 
@@ -67,11 +72,15 @@ public final class SslNative {
     public static native String[][] cipherSuiteTable();
 
     /**
-     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, and key exchange
-     * groups (null: OpenSSL's default), all in OpenSSL syntax. Caller owns it: {@link #contextFree}.
+     * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, key exchange
+     * groups and signature schemes (null: OpenSSL's default), all in OpenSSL syntax, OpenSSL's
+     * security level 0, and ephemeral DH keys below minDhBits refused; a server ignores the
+     * client's SNI or ALPN when serverDisabledExtensions has their EXTENSION_* bit. Caller owns it:
+     * {@link #contextFree}.
      */
     public static native long contextNew(String tls12Ciphers, String tls13Suites, String groups,
-                                        boolean serverTls12Tickets)
+                                        String signatureSchemes, int minDhBits, boolean serverTls12Tickets,
+                                        int serverDisabledExtensions)
         throws javax.net.ssl.SSLException;
 
     public static native void contextFree(long ctx);
@@ -97,6 +106,9 @@ public final class SslNative {
         throws javax.net.ssl.SSLException;
 
     public static native void connectionFree(long conn);
+
+    /** Switches off hello extensions (EXTENSION_EXTENDED_MASTER_SECRET) before the handshake. */
+    public static native void connectionDisableExtensions(long conn, int extensions);
 
     /**
      * Per-connection settings, applied before the handshake starts. A null server name sends

@@ -2,8 +2,10 @@ package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.DisabledAlgorithms;
+import io.nativetls.internal.ssl.DisabledExtensions;
 import io.nativetls.internal.ssl.NamedGroups;
 import io.nativetls.internal.ssl.Protocols;
+import io.nativetls.internal.ssl.SchemePolicy;
 import io.nativetls.internal.ssl.SignatureSchemes;
 import io.nativetls.internal.ssl.SslHandle;
 import java.security.AlgorithmConstraints;
@@ -14,6 +16,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -25,11 +28,12 @@ final class EngineConfig {
     static final int CLIENT_AUTH_WANT = 1;
     static final int CLIENT_AUTH_NEED = 2;
 
-    private final String[] clientDefaultProtocols;
+    private final ContextDefaults defaults;
     boolean clientMode;
     boolean modeSet;
     String[] protocols;
-    String[] cipherSuites = CipherSuites.get().defaults();
+    /** The role's default list (that very array) until the user sets suites; engines start as servers, as SunJSSE's. */
+    String[] cipherSuites;
     int clientAuth = CLIENT_AUTH_NONE;
     boolean sessionCreation = true;
     String endpointIdentification;
@@ -44,16 +48,26 @@ final class EngineConfig {
     /** Null: the context's groups (jdk.tls.namedGroups, else OpenSSL's defaults). */
     String[] namedGroups;
 
-    EngineConfig(String[] clientDefaultProtocols) {
-        this.clientDefaultProtocols = clientDefaultProtocols;
+    EngineConfig(ContextDefaults defaults) {
+        this.defaults = defaults;
+        this.cipherSuites = defaults.serverSuites;
     }
 
-    /** Explicitly enabled protocols, else the role's default (clients per context, servers all). */
+    /** As SunJSSE: suites still at the old role's default take the new role's. */
+    void setClientMode(boolean mode) {
+        if (cipherSuites == (clientMode ? defaults.clientSuites : defaults.serverSuites)) {
+            cipherSuites = mode ? defaults.clientSuites : defaults.serverSuites;
+        }
+        clientMode = mode;
+        modeSet = true;
+    }
+
+    /** Explicitly enabled protocols, else the role's default (see ContextDefaults). */
     String[] enabledProtocols() {
         if (protocols != null) {
             return protocols.clone();
         }
-        return clientMode ? clientDefaultProtocols.clone() : Protocols.supported();
+        return (clientMode ? defaults.clientProtocols : defaults.serverProtocols).clone();
     }
 
     SSLParameters toParameters() {
@@ -145,7 +159,7 @@ final class EngineConfig {
         }
     }
 
-    Native nativeSettings(String peerHost) {
+    Native nativeSettings(String peerHost) throws SSLHandshakeException {
         CipherSuites suites = CipherSuites.get();
         DisabledAlgorithms disabled = DisabledAlgorithms.current();
         String[] lists = suites.openSslLists(disabled.allowedSuites(cipherSuites));
@@ -166,35 +180,36 @@ final class EngineConfig {
         return new Native(mask,
             !tls12On || tls12.equals(suites.defaultTls12List()) ? null : tls12,
             !tls13On || tls13.equals(suites.defaultTls13List()) ? null : tls13,
-            clientMode ? serverName(peerHost) : null,
+            clientMode && !defaults.clientExtensions.disables(DisabledExtensions.SERVER_NAME) ? serverName(peerHost)
+                : null,
             clientMode ? CLIENT_AUTH_NONE : clientAuth,
-            clientMode && applicationProtocols.length > 0 ? SslHandle.alpnWire(applicationProtocols) : null,
+            clientMode && applicationProtocols.length > 0 && !defaults.clientExtensions.disables(DisabledExtensions.ALPN)
+                ? SslHandle.alpnWire(applicationProtocols) : null,
             !clientMode && useCipherSuitesOrder,
-            signatureSchemes(),
-            NamedGroups.fromList(namedGroups));
+            signatureSchemes(disabled),
+            NamedGroups.forConnection(namedGroups, disabled));
     }
 
     /**
-     * Explicit schemes, else the role's system property (a property with nothing usable is
-     * ignored), else OpenSSL's defaults (null); narrowed by the algorithm constraints if any.
+     * Explicit schemes, else the role's system property (one with nothing known is ignored), else
+     * every scheme; narrowed by the algorithm constraints if any (as SunJSSE's narrow what it
+     * offers and accepts), minus what jdk.tls.disabledAlgorithms disables.
      */
-    private String signatureSchemes() {
+    private String signatureSchemes(DisabledAlgorithms disabled) throws SSLHandshakeException {
         String[] names = signatureSchemes;
-        String list;
-        if (names != null) {
-            list = SignatureSchemes.toOpenSsl(names);
-        } else {
+        if (names == null) {
             names = SignatureSchemes.fromProperty(clientMode ? SignatureSchemes.CLIENT_PROPERTY
                 : SignatureSchemes.SERVER_PROPERTY);
             try {
-                list = SignatureSchemes.toOpenSsl(names);
+                SignatureSchemes.toOpenSsl(names);
             } catch (IllegalArgumentException e) {
                 names = null;
-                list = null;
             }
         }
-        // Constraints narrow what is offered and accepted, as SunJSSE's do; "" if they leave nothing.
-        return algorithmConstraints == null ? list : SignatureSchemes.permitted(names, algorithmConstraints);
+        if (algorithmConstraints != null) {
+            names = SignatureSchemes.permitted(names, algorithmConstraints);
+        }
+        return SchemePolicy.forConnection(names, disabled);
     }
 
     /** SNI as SunJSSE sends it: explicit server names first, else the peer host if it is a DNS name. */

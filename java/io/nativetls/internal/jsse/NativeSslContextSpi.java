@@ -23,13 +23,14 @@ import javax.net.ssl.X509TrustManager;
  * the subclasses differ only in the protocols a client enables by default, as in SunJSSE.
  */
 public abstract class NativeSslContextSpi extends SSLContextSpi {
-    private final String[] clientDefaultProtocols;
+    private final ContextDefaults defaults;
     private final NativeSessionContext clientSessions = new NativeSessionContext();
     private final NativeSessionContext serverSessions = new NativeSessionContext();
     private volatile SslContextHandle handle;
 
-    NativeSslContextSpi(String... clientDefaultProtocols) {
-        this.clientDefaultProtocols = clientDefaultProtocols;
+    /** customisable: jdk.tls.{client,server}.protocols apply (the "TLS" and "Default" contexts, as in SunJSSE). */
+    NativeSslContextSpi(boolean customisable, String... clientDefaultProtocols) {
+        this.defaults = new ContextDefaults(clientDefaultProtocols, customisable);
     }
 
     @Override
@@ -134,7 +135,12 @@ public abstract class NativeSslContextSpi extends SSLContextSpi {
     }
 
     String[] clientDefaultProtocols() {
-        return clientDefaultProtocols.clone();
+        return defaults.clientProtocols.clone();
+    }
+
+    /** The protocols and suites engines of this context enable by default, per role. */
+    ContextDefaults defaults() {
+        return defaults;
     }
 
     NativeSessionContext sessionContext(boolean client) {
@@ -144,28 +150,28 @@ public abstract class NativeSslContextSpi extends SSLContextSpi {
     /** SSLContext "TLS": TLS 1.3 and 1.2. */
     public static final class Tls extends NativeSslContextSpi {
         public Tls() {
-            super(Protocols.TLS13, Protocols.TLS12);
+            super(true, Protocols.TLS13, Protocols.TLS12);
         }
     }
 
     /** SSLContext "TLSv1.2": clients offer TLS 1.2 only. */
     public static final class Tls12 extends NativeSslContextSpi {
         public Tls12() {
-            super(Protocols.TLS12);
+            super(false, Protocols.TLS12);
         }
     }
 
     /** SSLContext "TLSv1.3": TLS 1.3 and 1.2, as SunJSSE. */
     public static final class Tls13 extends NativeSslContextSpi {
         public Tls13() {
-            super(Protocols.TLS13, Protocols.TLS12);
+            super(false, Protocols.TLS13, Protocols.TLS12);
         }
     }
 
     /** SSLContext "Default": initialised from the javax.net.ssl.* system properties, as SunJSSE's. */
     public static final class DefaultContext extends NativeSslContextSpi {
         public DefaultContext() throws KeyManagementException {
-            super(Protocols.TLS13, Protocols.TLS12);
+            super(true, Protocols.TLS13, Protocols.TLS12);
             super.engineInit(DefaultKeyManagers.fromSystemProperties(), null, null);
         }
 

@@ -102,7 +102,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         super(host, port);
         this.context = context;
         this.owner = owner;
-        this.config = new EngineConfig(owner.clientDefaultProtocols());
+        this.config = new EngineConfig(owner.defaults());
         this.transport = socket != null ? Transport.of(socket) : Transport.of(this);
         this.halfClose = socket != null || "false".equalsIgnoreCase(System.getProperty("jdk.tls.acknowledgeCloseNotify"));
     }
@@ -420,11 +420,6 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             outboundDone = true;
             throw new SSLHandshakeException(
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
-        }
-        if ("".equals(settings.signatureSchemes)) {
-            inboundDone = true;
-            outboundDone = true;
-            throw new SSLHandshakeException("No supported signature algorithm: the algorithm constraints allow none");
         }
         ssl = context.newConnection(config.clientMode, transport, this, settings.tls12Ciphers, settings.tls13Suites);
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
@@ -897,8 +892,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             if (phase != Phase.NEW) {
                 throw new IllegalArgumentException("Cannot change mode after the handshake has started");
             }
-            config.clientMode = mode;
-            config.modeSet = true;
+            config.setClientMode(mode);
         } finally {
             lock.unlock();
         }

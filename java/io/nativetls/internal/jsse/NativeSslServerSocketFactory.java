@@ -18,7 +18,7 @@ final class NativeSslServerSocketFactory extends SSLServerSocketFactory {
 
     @Override
     public String[] getDefaultCipherSuites() {
-        return CipherSuites.get().defaults();
+        return engines.defaultCipherSuites(false);
     }
 
     @Override

@@ -19,7 +19,7 @@ final class NativeSslSocketFactory extends SSLSocketFactory {
 
     @Override
     public String[] getDefaultCipherSuites() {
-        return CipherSuites.get().defaults();
+        return engines.defaultCipherSuites(true);
     }
 
     @Override

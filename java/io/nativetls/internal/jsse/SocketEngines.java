@@ -30,6 +30,12 @@ final class SocketEngines {
         return engine;
     }
 
+    /** What a socket of that role enables by default (jdk.tls.{client,server}.cipherSuites, else NativeTLS's). */
+    String[] defaultCipherSuites(boolean client) {
+        ContextDefaults d = owner.defaults();
+        return (client ? d.clientSuites : d.serverSuites).clone();
+    }
+
     /** Copies what a user set on one engine onto a fresh one before its handshake. */
     static void copySettings(NativeSslEngine from, NativeSslEngine to) {
         to.setUseClientMode(from.getUseClientMode());

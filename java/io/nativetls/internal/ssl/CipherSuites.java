@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The IANA (JSSE) names of every suite the runtime OpenSSL offers, mapped to OpenSSL's own names,
- * and the secure default selection: TLS 1.3 suites plus ECDHE with AEAD for TLS 1.2.
+ * The IANA (JSSE) names of the suites a NativeTLS connection can negotiate, mapped to OpenSSL's
+ * own names, and the secure default selection: TLS 1.3 suites plus ECDHE with AEAD for TLS 1.2.
+ * Of the suites the runtime OpenSSL has, those no JSSE application can use are left out: PSK and
+ * SRP (JSSE has no API for them), DSS and static (EC)DH (no key manager key type NativeTLS asks
+ * for), NULL encryption and anonymous ones (never negotiated, whatever jdk.tls.disabledAlgorithms
+ * says). Names SunJSSE knows but never negotiates are accepted and ignored (see LegacySuites).
  */
 public final class CipherSuites {
     /** SunJSSE lists this signalling value; OpenSSL always sends renegotiation_info instead. */
@@ -50,7 +54,7 @@ public final class CipherSuites {
         }
         List<String> defaultNames = new ArrayList<>(names.keySet());
         for (String[] row : table) {
-            if (!row[0].isEmpty() && !names.containsKey(row[0])) {
+            if (!row[0].isEmpty() && !names.containsKey(row[0]) && negotiable(row[0])) {
                 names.put(row[0], row[1]);
                 isTls13.put(row[0], row[2].equals(Protocols.TLS13));
             }
@@ -65,11 +69,34 @@ public final class CipherSuites {
         this.defaultTls13List = openSslList(defaults, true);
     }
 
+    /** Whether a JSSE application could negotiate the suite with this provider (see the class comment). */
+    static boolean negotiable(String name) {
+        return !(name.contains("_PSK_") || name.contains("_SRP_") || name.contains("_NULL_") || name.endsWith("_NULL")
+            || name.contains("_anon_") || name.contains("_DSS_") || name.startsWith("TLS_ECDH_")
+            || name.startsWith("TLS_DH_") || name.contains("_KRB5_"));
+    }
+
     public static CipherSuites get() {
         return INSTANCE;
     }
 
+    /** What getSupportedCipherSuites() lists: negotiable suites jdk.tls.disabledAlgorithms leaves, as SunJSSE's. */
     public String[] supported() {
+        return DisabledAlgorithms.current().allowedSuites(supported).clone();
+    }
+
+    /** Whether setEnabledCipherSuites accepts the name (negotiable, or a legacy name SunJSSE knows). */
+    public boolean isKnown(String name) {
+        return openSslNames.containsKey(name) || RENEGOTIATION_SCSV.equals(name) || LegacySuites.NAMES.contains(name);
+    }
+
+    /** Whether a negotiable suite is a TLS 1.3 one; null for any other name. */
+    public Boolean isTls13(String name) {
+        return tls13.get(name);
+    }
+
+    /** Every negotiable suite, whatever the policy says. */
+    String[] negotiable() {
         return supported.clone();
     }
 
@@ -85,14 +112,18 @@ public final class CipherSuites {
         return defaultTls13List;
     }
 
-    /** Checks names as SunJSSE does: null or unknown names are an IllegalArgumentException. */
+    /**
+     * Checks names as SunJSSE does: null or unknown names are an IllegalArgumentException; names
+     * SunJSSE knows but NativeTLS never negotiates are kept (and never offered).
+     */
     public String[] validate(String[] names) {
         if (names == null) {
             throw new IllegalArgumentException("cipher suites must not be null");
         }
         List<String> out = new ArrayList<>(names.length);
         for (String name : names) {
-            if (name == null || (!openSslNames.containsKey(name) && !RENEGOTIATION_SCSV.equals(name))) {
+            if (name == null || (!openSslNames.containsKey(name) && !RENEGOTIATION_SCSV.equals(name)
+                && !LegacySuites.NAMES.contains(name))) {
                 throw new IllegalArgumentException("Unsupported CipherSuite: " + name);
             }
             if (!out.contains(name)) {

@@ -48,6 +48,30 @@ final class PeerVerifier {
         trustManager.checkServerTrusted(chain, authType);
         // A plain trust manager cannot see the engine: the identity check is ours, as in SunJSSE.
         checkIdentity(chain[0], transport);
+        checkConstraints(chain, true);
+    }
+
+    /**
+     * What SunJSSE adds to a plain X509TrustManager's verdict: every certificate of the chain
+     * (the last one not, if the trust manager names it as an issuer) must conform to
+     * jdk.tls.disabledAlgorithms and jdk.certpath.disabledAlgorithms, and be signed with an
+     * algorithm this side supports. An X509ExtendedTrustManager decides alone, as there.
+     */
+    private void checkConstraints(X509Certificate[] chain, boolean serverChain) throws CertificateException {
+        DisabledAlgorithms policy = DisabledAlgorithms.current();
+        java.util.Set<String> supported = SchemePolicy.certificateAlgorithms(policy);
+        int last = chain.length - 1;
+        X509Certificate[] issuers = trustManager.getAcceptedIssuers();
+        if (issuers != null && java.util.Arrays.asList(issuers).contains(chain[last])) {
+            last--;
+        }
+        for (int i = last; i >= 0; i--) {
+            String violation = policy.certificateViolation(chain[i], serverChain, supported, true);
+            if (violation != null) {
+                throw new CertificateException("Certificates do not conform to algorithm constraints: " + violation
+                    + " of " + chain[i].getSubjectX500Principal().getName());
+            }
+        }
     }
 
     private static void checkIdentity(X509Certificate leaf, Transport transport) throws CertificateException {
@@ -129,6 +153,7 @@ final class PeerVerifier {
             ((X509ExtendedTrustManager) trustManager).checkClientTrusted(chain, authType, transport.socket);
         } else {
             trustManager.checkClientTrusted(chain, authType);
+            checkConstraints(chain, false);
         }
     }
 

@@ -10,15 +10,28 @@ public final class Protocols {
     public static final String TLS12 = "TLSv1.2";
     private static final String[] SUPPORTED = {TLS13, TLS12};
     /**
-     * Names SunJSSE knows and applications still list next to TLSv1.2 ("TLSv1.2", "TLSv1.1"):
-     * accepted and kept, so such code keeps working, but never negotiated.
+     * Names SunJSSE knows and accepts in setEnabledProtocols, which applications still list next
+     * to TLSv1.2 ("TLSv1.2", "TLSv1.1"): accepted and kept, so such code keeps working, but never
+     * negotiated, as in SunJSSE where jdk.tls.disabledAlgorithms disables the old ones. Any other
+     * name is an IllegalArgumentException, as the Javadoc asks.
      */
-    private static final List<String> LEGACY = List.of("TLSv1.1", "TLSv1", "SSLv3", "SSLv2Hello");
+    private static final List<String> LEGACY = List.of("TLSv1.1", "TLSv1", "SSLv3", "SSLv2Hello", "DTLSv1.0",
+        "DTLSv1.2", "NONE");
 
     private Protocols() {}
 
     public static String[] supported() {
         return SUPPORTED.clone();
+    }
+
+    /** Whether setEnabledProtocols accepts the name. */
+    public static boolean isKnown(String name) {
+        return name != null && (TLS13.equals(name) || TLS12.equals(name) || LEGACY.contains(name));
+    }
+
+    /** Whether a connection can use the protocol. */
+    public static boolean isNegotiable(String name) {
+        return TLS13.equals(name) || TLS12.equals(name);
     }
 
     /** Checks names as SunJSSE does: null or unknown names are an IllegalArgumentException. */
@@ -28,13 +41,11 @@ public final class Protocols {
         }
         List<String> out = new ArrayList<>(names.length);
         for (String name : names) {
-            if (!TLS13.equals(name) && !TLS12.equals(name) && !LEGACY.contains(name)) {
+            if (!isKnown(name)) {
                 throw new IllegalArgumentException("Unsupported protocol: " + name
                     + " (NativeTLS supports " + String.join(", ", SUPPORTED) + ")");
             }
-            if (!out.contains(name)) {
-                out.add(name);
-            }
+            out.add(name); // as given, duplicates too, as SunJSSE reports them
         }
         return out.toArray(new String[0]);
     }

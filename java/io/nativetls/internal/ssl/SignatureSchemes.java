@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Signature schemes by their TLS names (as JSSE's jdk.tls.client.SignatureSchemes and
  * SSLParameters.setSignatureSchemes spell them), their code points, and the JDK signature
- * algorithm names ExtendedSSLSession reports. OpenSSL accepts the TLS names as they are, except
- * for ecdsa_sha224, ecdsa_sha1 and rsa_sha224, which its lists spell as "ECDSA+SHA224" and so on.
+ * algorithm names ExtendedSSLSession reports. The lists OpenSSL is given are made by SchemePolicy,
+ * which knows how OpenSSL spells the legacy schemes.
  */
 public final class SignatureSchemes {
     public static final String CLIENT_PROPERTY = "jdk.tls.client.SignatureSchemes";
@@ -23,15 +23,11 @@ public final class SignatureSchemes {
         final String name;
         final int code;
         final String jdkAlgorithm;
-        /** How OpenSSL's lists spell it: the TLS name, except for three legacy schemes it names otherwise. */
-        final String openSsl;
 
         Scheme(String name, int code, String jdkAlgorithm) {
             this.name = name;
             this.code = code;
             this.jdkAlgorithm = jdkAlgorithm;
-            this.openSsl = name.equals("ecdsa_sha224") ? "ECDSA+SHA224" : name.equals("ecdsa_sha1") ? "ECDSA+SHA1"
-                : name.equals("rsa_sha224") ? "RSA+SHA224" : name;
         }
     }
 
@@ -72,14 +68,24 @@ public final class SignatureSchemes {
         List<String> known = new ArrayList<>();
         for (String n : names) {
             Scheme s = n == null ? null : BY_NAME.get(n.trim().toLowerCase(Locale.ROOT));
-            if (s != null && !known.contains(s.openSsl)) {
-                known.add(s.openSsl);
+            if (s != null && !known.contains(s.name)) {
+                known.add(s.name);
             }
         }
         if (known.isEmpty()) {
             throw new IllegalArgumentException("no supported signature scheme in " + String.join(",", names));
         }
         return String.join(":", known);
+    }
+
+    /** {TLS name, JDK signature algorithm} of every known scheme, in the order a default list offers them. */
+    static String[][] table() {
+        String[][] rows = new String[BY_NAME.size()][];
+        int i = 0;
+        for (Scheme s : BY_NAME.values()) {
+            rows[i++] = new String[] {s.name, s.jdkAlgorithm};
+        }
+        return rows;
     }
 
     /** The names a comma-separated system property lists, or null when it is unset or empty. */
@@ -156,19 +162,18 @@ public final class SignatureSchemes {
     }
 
     /**
-     * The schemes of names (all known ones, in preference order, when names is null) that
-     * constraints allow, as an OpenSSL list; "" when they allow none.
+     * The TLS names of the schemes of names (every known one, in preference order, when names is
+     * null) that constraints allow; empty when they allow none.
      */
-    public static String permitted(String[] names, java.security.AlgorithmConstraints constraints) {
+    public static String[] permitted(String[] names, java.security.AlgorithmConstraints constraints) {
         List<String> out = new ArrayList<>();
         for (String n : names != null ? java.util.Arrays.asList(names) : new ArrayList<>(BY_NAME.keySet())) {
             String name = n == null ? "" : n.trim().toLowerCase(Locale.ROOT);
-            Scheme scheme = BY_NAME.get(name);
-            if (scheme != null && !out.contains(scheme.openSsl) && permits(constraints, name)) {
-                out.add(scheme.openSsl);
+            if (BY_NAME.containsKey(name) && !out.contains(name) && permits(constraints, name)) {
+                out.add(name);
             }
         }
-        return String.join(":", out);
+        return out.toArray(new String[0]);
     }
 
     /** Whether constraints allow the certificate's signature algorithm and its public key. */

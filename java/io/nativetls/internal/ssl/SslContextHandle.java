@@ -20,9 +20,16 @@ import javax.net.ssl.X509TrustManager;
  * connections outlive this object safely.
  */
 public final class SslContextHandle {
-    private final String groups;
-    private final boolean serverTls12Tickets = SessionTickets.SERVER.enabled();
-    private final boolean clientTickets = SessionTickets.CLIENT.enabled();
+    /** The groups and signature schemes every SSL_CTX of this context has (OpenSSL syntax; null: OpenSSL's). */
+    final String groups;
+    final String signatureSchemes;
+    private final int minDhBits;
+    private final DisabledExtensions clientExtensions = DisabledExtensions.of(true);
+    private final DisabledExtensions serverExtensions = DisabledExtensions.of(false);
+    private final boolean serverTls12Tickets = SessionTickets.SERVER.enabled()
+        && !serverExtensions.disables(DisabledExtensions.SESSION_TICKET);
+    private final boolean clientTickets = SessionTickets.CLIENT.enabled()
+        && !clientExtensions.disables(DisabledExtensions.SESSION_TICKET);
     private final byte[][] clientCaNames;
     private final String keyLog;
     private final NativeContexts contexts;
@@ -39,8 +46,12 @@ public final class SslContextHandle {
         this.clientCaNames = clientCaNames(trustManager);
         this.keyLog = KeyLog.target();
         long base;
+        DisabledAlgorithms policy = DisabledAlgorithms.current();
+        this.minDhBits = policy.minDhBits();
         try {
-            this.groups = NamedGroups.fromSystemProperty();
+            NamedGroups.fromSystemProperty(); // a property naming no group at all fails init, as in SunJSSE
+            this.groups = contextValue(() -> NamedGroups.forConnection(null, policy));
+            this.signatureSchemes = contextValue(() -> SchemePolicy.forConnection(null, policy));
             base = build(default12, default13, 0);
         } catch (SSLException | IllegalArgumentException e) {
             throw new KeyManagementException("creating the OpenSSL context failed: " + e.getMessage(), e);
@@ -51,13 +62,30 @@ public final class SslContextHandle {
         this.credentials = new CredentialSelector(keyManager);
     }
 
+    private interface Setting {
+        String get() throws SSLException;
+    }
+
+    /**
+     * A list every connection starts from; one the policy empties is left to OpenSSL here, since
+     * each connection computes its own list again and fails its handshake then.
+     */
+    private static String contextValue(Setting setting) {
+        try {
+            return setting.get();
+        } catch (SSLException e) {
+            return null;
+        }
+    }
+
     private long derive(String tls12, String tls13) throws SSLException {
         return build(tls12, tls13, contexts.base());
     }
 
     /** One complete SSL_CTX of this context, with the given default suite lists and keysFrom's ticket keys. */
     private long build(String tls12, String tls13, long keysFrom) throws SSLException {
-        long ctx = SslNative.contextNew(tls12, tls13, groups, serverTls12Tickets);
+        long ctx = SslNative.contextNew(tls12, tls13, groups, signatureSchemes, minDhBits,
+            serverTls12Tickets, serverExtensions.nativeBits());
         try {
             if (clientCaNames != null) {
                 SslNative.contextSetClientCaNames(ctx, clientCaNames);
@@ -111,6 +139,11 @@ public final class SslContextHandle {
                 !client || clientTickets), client, transport, listener);
             if (ctx == 0) {
                 handle.setCipherSuites(tls12, tls13);
+            }
+            int disabled = (client ? clientExtensions : serverExtensions).nativeBits()
+                & SslNative.EXTENSION_EXTENDED_MASTER_SECRET;
+            if (disabled != 0) {
+                handle.disableExtensions(disabled);
             }
             return handle;
         } finally {

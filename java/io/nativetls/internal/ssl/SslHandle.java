@@ -210,13 +210,20 @@ public final class SslHandle {
         SslNative.connectionConfigure(live(), protocols, serverName, clientAuth);
     }
 
+    void disableExtensions(int extensions) {
+        SslNative.connectionDisableExtensions(live(), extensions);
+    }
+
     void setCipherSuites(String tls12Ciphers, String tls13Suites) {
         SslNative.connectionSetCipherSuites(live(), tls12Ciphers, tls13Suites);
     }
 
     public void configureExtensions(byte[] alpnWire, boolean serverPreference, String signatureSchemes,
                                     String groups) {
-        SslNative.connectionSetExtensions(live(), alpnWire, serverPreference, signatureSchemes, groups);
+        // Lists the SSL_CTX already has are not parsed again for each connection.
+        SslNative.connectionSetExtensions(live(), alpnWire, serverPreference,
+            signatureSchemes == null || signatureSchemes.equals(context.signatureSchemes) ? null : signatureSchemes,
+            groups == null || groups.equals(context.groups) ? null : groups);
         checked(0);
     }
 
