@@ -27,6 +27,15 @@ final class NativeSslSession extends ExtendedSSLSession {
     static final int PACKET_BUFFER_SIZE = 5 + 16384 + 2048;
     /** Largest plaintext a record can carry. */
     static final int APPLICATION_BUFFER_SIZE = 16384;
+    /**
+     * jsse.SSLEngine.acceptLargeFragments, read once as SunJSSE reads it: sessions then report
+     * SunJSSE's larger sizes, so applications that size their buffers for peers sending oversized
+     * records keep working. OpenSSL itself still refuses a record over 2^14 bytes of plaintext.
+     */
+    private static final boolean LARGE_FRAGMENTS = Boolean.getBoolean("jsse.SSLEngine.acceptLargeFragments");
+    /** SunJSSE's sizes with acceptLargeFragments: 2^15 of plaintext, plus header and expansion. */
+    private static final int LARGE_PACKET_BUFFER_SIZE = 33093;
+    private static final int LARGE_APPLICATION_BUFFER_SIZE = 33088;
     static final String NULL_SUITE = "SSL_NULL_WITH_NULL_NULL";
 
     /** What this side accepts for certificate signatures (JDK algorithm names, OpenSSL defaults). */
@@ -292,12 +301,12 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     @Override
     public int getPacketBufferSize() {
-        return PACKET_BUFFER_SIZE;
+        return LARGE_FRAGMENTS ? LARGE_PACKET_BUFFER_SIZE : PACKET_BUFFER_SIZE;
     }
 
     @Override
     public int getApplicationBufferSize() {
-        return APPLICATION_BUFFER_SIZE;
+        return LARGE_FRAGMENTS ? LARGE_APPLICATION_BUFFER_SIZE : APPLICATION_BUFFER_SIZE;
     }
 
     @Override
