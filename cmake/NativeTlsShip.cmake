@@ -1,6 +1,6 @@
 # nativetls_ship(target output_dir debug_dir): writes the shipped form of a shared library target:
 # output_dir/<name> stripped, with a .gnu_debuglink to debug_dir/<name>.debug holding its debug info,
-# after checking (NativeTlsGlibcFloor.cmake) that it needs no glibc newer than NATIVETLS_GLIBC_FLOOR.
+# after checking (NativeTlsShipCheck.cmake) that it needs no glibc newer than NATIVETLS_GLIBC_FLOOR.
 # The shipped file is renamed into place last, so a failed check leaves none and the next build retries.
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
   set(nativetls_default_floor 2.17) # glibc's first aarch64 release: nothing older exists there
@@ -25,7 +25,7 @@ function(nativetls_ship target output_dir debug_dir)
   set(check "")
   if(NATIVETLS_GLIBC_FLOOR)
     set(check COMMAND "${CMAKE_COMMAND}" "-DLIBRARY=${shipped}.tmp" "-DREADELF=${CMAKE_READELF}"
-              "-DFLOOR=${NATIVETLS_GLIBC_FLOOR}" -P "${NATIVETLS_SHIP_DIR}/NativeTlsGlibcFloor.cmake")
+              "-DFLOOR=${NATIVETLS_GLIBC_FLOOR}" -P "${NATIVETLS_SHIP_DIR}/NativeTlsShipCheck.cmake")
   endif()
   add_custom_command(
     OUTPUT "${shipped}" "${debug}"

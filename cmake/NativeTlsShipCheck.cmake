@@ -1,17 +1,23 @@
-# cmake -DLIBRARY=<so> -DREADELF=<readelf> -DFLOOR=<x.y> -P NativeTlsGlibcFloor.cmake
-# Fails when the library needs a glibc symbol version newer than FLOOR: the oldest glibc the shipped
-# library runs on is a promise to users (x86_64: 2.14, aarch64: 2.17), and one new libc call or a
-# newer toolchain can raise it without any other sign.
+# cmake -DLIBRARY=<so> -DREADELF=<readelf> -DFLOOR=<x.y> -P NativeTlsShipCheck.cmake
+# Checks a library about to ship. It fails when the library needs a glibc symbol version newer than
+# FLOOR: the oldest glibc it runs on is a promise to users (x86_64: 2.14, aarch64: 2.17), and one new
+# libc call or a newer toolchain can raise it without any other sign. It also fails on an RPATH or
+# RUNPATH: a build directory named there (the cross build's sysroot) would be searched on users' machines.
 foreach(var LIBRARY READELF FLOOR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "NativeTlsGlibcFloor.cmake: -D${var}=... is required")
+    message(FATAL_ERROR "NativeTlsShipCheck.cmake: -D${var}=... is required")
   endif()
 endforeach()
 
-execute_process(COMMAND "${READELF}" --dyn-syms --version-info --wide "${LIBRARY}"
+execute_process(COMMAND "${READELF}" --dynamic --dyn-syms --version-info --wide "${LIBRARY}"
                 OUTPUT_VARIABLE dump ERROR_VARIABLE err RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "glibc floor: ${READELF} could not read ${LIBRARY}: ${err}")
+endif()
+
+if(dump MATCHES "\\((RPATH|RUNPATH)\\)[^\n]*")
+  file(REMOVE "${LIBRARY}")
+  message(FATAL_ERROR "ship check: ${LIBRARY} carries ${CMAKE_MATCH_0}: it must find libssl where the system has it")
 endif()
 
 # The versions the library requires (.gnu.version_r), e.g. "Name: GLIBC_2.14".
@@ -43,4 +49,4 @@ if(highest VERSION_GREATER FLOOR)
   message(FATAL_ERROR "glibc floor: ${LIBRARY} needs GLIBC_${highest}, above its floor GLIBC_${FLOOR} "
     "(${culprits}): use an older interface, or raise NATIVETLS_GLIBC_FLOOR on purpose and say so in the README")
 endif()
-message(STATUS "glibc floor: ${LIBRARY} needs GLIBC_${highest} at most (floor ${FLOOR})")
+message(STATUS "ship check: ${LIBRARY} needs GLIBC_${highest} at most (floor ${FLOOR}), no RUNPATH")
