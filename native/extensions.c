@@ -15,6 +15,77 @@
 #define NT_ALPN_NONE (-1)
 #define NT_ALPN_FATAL (-2)
 
+/* Asks Java to choose from the client's ALPN list (wire format, no length prefix; empty: no ALPN offered). */
+static int ask_java_for_alpn(nt_conn *conn, const unsigned char *list, size_t len, jint *chosen)
+{
+    JNIEnv *env = conn->env;
+    jbyteArray offered = (*env)->NewByteArray(env, (jsize)len);
+    if (offered == NULL) {
+        nt_upcall_failed(conn);
+        return 0;
+    }
+    (*env)->SetByteArrayRegion(env, offered, 0, (jsize)len, (const jbyte *)list);
+    *chosen = (*env)->CallIntMethod(env, conn->owner, nt_jni.select_application_protocol, offered);
+    (*env)->DeleteLocalRef(env, offered);
+    if (nt_pending_exception(env)) {
+        nt_upcall_failed(conn);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * Keeps the client's ALPN list for the decision the SNI callback makes (see nt_conn). A malformed
+ * extension is left to OpenSSL, which refuses the hello while parsing it.
+ */
+int nt_extensions_client_hello(SSL *ssl, int *alert)
+{
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+    OPENSSL_free(conn->alpn_offered);
+    conn->alpn_offered = NULL;
+    conn->alpn_offered_len = 0;
+    conn->alpn_pending = 0;
+    conn->alpn_decided = 0;
+    const unsigned char *p = NULL;
+    size_t len = 0;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_application_layer_protocol_negotiation, &p, &len) == 1) {
+        if (len < 3 || (((size_t)p[0] << 8) | p[1]) != len - 2) {
+            return SSL_CLIENT_HELLO_SUCCESS;
+        }
+        conn->alpn_offered = OPENSSL_memdup(p + 2, len - 2);
+        if (conn->alpn_offered == NULL) {
+            *alert = SSL_AD_INTERNAL_ERROR;
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+        conn->alpn_offered_len = len - 2;
+    }
+    conn->alpn_pending = 1;
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/* Has Java decide on the list the ClientHello callback kept; 0 if the upcall failed. */
+static int decide_alpn(nt_conn *conn)
+{
+    if (!conn->alpn_pending) {
+        return 1;
+    }
+    conn->alpn_pending = 0;
+    jint chosen = NT_ALPN_FATAL;
+    int ok = ask_java_for_alpn(conn, conn->alpn_offered != NULL ? conn->alpn_offered : (const unsigned char *)"",
+                               conn->alpn_offered_len, &chosen);
+    OPENSSL_free(conn->alpn_offered);
+    conn->alpn_offered = NULL;
+    conn->alpn_offered_len = 0;
+    if (ok) {
+        conn->alpn_choice = chosen;
+        conn->alpn_decided = 1;
+    }
+    return ok;
+}
+
 static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
                        unsigned int inlen, void *arg)
 {
@@ -22,17 +93,8 @@ static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outle
     if (conn == NULL) {
         return SSL_TLSEXT_ERR_NOACK;
     }
-    JNIEnv *env = conn->env;
-    jbyteArray offered = (*env)->NewByteArray(env, (jsize)inlen);
-    if (offered == NULL) {
-        nt_upcall_failed(conn);
-        return SSL_TLSEXT_ERR_ALERT_FATAL;
-    }
-    (*env)->SetByteArrayRegion(env, offered, 0, (jsize)inlen, (const jbyte *)in);
-    jint chosen = (*env)->CallIntMethod(env, conn->owner, nt_jni.select_application_protocol, offered);
-    (*env)->DeleteLocalRef(env, offered);
-    if (nt_pending_exception(env)) {
-        nt_upcall_failed(conn);
+    jint chosen = conn->alpn_choice;
+    if (!conn->alpn_decided && !ask_java_for_alpn(conn, in, inlen, &chosen)) {
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     if (chosen == NT_ALPN_NONE) {
@@ -63,6 +125,10 @@ static int server_name(SSL *ssl, int *alert, void *arg)
     }
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     if (name == NULL) {
+        if (!decide_alpn(conn)) {
+            *alert = SSL_AD_INTERNAL_ERROR;
+            return SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
         return SSL_TLSEXT_ERR_NOACK;
     }
     JNIEnv *env = conn->env;
@@ -82,6 +148,10 @@ static int server_name(SSL *ssl, int *alert, void *arg)
     }
     if (!accepted) {
         *alert = SSL_AD_UNRECOGNIZED_NAME;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    if (!decide_alpn(conn)) {
+        *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     return SSL_TLSEXT_ERR_OK;

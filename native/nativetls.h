@@ -29,8 +29,8 @@ typedef struct {
     jmethodID verify_peer;        /* SslHandle.verifyPeer([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I */
     jmethodID select_credentials; /* SslHandle.selectCredentials()[J */
     jmethodID session_created;    /* SslHandle.sessionCreated(J[BI)V */
-    jmethodID find_session;       /* SslHandle.findSession([B)J */
-    jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJ)Z */
+    jmethodID find_session;       /* SslHandle.findSession([BLjava/lang/String;)J */
+    jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJLjava/lang/String;)Z */
     jmethodID ticket_token;       /* SslHandle.ticketToken()[B */
     jmethodID select_application_protocol; /* SslHandle.selectApplicationProtocol([B)I */
     jmethodID server_name_received;        /* SslHandle.serverNameReceived([B)Z */
@@ -73,6 +73,18 @@ typedef struct {
      */
     int critical;
     SSL_SESSION *deferred_session;
+    /*
+     * Server ALPN, decided in SunJSSE's order: after SNI, before the key manager runs, whereas
+     * OpenSSL asks only after choosing the certificate. The ClientHello callback keeps a copy of
+     * the client's list (alpn_offered, NULL and 0 when it offered none; alpn_pending set); the
+     * SNI callback has Java choose (alpn_choice: an index into that list, or NT_ALPN_NONE /
+     * NT_ALPN_FATAL; alpn_decided set), and OpenSSL's ALPN callback hands the answer over.
+     */
+    unsigned char *alpn_offered;
+    size_t alpn_offered_len;
+    int alpn_pending;
+    int alpn_decided;
+    int alpn_choice;
 } nt_conn;
 
 /*
@@ -137,6 +149,8 @@ void nt_sessions_report_deferred(nt_conn *conn);
 
 /* extensions.c: ALPN and SNI callbacks, installed on every SSL_CTX by ssl_ctx.c */
 void nt_extensions_configure(SSL_CTX *ctx);
+/* The extensions' part of the server's ClientHello callback (which sessions.c installs). */
+int nt_extensions_client_hello(SSL *ssl, int *alert);
 
 /* keylog.c */
 int nt_keylog_index_init(void);

@@ -60,8 +60,8 @@ static int cache_ids(JNIEnv *env)
                                              "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I");
     nt_jni.select_credentials = (*env)->GetMethodID(env, handle, "selectCredentials", "()[J");
     nt_jni.session_created = (*env)->GetMethodID(env, handle, "sessionCreated", "(J[BI)V");
-    nt_jni.find_session = (*env)->GetMethodID(env, handle, "findSession", "([B)J");
-    nt_jni.accept_ticket = (*env)->GetMethodID(env, handle, "acceptTicket", "([BJ)Z");
+    nt_jni.find_session = (*env)->GetMethodID(env, handle, "findSession", "([BLjava/lang/String;)J");
+    nt_jni.accept_ticket = (*env)->GetMethodID(env, handle, "acceptTicket", "([BJLjava/lang/String;)Z");
     nt_jni.ticket_token = (*env)->GetMethodID(env, handle, "ticketToken", "()[B");
     nt_jni.select_application_protocol = (*env)->GetMethodID(env, handle, "selectApplicationProtocol", "([B)I");
     nt_jni.server_name_received = (*env)->GetMethodID(env, handle, "serverNameReceived", "([B)Z");

@@ -64,6 +64,46 @@ void nt_sessions_report_deferred(nt_conn *conn)
     }
 }
 
+/*
+ * The host name a ClientHello asks for, or NULL: read from the hello itself, since OpenSSL looks
+ * the session up before it parses server_name. A resumed session must have been made for the
+ * same name (RFC 6066, section 3); Java compares. Only valid while the hello is being processed.
+ */
+static jstring hello_server_name(JNIEnv *env, SSL *ssl)
+{
+    const unsigned char *p;
+    size_t len;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) != 1 || len < 2) {
+        return NULL;
+    }
+    size_t list = ((size_t)p[0] << 8) | p[1];
+    if (list + 2 > len) {
+        return NULL;
+    }
+    for (size_t i = 2; i + 3 <= list + 2;) {
+        unsigned int type = p[i];
+        size_t name_len = ((size_t)p[i + 1] << 8) | p[i + 2];
+        i += 3;
+        if (i + name_len > list + 2) {
+            return NULL;
+        }
+        if (type == TLSEXT_NAMETYPE_host_name && name_len > 0 && name_len <= 255) {
+            char name[256];
+            for (size_t k = 0; k < name_len; k++) {
+                unsigned char ch = p[i + k];
+                if (ch < 0x21 || ch > 0x7e) {
+                    return NULL; /* not a DNS name: OpenSSL refuses the hello anyway */
+                }
+                name[k] = (char)ch;
+            }
+            name[name_len] = '\0';
+            return (*env)->NewStringUTF(env, name);
+        }
+        i += name_len;
+    }
+    return NULL;
+}
+
 /* A TLS 1.2 client offered a session id: Java returns a reference it took for OpenSSL, or 0. */
 static SSL_SESSION *get_session(SSL *ssl, const unsigned char *data, int len, int *copy)
 {
@@ -79,8 +119,15 @@ static SSL_SESSION *get_session(SSL *ssl, const unsigned char *data, int len, in
         return NULL;
     }
     (*env)->SetByteArrayRegion(env, id, 0, len, (const jbyte *)data);
-    jlong found = (*env)->CallLongMethod(env, conn->owner, nt_jni.find_session, id);
+    jstring name = hello_server_name(env, ssl);
+    jlong found = 0;
+    if (!nt_pending_exception(env)) {
+        found = (*env)->CallLongMethod(env, conn->owner, nt_jni.find_session, id, name);
+    }
     (*env)->DeleteLocalRef(env, id);
+    if (name != NULL) {
+        (*env)->DeleteLocalRef(env, name);
+    }
     if (nt_pending_exception(env)) {
         nt_upcall_failed(conn);
         return NULL;
@@ -146,9 +193,16 @@ static SSL_TICKET_RETURN decrypt_ticket(SSL *ssl, SSL_SESSION *session, const un
         return SSL_TICKET_RETURN_IGNORE_RENEW;
     }
     (*env)->SetByteArrayRegion(env, token, 0, (jsize)len, (const jbyte *)data);
-    jboolean usable = (*env)->CallBooleanMethod(env, conn->owner, nt_jni.accept_ticket, token,
-                                                (jlong)SSL_SESSION_get_time(session));
+    jstring name = hello_server_name(env, ssl);
+    jboolean usable = JNI_FALSE;
+    if (!nt_pending_exception(env)) {
+        usable = (*env)->CallBooleanMethod(env, conn->owner, nt_jni.accept_ticket, token,
+                                           (jlong)SSL_SESSION_get_time(session), name);
+    }
     (*env)->DeleteLocalRef(env, token);
+    if (name != NULL) {
+        (*env)->DeleteLocalRef(env, name);
+    }
     if (nt_pending_exception(env)) {
         nt_upcall_failed(conn);
         usable = JNI_FALSE;
@@ -180,20 +234,28 @@ static int offers_tls13(SSL *ssl)
  * does not hold; the TLS 1.3 tickets here are already bound to the Java cache by their token, so
  * the option is set only for a hello that will not be TLS 1.3.
  */
-static int tls12_without_tickets(SSL *ssl, int *alert, void *arg)
+static void tls12_without_tickets(SSL *ssl)
 {
     long max = SSL_get_max_proto_version(ssl);
     if ((max != 0 && max < TLS1_3_VERSION) || !offers_tls13(ssl)) {
         SSL_set_options(ssl, SSL_OP_NO_TICKET);
     }
-    return SSL_CLIENT_HELLO_SUCCESS;
 }
+
+/* A context has one ClientHello callback: the ticket rule above (arg set) and the extensions' part. */
+static int client_hello(SSL *ssl, int *alert, void *arg)
+{
+    if (arg != NULL) {
+        tls12_without_tickets(ssl);
+    }
+    return nt_extensions_client_hello(ssl, alert);
+}
+
+static int no_tls12_tickets; /* only its address is used, as the callback's marker */
 
 int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets)
 {
-    if (!tls12_tickets) {
-        SSL_CTX_set_client_hello_cb(ctx, tls12_without_tickets, NULL);
-    }
+    SSL_CTX_set_client_hello_cb(ctx, client_hello, tls12_tickets ? NULL : &no_tls12_tickets);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_BOTH | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, new_session);
     SSL_CTX_sess_set_get_cb(ctx, get_session);

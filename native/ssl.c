@@ -253,6 +253,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
     }
     SSL_free(conn->ssl);
     SSL_SESSION_free(conn->deferred_session);
+    OPENSSL_free(conn->alpn_offered);
     /* pend holds only records as they go on the wire (ciphertext once keys exist): nothing to wipe. */
     free(conn->pend);
     OPENSSL_free(conn);
@@ -543,14 +544,64 @@ JNIEXPORT jint JNICALL Java_io_nativetls_internal_jni_SslNative_pendingBytes(JNI
     return conn->pend_len > INT32_MAX ? INT32_MAX : (jint)conn->pend_len;
 }
 
+/*
+ * The TLS name of the scheme the peer signed this handshake with (its CertificateVerify, or a TLS
+ * 1.2 server's key exchange), or NULL when it signed nothing. Sessions keep it, so a later
+ * resumption can be refused when the constraints of that connection forbid it.
+ */
+static const char *peer_signature_scheme(SSL *ssl)
+{
+    int type = NID_undef;
+    int md = NID_undef;
+    if (SSL_get_peer_signature_type_nid(ssl, &type) != 1) {
+        ERR_clear_error();
+        return NULL;
+    }
+    if (SSL_get_peer_signature_nid(ssl, &md) != 1) {
+        md = NID_undef; /* EdDSA has no separate digest */
+    }
+    ERR_clear_error();
+    int bits = md == NID_sha1 ? 1 : md == NID_sha224 ? 224 : md == NID_sha256 ? 256 : md == NID_sha384 ? 384
+             : md == NID_sha512 ? 512 : 0;
+    switch (type) {
+    case EVP_PKEY_ED25519:
+        return "ed25519";
+    case EVP_PKEY_ED448:
+        return "ed448";
+    case EVP_PKEY_EC:
+        return bits == 1 ? "ecdsa_sha1" : bits == 224 ? "ecdsa_sha224" : bits == 256 ? "ecdsa_secp256r1_sha256"
+             : bits == 384 ? "ecdsa_secp384r1_sha384" : bits == 512 ? "ecdsa_secp521r1_sha512" : NULL;
+    case EVP_PKEY_RSA:
+        return bits == 1 ? "rsa_pkcs1_sha1" : bits == 224 ? "rsa_sha224" : bits == 256 ? "rsa_pkcs1_sha256"
+             : bits == 384 ? "rsa_pkcs1_sha384" : bits == 512 ? "rsa_pkcs1_sha512" : NULL;
+    case EVP_PKEY_RSA_PSS: {
+        X509 *peer = SSL_get0_peer_certificate(ssl);
+        int pss_key = peer != NULL && EVP_PKEY_get_base_id(X509_get0_pubkey(peer)) == EVP_PKEY_RSA_PSS;
+        if (bits == 256) {
+            return pss_key ? "rsa_pss_pss_sha256" : "rsa_pss_rsae_sha256";
+        }
+        if (bits == 384) {
+            return pss_key ? "rsa_pss_pss_sha384" : "rsa_pss_rsae_sha384";
+        }
+        if (bits == 512) {
+            return pss_key ? "rsa_pss_pss_sha512" : "rsa_pss_rsae_sha512";
+        }
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
 JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionInfo(JNIEnv *env, jclass cls,
                                                                                     jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     const SSL_CIPHER *c = SSL_get_current_cipher(conn->ssl);
     const char *suite = c != NULL ? SSL_CIPHER_standard_name(c) : NULL;
-    const char *values[2] = {SSL_get_version(conn->ssl), suite != NULL ? suite : "SSL_NULL_WITH_NULL_NULL"};
-    return nt_string_array(env, values, 2);
+    const char *values[3] = {SSL_get_version(conn->ssl), suite != NULL ? suite : "SSL_NULL_WITH_NULL_NULL",
+                             peer_signature_scheme(conn->ssl)};
+    return nt_string_array(env, values, 3);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionId(JNIEnv *env, jclass cls,

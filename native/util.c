@@ -65,6 +65,9 @@ jobjectArray nt_string_array(JNIEnv *env, const char *const *values, int n)
 {
     jobjectArray out = (*env)->NewObjectArray(env, n, nt_jni.string, NULL);
     for (int i = 0; out != NULL && i < n; i++) {
+        if (values[i] == NULL) {
+            continue; /* stays null in Java */
+        }
         jstring s = (*env)->NewStringUTF(env, values[i]);
         if (s == NULL) {
             return NULL;

@@ -185,9 +185,6 @@ class ReentrantCallbackTest {
      * <li>an SNI matcher sees a handshake session already (SunJSSE makes it later);
      * <li>SunJSSE's TLS 1.3 server publishes its session before it has checked the client's
      *     certificate; NativeTLS's getSession() stays the null session until the handshake is done;
-     * <li>a server's application protocol is decided after its key manager runs (OpenSSL chooses
-     *     the certificate first); SunJSSE decides ALPN first. Tracked with the ALPN-before-key-choice
-     *     item of the resumption/contract issue.
      * </ul>
      */
     private static boolean tolerated(Scenario sc, Scenario.Outcome n, Scenario.Outcome s) {
@@ -196,10 +193,6 @@ class ReentrantCallbackTest {
         }
         if (!sc.client() && sc.protocol().equals("TLSv1.3") && sc.hook() == Hook.TRUST && sc.call() == Call.SESSION) {
             return n.call().equals("ok null-session") && s.call().equals("ok valid=true");
-        }
-        if (!sc.client() && (sc.hook() == Hook.KEY || sc.hook() == Hook.BINDING)
-            && sc.call() == Call.APPLICATION_PROTOCOL) {
-            return n.call().equals("ok null/null") && s.call().equals("ok /");
         }
         return false;
     }

@@ -36,7 +36,7 @@ final class FrameworkSupport {
     }
 
     /**
-     * Jetty and Tomcat name the provider in their configuration, which only finds providers
+     * Jetty names the provider in its configuration, which only finds providers
      * registered in java.security.Security. Appended, not inserted, so SSLContext.getInstance("TLS")
      * and getDefault() stay SunJSSE's for every other test in this JVM.
      */

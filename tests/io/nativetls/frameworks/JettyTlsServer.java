@@ -114,6 +114,8 @@ final class JettyTlsServer implements AutoCloseable {
      * Jetty's stock ALPN processor (jetty-alpn-java-server) declines every SSLEngine that is not
      * the JDK's own (it checks the engine's module), although what it does only needs the standard
      * SSLEngine ALPN API. This factory lets that same processor configure engines of any provider.
+     * (Applications add the shipped adapter, integrations/jetty, instead: it is built after this
+     * module's jar, so these tests cannot use it.)
      */
     static final class StandardApiAlpnFactory extends ALPNServerConnectionFactory {
         private final JDK9ServerALPNProcessor processor = new JDK9ServerALPNProcessor();

@@ -50,8 +50,9 @@ class OpenSslResumptionTest {
             Arguments.of("TLSv1.2", "-tls1_2", "session ids"));
     }
 
-    private OpenSslProcess server(String flag, String mechanism) throws Exception {
+    private OpenSslProcess server(String flag, String mechanism, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("-cert", "server-ec.pem", "-key", "server-ec.key", "-www", flag));
+        args.addAll(List.of(extra));
         if (mechanism.equals("session ids")) {
             args.add("-no_ticket");
         }
@@ -62,10 +63,14 @@ class OpenSslResumptionTest {
 
     /** Fetches s_server's status page; returns the page and the client's session. */
     private static Object[] fetch(SSLContext client, int port) throws IOException {
+        return fetch(client, "localhost", port);
+    }
+
+    private static Object[] fetch(SSLContext client, String host, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSslProcess.LOOPBACK), port), 10_000);
             socket.setSoTimeout(10_000);
-            SSLEngine engine = client.createSSLEngine("localhost", port);
+            SSLEngine engine = client.createSSLEngine(host, port);
             engine.setUseClientMode(true);
             EngineStream stream = new EngineStream(engine, socket);
             stream.handshake();
@@ -117,5 +122,25 @@ class OpenSslResumptionTest {
         Object[] second = fetch(client, server.port());
         assertTrue(((String) second[0]).contains("\nNew, "), "no resumption after invalidate():\n" + second[0]);
         assertNotSame(first[1], second[1]);
+    }
+
+    /**
+     * Every hello, the resuming ones too, asks for the server name: s_server -tlsextdebug prints
+     * each extension it receives, and the page says whether the connection resumed.
+     */
+    @ParameterizedTest(name = "{0} with {2}")
+    @MethodSource("modes")
+    void resumingHelloCarriesTheServerName(String protocol, String flag, String mechanism) throws Exception {
+        OpenSslProcess server = server(flag, mechanism, "-tlsextdebug");
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        String sni = "TLS client extension \"server name\"";
+        int before = 0;
+        for (int i = 0; i < 3; i++) {
+            Object[] page = fetch(client, "sni.example", server.port());
+            assertEquals(i > 0, reused((String) page[0]), "connection " + i + " resumed:\n" + page[0]);
+            assertTrue(server.awaitOutput(sni, before, WAIT), "hello " + i + " without server_name"
+                + server.describe());
+            before = server.output().lastIndexOf(sni) + sni.length();
+        }
     }
 }

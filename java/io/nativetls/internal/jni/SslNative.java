@@ -187,7 +187,10 @@ public final class SslNative {
     /** How many bytes of records wait to be wrapped out (e.g. a fatal alert after a failure). */
     public static native int pendingBytes(long conn);
 
-    /** {protocol, IANA cipher suite} of the connection. */
+    /**
+     * {protocol, IANA cipher suite, the TLS name of the scheme the peer signed this handshake with
+     * or null} of the connection.
+     */
     public static native String[] sessionInfo(long conn);
 
     public static native byte[] sessionId(long conn);

@@ -174,18 +174,27 @@ final class EngineConfig {
             NamedGroups.fromList(namedGroups));
     }
 
-    /** Explicit schemes, else the role's system property; a property with nothing usable is ignored. */
+    /**
+     * Explicit schemes, else the role's system property (a property with nothing usable is
+     * ignored), else OpenSSL's defaults (null); narrowed by the algorithm constraints if any.
+     */
     private String signatureSchemes() {
-        if (signatureSchemes != null) {
-            return SignatureSchemes.toOpenSsl(signatureSchemes);
+        String[] names = signatureSchemes;
+        String list;
+        if (names != null) {
+            list = SignatureSchemes.toOpenSsl(names);
+        } else {
+            names = SignatureSchemes.fromProperty(clientMode ? SignatureSchemes.CLIENT_PROPERTY
+                : SignatureSchemes.SERVER_PROPERTY);
+            try {
+                list = SignatureSchemes.toOpenSsl(names);
+            } catch (IllegalArgumentException e) {
+                names = null;
+                list = null;
+            }
         }
-        String[] fromProperty = SignatureSchemes.fromProperty(clientMode ? SignatureSchemes.CLIENT_PROPERTY
-            : SignatureSchemes.SERVER_PROPERTY);
-        try {
-            return SignatureSchemes.toOpenSsl(fromProperty);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        // Constraints narrow what is offered and accepted, as SunJSSE's do; "" if they leave nothing.
+        return algorithmConstraints == null ? list : SignatureSchemes.permitted(names, algorithmConstraints);
     }
 
     /** SNI as SunJSSE sends it: explicit server names first, else the peer host if it is a DNS name. */

@@ -111,11 +111,16 @@ public abstract class NativeSslContextSpi extends SSLContextSpi {
         return engine.getSSLParameters();
     }
 
-    /** Every protocol and suite NativeTLS can be configured with. */
+    /**
+     * Every protocol and suite NativeTLS can be configured with; servers follow their own suite
+     * order unless told otherwise, and the parameters say so, as SunJSSE's do.
+     */
     @Override
     protected SSLParameters engineGetSupportedSSLParameters() {
         SSLEngine engine = engineCreateSSLEngine();
-        return new SSLParameters(engine.getSupportedCipherSuites(), engine.getSupportedProtocols());
+        SSLParameters supported = new SSLParameters(engine.getSupportedCipherSuites(), engine.getSupportedProtocols());
+        supported.setUseCipherSuitesOrder(true);
+        return supported;
     }
 
     @Override

@@ -421,6 +421,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             throw new SSLHandshakeException(
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
         }
+        if ("".equals(settings.signatureSchemes)) {
+            inboundDone = true;
+            outboundDone = true;
+            throw new SSLHandshakeException("No supported signature algorithm: the algorithm constraints allow none");
+        }
         ssl = context.newConnection(config.clientMode, transport, this, settings.tls12Ciphers, settings.tls13Suites);
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
@@ -432,25 +437,19 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         handshakeSession = hs;
         phase = Phase.HANDSHAKING;
         if (config.clientMode) {
-            offerCachedSession();
+            offerCachedSession(settings.serverName);
             track(SslNative.flags(ssl.handshake()));
         }
     }
 
-    /**
-     * Offers the newest session with this peer, if this engine could have made it: same
-     * endpoint identification, and its protocol and suite still enabled.
-     */
-    private void offerCachedSession() throws SSLException {
+    /** Offers the newest session with this peer, if this engine could have made it (see ResumptionRules). */
+    private void offerCachedSession(String serverName) throws SSLException {
         NativeSslSession cached = owner.sessionContext(true).findClient(getPeerHost(), getPeerPort());
         if (cached == null) {
             return;
         }
-        String identification = config.endpointIdentification == null ? "" : config.endpointIdentification;
         SessionHandle resumption = cached.resumption();
-        if (resumption == null || !identification.equalsIgnoreCase(cached.identification())
-            || !List.of(config.enabledProtocols()).contains(cached.getProtocol())
-            || !List.of(config.cipherSuites).contains(cached.getCipherSuite())) {
+        if (resumption == null || !ResumptionRules.clientMayOffer(cached, config, serverName)) {
             return;
         }
         if (ssl.offerSession(resumption)) {
@@ -474,6 +473,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             s = handshakeSession;
             String[] info = ssl.sessionInfo();
             s.negotiating(info[0], info[1]);
+            s.peerSignatureScheme(info[2]);
             s.peerCertificates(ssl.peerCertificates());
             s.localCertificates(ssl.localCertificates());
             s.established(newSessionId(), config.endpointIdentification);
@@ -551,17 +551,21 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     @Override
-    public SessionHandle findSession(byte[] id) {
+    public SessionHandle findSession(byte[] id, String serverName) {
         NativeSslSession found = owner.sessionContext(false).findServer(id);
+        if (found != null && !ResumptionRules.serverMayResume(found, config, serverName)) {
+            found = null;
+        }
         resumeCandidate = found;
         return found == null ? null : found.resumption();
     }
 
     @Override
-    public boolean acceptTicket(byte[] token, long createdSeconds) {
+    public boolean acceptTicket(byte[] token, long createdSeconds, String serverName) {
         NativeSessionContext cache = owner.sessionContext(false);
         NativeSslSession found = cache.findServer(token);
-        if (found == null || cache.expired(createdSeconds * 1000)) {
+        if (found == null || cache.expired(createdSeconds * 1000)
+            || !ResumptionRules.serverMayResume(found, config, serverName)) {
             return false;
         }
         resumeCandidate = found;
@@ -580,7 +584,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     public int selectApplicationProtocol(List<String> offered) {
         BiFunction<SSLEngine, List<String>, String> selector = config.alpnSelector;
         int chosen;
-        if (selector != null) {
+        if (offered.isEmpty()) {
+            chosen = SslHandle.ALPN_NONE; // the client offered none: known now that ALPN is not used
+        } else if (selector != null) {
             String answer = selector.apply(this, List.copyOf(offered));
             // As SunJSSE: "" declines ALPN; null or a protocol the client did not offer is fatal.
             chosen = answer == null ? SslHandle.ALPN_FATAL : answer.isEmpty() ? SslHandle.ALPN_NONE
@@ -727,6 +733,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         lock.lock();
         try {
             checkNotInCallback();
+            if (outboundClosing && !outboundDone) {
+                // close_notify is on its way out: as on a closed engine, no handshake can begin.
+                throw new SSLException("Cannot begin a handshake: the engine is closing");
+            }
             if (phase == Phase.ESTABLISHED && !inboundDone && !outboundDone) {
                 if (!Protocols.TLS13.equals(session.getProtocol())) {
                     // A refused request, not a broken connection: it goes on with its session.

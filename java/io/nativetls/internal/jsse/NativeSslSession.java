@@ -58,6 +58,8 @@ final class NativeSslSession extends ExtendedSSLSession {
     private volatile X509Certificate[] localCertificates;
     private volatile List<SNIServerName> requestedServerNames = List.of();
     private volatile String[] peerSignatureAlgorithms = new String[0];
+    /** TLS name of the scheme the peer signed the handshake that made this session with, or null. */
+    private volatile String peerSignatureScheme;
 
     NativeSslSession(NativeSessionContext sessionContext, String peerHost, int peerPort) {
         this.sessionContext = sessionContext;
@@ -84,6 +86,21 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     void peerSignatureAlgorithms(String[] algorithms) {
         this.peerSignatureAlgorithms = algorithms.clone();
+    }
+
+    void peerSignatureScheme(String scheme) {
+        this.peerSignatureScheme = scheme;
+    }
+
+    /** See {@link #peerSignatureScheme(String)}; null when the peer signed nothing. */
+    String peerSignatureScheme() {
+        return peerSignatureScheme;
+    }
+
+    /** The peer's certificate chain, or null when it sent none. */
+    X509Certificate[] peerChain() {
+        X509Certificate[] chain = peerCertificates;
+        return chain == null || chain.length == 0 ? null : chain;
     }
 
     void requestedServerNames(List<SNIServerName> names) {

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Signature schemes by their TLS names (as JSSE's jdk.tls.client.SignatureSchemes and
  * SSLParameters.setSignatureSchemes spell them), their code points, and the JDK signature
- * algorithm names ExtendedSSLSession reports. OpenSSL accepts the TLS names as they are.
+ * algorithm names ExtendedSSLSession reports. OpenSSL accepts the TLS names as they are, except
+ * for ecdsa_sha224, ecdsa_sha1 and rsa_sha224, which its lists spell as "ECDSA+SHA224" and so on.
  */
 public final class SignatureSchemes {
     public static final String CLIENT_PROPERTY = "jdk.tls.client.SignatureSchemes";
@@ -22,11 +23,15 @@ public final class SignatureSchemes {
         final String name;
         final int code;
         final String jdkAlgorithm;
+        /** How OpenSSL's lists spell it: the TLS name, except for three legacy schemes it names otherwise. */
+        final String openSsl;
 
         Scheme(String name, int code, String jdkAlgorithm) {
             this.name = name;
             this.code = code;
             this.jdkAlgorithm = jdkAlgorithm;
+            this.openSsl = name.equals("ecdsa_sha224") ? "ECDSA+SHA224" : name.equals("ecdsa_sha1") ? "ECDSA+SHA1"
+                : name.equals("rsa_sha224") ? "RSA+SHA224" : name;
         }
     }
 
@@ -67,8 +72,8 @@ public final class SignatureSchemes {
         List<String> known = new ArrayList<>();
         for (String n : names) {
             Scheme s = n == null ? null : BY_NAME.get(n.trim().toLowerCase(Locale.ROOT));
-            if (s != null && !known.contains(s.name)) {
-                known.add(s.name);
+            if (s != null && !known.contains(s.openSsl)) {
+                known.add(s.openSsl);
             }
         }
         if (known.isEmpty()) {
@@ -128,5 +133,48 @@ public final class SignatureSchemes {
             default:
                 return false;
         }
+    }
+
+    // ---- algorithm constraints ----------------------------------------------------------------
+
+    private static final java.util.Set<java.security.CryptoPrimitive> SIGNATURE =
+        java.util.EnumSet.of(java.security.CryptoPrimitive.SIGNATURE);
+
+    /**
+     * Whether constraints allow the scheme, asked as SunJSSE asks: by its TLS name, its key
+     * algorithm and its JDK signature algorithm. Unknown schemes are not allowed.
+     */
+    public static boolean permits(java.security.AlgorithmConstraints constraints, String scheme) {
+        Scheme s = scheme == null ? null : BY_NAME.get(scheme.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            return false;
+        }
+        String key = s.name.startsWith("ecdsa_") ? "EC" : s.name.startsWith("rsa_pss_pss_") ? "RSASSA-PSS"
+            : s.name.startsWith("rsa_") ? "RSA" : "EdDSA";
+        return constraints.permits(SIGNATURE, s.name, null) && constraints.permits(SIGNATURE, key, null)
+            && constraints.permits(SIGNATURE, s.jdkAlgorithm, null);
+    }
+
+    /**
+     * The schemes of names (all known ones, in preference order, when names is null) that
+     * constraints allow, as an OpenSSL list; "" when they allow none.
+     */
+    public static String permitted(String[] names, java.security.AlgorithmConstraints constraints) {
+        List<String> out = new ArrayList<>();
+        for (String n : names != null ? java.util.Arrays.asList(names) : new ArrayList<>(BY_NAME.keySet())) {
+            String name = n == null ? "" : n.trim().toLowerCase(Locale.ROOT);
+            Scheme scheme = BY_NAME.get(name);
+            if (scheme != null && !out.contains(scheme.openSsl) && permits(constraints, name)) {
+                out.add(scheme.openSsl);
+            }
+        }
+        return String.join(":", out);
+    }
+
+    /** Whether constraints allow the certificate's signature algorithm and its public key. */
+    public static boolean permits(java.security.AlgorithmConstraints constraints,
+                                  java.security.cert.X509Certificate certificate) {
+        return constraints.permits(SIGNATURE, certificate.getSigAlgName(), null)
+            && constraints.permits(SIGNATURE, certificate.getPublicKey());
     }
 }

@@ -37,18 +37,26 @@ public final class SslHandle {
         /** A new resumable session (TLS 1.2 session, or a TLS 1.3 ticket); the listener owns handle. */
         void sessionCreated(SessionHandle handle, byte[] id, boolean tls13);
 
-        /** Server, TLS 1.2: the session a client asks to resume by id, or null for a full handshake. */
-        SessionHandle findSession(byte[] id);
+        /**
+         * Server, TLS 1.2: the session a client asks to resume by id, or null for a full handshake.
+         * serverName is the host name the ClientHello asks for, or null.
+         */
+        SessionHandle findSession(byte[] id, String serverName);
 
-        /** Server: whether a decrypted ticket carrying token, created at createdSeconds, may be used. */
-        boolean acceptTicket(byte[] token, long createdSeconds);
+        /**
+         * Server: whether a decrypted ticket carrying token, created at createdSeconds, may be used
+         * by a ClientHello asking for serverName (or none: null).
+         */
+        boolean acceptTicket(byte[] token, long createdSeconds, String serverName);
 
         /** Server: what a ticket issued now carries to name its session when it comes back. */
         byte[] ticketToken();
 
         /**
-         * Server: the index of the chosen protocol in the client's ALPN list, {@link #ALPN_NONE}
-         * to answer without ALPN, or {@link #ALPN_FATAL} to fail with no_application_protocol.
+         * Server, when the ClientHello arrives (before key managers are asked): the index of the
+         * chosen protocol in the client's ALPN list, {@link #ALPN_NONE} to answer without ALPN, or
+         * {@link #ALPN_FATAL} to fail with no_application_protocol. An empty list: the client
+         * offered no ALPN.
          */
         int selectApplicationProtocol(List<String> offered);
 
@@ -470,9 +478,9 @@ public final class SslHandle {
     }
 
     /** A new reference for OpenSSL to the session with this id, or 0. */
-    long findSession(byte[] id) {
+    long findSession(byte[] id, String serverName) {
         try {
-            SessionHandle handle = listener.findSession(id);
+            SessionHandle handle = listener.findSession(id, serverName);
             return handle == null ? 0 : handle.acquire();
         } catch (Throwable t) {
             noteError(t);
@@ -480,9 +488,9 @@ public final class SslHandle {
         }
     }
 
-    boolean acceptTicket(byte[] id, long createdSeconds) {
+    boolean acceptTicket(byte[] id, long createdSeconds, String serverName) {
         try {
-            return listener.acceptTicket(id, createdSeconds);
+            return listener.acceptTicket(id, createdSeconds, serverName);
         } catch (Throwable t) {
             noteError(t);
             return false;
