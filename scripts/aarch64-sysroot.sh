@@ -23,9 +23,12 @@ command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1 \
   || fail "needs Debian's apt-get and dpkg to fetch the arm64 packages $*"
 
 # "pkg:arm64=version" for each package: the stamp that decides whether DIR is up to date.
+# One apt-cache call for all (about 1.5 s each otherwise): "pkg:arm64:" lines, each followed by its Candidate.
+policy=$(apt-cache policy "${@/%/:arm64}" 2>/dev/null \
+  | awk '/^[^ ]/ { name = $1; sub(/:$/, "", name) } /^ +Candidate:/ { print name " " $2 }')
 wanted=()
 for pkg in "$@"; do
-  version=$(apt-cache policy "$pkg:arm64" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+  version=$(printf '%s\n' "$policy" | awk -v n="$pkg:arm64" '$1 == n { print $2; exit }')
   if [ -z "$version" ] || [ "$version" = "(none)" ]; then
     fail "apt knows no arm64 package $pkg: add the architecture and refresh the lists, as root:" \
       "dpkg --add-architecture arm64 && apt-get update (.ci/run does this)"
