@@ -18,6 +18,10 @@ if [ "${NATIVETLS_QUICK:-0}" = 1 ]; then
   exit 0
 fi
 
+# The jar's linux-aarch64 library, run by an arm64 JDK under qemu-user: a subset, said and timed there.
+stage "linux-aarch64 under qemu-user"
+bash scripts/test-aarch64.sh
+
 ossl35=/opt/openssl-3.5
 # A no-op once built; about six minutes on 2 cores otherwise.
 bash scripts/build-openssl.sh "$ossl35" 3.5 || echo "warning: could not build OpenSSL 3.5" >&2

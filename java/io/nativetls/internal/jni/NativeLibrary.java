@@ -86,6 +86,9 @@ public final class NativeLibrary {
         if (arch.equals("amd64") || arch.equals("x86_64")) {
             return "linux-x86_64";
         }
+        if (arch.equals("aarch64") || arch.equals("arm64")) {
+            return "linux-aarch64";
+        }
         return null;
     }
 
@@ -174,7 +177,7 @@ public final class NativeLibrary {
     }
 
     static String unsupportedPlatform(String os, String arch) {
-        return "NativeTLS has no native library for " + os + "/" + arch + " (it ships one for Linux x86_64 only):"
+        return "NativeTLS has no native library for " + os + "/" + arch + " (it ships one for Linux x86_64 and Linux aarch64 only):"
             + " build " + LIBRARY_FILE + " for this platform (CMakeLists.txt) and set -D" + PATH_PROPERTY
             + " to its directory, or use the JDK's own TLS";
     }
