@@ -26,6 +26,12 @@ import javax.net.ssl.TrustManagerFactory;
  * for localhost/127.0.0.1 with RSA-2048, EC P-256/P-384/P-521 and Ed25519 keys (server-rsa,
  * server-ec, server-ec384, server-ec521, server-ed25519), a client certificate, and a
  * self-signed server certificate nobody trusts. Made once per test JVM in a temp directory.
+ *
+ * <p>RSASSA-PSS: a second CA whose key is RSASSA-PSS ("ca-pss"), and under it server-pss and
+ * client-pss (unrestricted RSASSA-PSS keys) and server-pss256 (an RSASSA-PSS key whose parameters
+ * allow SHA-256 only). Every certificate of that chain is signed with PSS and SHA-512, so a peer
+ * that accepts only rsa_pss_pss_sha512 still accepts the chain. client-rsa is an RSA client
+ * certificate under the first CA.
  */
 public final class TestPki {
     public static final char[] PASSWORD = "changeit".toCharArray();
@@ -35,7 +41,11 @@ public final class TestPki {
         EC("-algorithm EC -pkeyopt ec_paramgen_curve:P-256"),
         EC384("-algorithm EC -pkeyopt ec_paramgen_curve:P-384"),
         EC521("-algorithm EC -pkeyopt ec_paramgen_curve:P-521"),
-        ED25519("-algorithm ED25519");
+        ED25519("-algorithm ED25519"),
+        RSA_PSS("-algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048"),
+        /** Parameters in the key restrict it to SHA-256 (digest and MGF1) with a 32-byte salt. */
+        RSA_PSS_SHA256("-algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -pkeyopt rsa_pss_keygen_md:sha256"
+            + " -pkeyopt rsa_pss_keygen_mgf1_md:sha256 -pkeyopt rsa_pss_keygen_saltlen:32");
 
         final String genpkey;
 
@@ -79,16 +89,40 @@ public final class TestPki {
         key("ca", KeyKind.EC);
         openssl("req -new -key ca.key -subj /CN=NativeTLS-Test-CA -out ca.csr");
         openssl("x509 -req -in ca.csr -signkey ca.key -days 30 -sha256 -extfile ca.ext -out ca.pem");
-        for (KeyKind kind : KeyKind.values()) {
+        for (KeyKind kind : List.of(KeyKind.RSA, KeyKind.EC, KeyKind.EC384, KeyKind.EC521, KeyKind.ED25519)) {
             String name = "server-" + kind.name().toLowerCase();
             key(name, kind);
             signed(name, "/CN=localhost", "server.ext");
         }
         key("client", KeyKind.EC);
         signed("client", "/CN=nativetls-client", "client.ext");
+        key("client-rsa", KeyKind.RSA);
+        signed("client-rsa", "/CN=nativetls-client-rsa", "client.ext");
+        generatePss();
         key("rogue", KeyKind.EC);
         openssl("req -new -key rogue.key -subj /CN=localhost -out rogue.csr");
         openssl("x509 -req -in rogue.csr -signkey rogue.key -days 30 -sha256 -extfile server.ext -out rogue.pem");
+    }
+
+    /** The RSASSA-PSS chain: a PSS CA signing with PSS, and its server and client certificates. */
+    private void generatePss() throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("pss-server.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                + "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        key("ca-pss", KeyKind.RSA_PSS);
+        openssl("req -new -key ca-pss.key -subj /CN=NativeTLS-Test-PSS-CA -out ca-pss.csr");
+        openssl("x509 -req -in ca-pss.csr -signkey ca-pss.key -days 30 -sha512 -extfile ca.ext -out ca-pss.pem");
+        key("server-pss", KeyKind.RSA_PSS);
+        signedBy("ca-pss", "server-pss", "/CN=localhost", "pss-server.ext", "-sha512");
+        key("server-pss256", KeyKind.RSA_PSS_SHA256);
+        signedBy("ca-pss", "server-pss256", "/CN=localhost", "pss-server.ext", "-sha512");
+        key("client-pss", KeyKind.RSA_PSS);
+        signedBy("ca-pss", "client-pss", "/CN=nativetls-client-pss", "client.ext", "-sha512");
+    }
+
+    /** The CA that issued a test certificate. */
+    private static String issuer(String name) {
+        return name.endsWith("-pss") || name.endsWith("-pss256") ? "ca-pss" : "ca";
     }
 
     private void key(String name, KeyKind kind) throws IOException, InterruptedException {
@@ -96,9 +130,14 @@ public final class TestPki {
     }
 
     private void signed(String name, String subject, String ext) throws IOException, InterruptedException {
+        signedBy("ca", name, subject, ext, "-sha256");
+    }
+
+    private void signedBy(String ca, String name, String subject, String ext, String digest) throws IOException,
+        InterruptedException {
         openssl("req -new -key " + name + ".key -subj " + subject + " -out " + name + ".csr");
-        openssl("x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 -extfile "
-            + ext + " -out " + name + ".pem");
+        openssl("x509 -req -in " + name + ".csr -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -days 30 "
+            + digest + " -extfile " + ext + " -out " + name + ".pem");
     }
 
     private void openssl(String args) throws IOException, InterruptedException {
@@ -145,7 +184,7 @@ public final class TestPki {
             ks.load(null, null);
             for (String name : names) {
                 Certificate[] chain = name.equals("rogue") ? new Certificate[] {certificate(name)}
-                    : new Certificate[] {certificate(name), certificate("ca")};
+                    : new Certificate[] {certificate(name), certificate(issuer(name))};
                 ks.setKeyEntry(name, privateKey(name), PASSWORD, chain);
             }
             return ks;
