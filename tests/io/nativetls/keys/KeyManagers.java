@@ -15,11 +15,11 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /** Key managers that hand over keys in the forms some key managers and HSM bridges do. */
-final class KeyManagers {
+public final class KeyManagers {
     private KeyManagers() {}
 
     /** The test PKI's key manager for names (SunJSSE's PKIX key manager over a PKCS#12 store). */
-    static X509ExtendedKeyManager pkix(String... names) {
+    public static X509ExtendedKeyManager pkix(String... names) {
         return (X509ExtendedKeyManager) TestPki.get().keyManagers(names)[0];
     }
 
@@ -28,7 +28,7 @@ final class KeyManagers {
      * The JDK's factory really returns a key without them (checked, so the tests cannot pass on a
      * CRT key by accident).
      */
-    static RSAPrivateKey withoutCrt(java.math.BigInteger modulus, java.math.BigInteger privateExponent) {
+    public static RSAPrivateKey withoutCrt(java.math.BigInteger modulus, java.math.BigInteger privateExponent) {
         try {
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateKeySpec(modulus, privateExponent));
             if (key instanceof RSAPrivateCrtKey) {
@@ -41,7 +41,7 @@ final class KeyManagers {
     }
 
     /** name's key without CRT fields. */
-    static RSAPrivateKey withoutCrt(String name) {
+    public static RSAPrivateKey withoutCrt(String name) {
         RSAPrivateKey full = (RSAPrivateKey) TestPki.get().privateKey(name);
         return withoutCrt(full.getModulus(), full.getPrivateExponent());
     }
@@ -50,14 +50,14 @@ final class KeyManagers {
      * Records the key types it is asked for, and answers every private key request with a fixed key
      * (counting how often it hands it over).
      */
-    static final class Handing extends DelegatingKeyManager {
-        final List<String> serverKeyTypes = Collections.synchronizedList(new ArrayList<>());
-        final List<List<String>> clientKeyTypes = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger handed = new AtomicInteger();
+    public static final class Handing extends DelegatingKeyManager {
+        public final List<String> serverKeyTypes = Collections.synchronizedList(new ArrayList<>());
+        public final List<List<String>> clientKeyTypes = Collections.synchronizedList(new ArrayList<>());
+        public final AtomicInteger handed = new AtomicInteger();
         private final PrivateKey key;
 
         /** key null: the delegate's own keys. */
-        Handing(X509ExtendedKeyManager d, PrivateKey key) {
+        public Handing(X509ExtendedKeyManager d, PrivateKey key) {
             super(d);
             this.key = key;
         }
@@ -98,7 +98,7 @@ final class KeyManagers {
             return super.chooseClientAlias(keyType, issuers, socket);
         }
 
-        KeyManager[] array() {
+        public KeyManager[] array() {
             return new KeyManager[] {this};
         }
     }
