@@ -29,8 +29,12 @@ public final class KeyManagers {
      * CRT key by accident).
      */
     public static RSAPrivateKey withoutCrt(java.math.BigInteger modulus, java.math.BigInteger privateExponent) {
+        return withoutCrt("RSA", new RSAPrivateKeySpec(modulus, privateExponent));
+    }
+
+    private static RSAPrivateKey withoutCrt(String algorithm, RSAPrivateKeySpec spec) {
         try {
-            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateKeySpec(modulus, privateExponent));
+            PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(spec);
             if (key instanceof RSAPrivateCrtKey) {
                 throw new IllegalStateException("the JDK made a CRT key from RSAPrivateKeySpec: " + key.getClass());
             }
@@ -40,10 +44,11 @@ public final class KeyManagers {
         }
     }
 
-    /** name's key without CRT fields. */
+    /** name's key without CRT fields (an RSASSA-PSS key keeps its algorithm and parameters). */
     public static RSAPrivateKey withoutCrt(String name) {
         RSAPrivateKey full = (RSAPrivateKey) TestPki.get().privateKey(name);
-        return withoutCrt(full.getModulus(), full.getPrivateExponent());
+        return withoutCrt(full.getAlgorithm(),
+            new RSAPrivateKeySpec(full.getModulus(), full.getPrivateExponent(), full.getParams()));
     }
 
     /**

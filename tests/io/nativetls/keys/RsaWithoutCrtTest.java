@@ -55,6 +55,32 @@ class RsaWithoutCrtTest {
         Handshake.assertAuthenticated(pair, role, name(role), "RSA", protocol);
     }
 
+    static List<Arguments> pssCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Arguments a : cases()) {
+            Object[] c = a.get();
+            out.add(Arguments.of(c[0], c[1], c[2], c[3], c[1] == Role.SERVER ? "server-pss256" : "client-pss"));
+        }
+        return out;
+    }
+
+    /**
+     * An RSASSA-PSS key without CRT values keeps what its certificate restricts: the SHA-256-only key
+     * signs rsa_pss_pss_sha256 for a peer preferring sha512, client-pss signs the peer's only sha512.
+     */
+    @ParameterizedTest(name = "{2} {1} signs with {4} without CRT values, {3} peer, {0}")
+    @MethodSource("pssCases")
+    void signsWithAPssKeyWithoutCrt(String protocol, Role role, Impl signer, Impl peer, String name) throws Exception {
+        RSAPrivateKey key = KeyManagers.withoutCrt(name);
+        assertFalse(key instanceof RSAPrivateCrtKey);
+        KeyManagers.Handing km = new KeyManagers.Handing(KeyManagers.pkix(name), key);
+        String[] peerSchemes = name.equals("server-pss256") ? new String[] {"rsa_pss_pss_sha512", "rsa_pss_pss_sha256"}
+            : new String[] {"rsa_pss_pss_sha512"};
+        EnginePair pair = Handshake.run(role, signer, peer, protocol, km.array(), peerSchemes);
+        assertTrue(km.handed.get() > 0, "the key manager handed over the key without CRT values");
+        Handshake.assertAuthenticated(pair, role, name, "RSASSA-PSS", protocol);
+    }
+
     /** d of another key with the certificate's own n: only a signature shows the mismatch. */
     @ParameterizedTest(name = "{2} {1} with another key's private exponent, {3} peer, {0}")
     @MethodSource("cases")
