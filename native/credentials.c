@@ -271,7 +271,8 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNewRs
         ERR_clear_error();
         nt_throw_message(env, nt_jni.ssl_exception,
                          "the RSA private key (n, d without CRT values) does not make signatures the certificate's"
-                         " public key verifies: its private exponent belongs to another key");
+                         " public key verifies (its private exponent belongs to another key): key and certificate do"
+                         " not match");
         goto fail;
     }
     BN_free(n);
