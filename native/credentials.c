@@ -2,8 +2,11 @@
  * Credentials: a certificate chain and its private key parsed once from their Java encodings
  * (DER certificates, PKCS#8 key) and kept for every handshake that uses the same alias.
  */
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/x509.h>
 
 #include "nativetls.h"
@@ -48,37 +51,61 @@ static EVP_PKEY *parse_key(JNIEnv *env, jbyteArray pkcs8)
     return key;
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNew(JNIEnv *env, jclass cls,
-                                                                               jobjectArray chain, jbyteArray pkcs8)
+/* Parses the Java chain (DER, leaf first) into cred; 0 with an exception pending if it cannot. */
+static int load_chain(JNIEnv *env, jobjectArray chain, nt_credential *cred)
 {
-    ERR_clear_error();
-    nt_credential *cred = OPENSSL_zalloc(sizeof(*cred));
     jsize n = (*env)->GetArrayLength(env, chain);
-    if (cred == NULL || (cred->chain = sk_X509_new_null()) == NULL) {
-        nt_throw_message(env, nt_jni.out_of_memory_error, "allocating a credential");
-        goto fail;
-    }
     for (jsize i = 0; i < n; i++) {
         jbyteArray der = (*env)->GetObjectArrayElement(env, chain, i);
         if (der == NULL) {
-            goto fail;
+            if (!nt_pending_exception(env)) {
+                nt_throw_message(env, nt_jni.ssl_exception, "the key manager's chain has a null certificate");
+            }
+            return 0;
         }
         X509 *cert = parse_cert(env, der);
         (*env)->DeleteLocalRef(env, der);
         if (cert == NULL) {
             nt_throw_openssl(env, nt_jni.ssl_exception, "parsing certificate of the key manager's chain", NULL);
-            goto fail;
+            return 0;
         }
         if (i == 0) {
             cred->leaf = cert;
         } else if (sk_X509_push(cred->chain, cert) <= 0) {
             X509_free(cert);
             nt_throw_message(env, nt_jni.out_of_memory_error, "allocating a certificate chain");
-            goto fail;
+            return 0;
         }
     }
     if (cred->leaf == NULL) {
         nt_throw_message(env, nt_jni.ssl_exception, "the key manager returned an empty certificate chain");
+        return 0;
+    }
+    return 1;
+}
+
+/* A credential with its chain parsed and no key yet; NULL with an exception pending. */
+static nt_credential *credential_with_chain(JNIEnv *env, jobjectArray chain)
+{
+    nt_credential *cred = OPENSSL_zalloc(sizeof(*cred));
+    if (cred == NULL || (cred->chain = sk_X509_new_null()) == NULL) {
+        nt_throw_message(env, nt_jni.out_of_memory_error, "allocating a credential");
+        credential_free(cred);
+        return NULL;
+    }
+    if (!load_chain(env, chain, cred)) {
+        credential_free(cred);
+        return NULL;
+    }
+    return cred;
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNew(JNIEnv *env, jclass cls,
+                                                                               jobjectArray chain, jbyteArray pkcs8)
+{
+    ERR_clear_error();
+    nt_credential *cred = credential_with_chain(env, chain);
+    if (cred == NULL) {
         goto fail;
     }
     cred->key = parse_key(env, pkcs8);
@@ -94,6 +121,170 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNew(J
     return nt_ptr_to_jlong(cred);
 
 fail:
+    credential_free(cred);
+    ERR_clear_error();
+    return 0;
+}
+
+/*
+ * RSA keys without CRT values (RSAPrivateKeySpec(n, d), as some key managers and HSM bridges hand
+ * them over). Their PKCS#8 encoding carries zeros for e, p, q and the CRT exponents, which OpenSSL
+ * takes for a different key (and whose zero primes it would try to sign with). OpenSSL 3 signs with
+ * n, e and d alone, so the key is built from those: n and e (and an RSASSA-PSS key's parameter
+ * restrictions) from the certificate, d from Java, after checking Java's n is the certificate's.
+ */
+
+/* A big-endian Java byte[] (BigInteger.toByteArray, so positive) as a BIGNUM; the copy is wiped. */
+static BIGNUM *java_bn(JNIEnv *env, jbyteArray bytes, int secret)
+{
+    jsize len = (*env)->GetArrayLength(env, bytes);
+    jbyte *b = (*env)->GetByteArrayElements(env, bytes, NULL);
+    if (b == NULL) {
+        return NULL;
+    }
+    BIGNUM *bn = secret ? BN_secure_new() : BN_new();
+    if (bn != NULL && BN_bin2bn((const unsigned char *)b, len, bn) == NULL) {
+        BN_clear_free(bn);
+        bn = NULL;
+    }
+    if (secret) {
+        OPENSSL_cleanse(b, (size_t)len);
+    }
+    (*env)->ReleaseByteArrayElements(env, bytes, b, secret ? 0 : JNI_ABORT);
+    return bn;
+}
+
+/* The certificate's public parameters plus d, as a new key of the certificate's type; NULL if that fails. */
+static EVP_PKEY *rsa_key_from(EVP_PKEY *pub, const BIGNUM *d)
+{
+    EVP_PKEY *key = NULL;
+    OSSL_PARAM *public_params = NULL;
+    OSSL_PARAM *private_params = NULL;
+    OSSL_PARAM *all = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    /* EVP_PKEY_PUBLIC_KEY takes n, e and (RSASSA-PSS) the restrictions on digest, MGF1 and salt. */
+    if (EVP_PKEY_todata(pub, EVP_PKEY_PUBLIC_KEY, &public_params) != 1
+        || (bld = OSSL_PARAM_BLD_new()) == NULL
+        || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) != 1
+        || (private_params = OSSL_PARAM_BLD_to_param(bld)) == NULL
+        || (all = OSSL_PARAM_merge(public_params, private_params)) == NULL
+        || (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL)) == NULL
+        || EVP_PKEY_fromdata_init(ctx) != 1
+        || EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, all) != 1) {
+        EVP_PKEY_free(key);
+        key = NULL;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    /* merge copied only pointers; private_params came from secure (wiped on free) memory as d is secure. */
+    OSSL_PARAM_free(all);
+    OSSL_PARAM_free(private_params);
+    OSSL_PARAM_free(public_params);
+    OSSL_PARAM_BLD_free(bld);
+    return key;
+}
+
+/*
+ * Signs with key and verifies with the certificate's public key: the only proof that d belongs to
+ * n and e (a key built from the certificate's own n and e always "matches" it), and that this
+ * OpenSSL can sign with the key at all, before any handshake relies on it. 1 if it verifies, 0 if
+ * the signature does not verify, -1 if no signature could be made (the error queue says why).
+ */
+static int signs_for(EVP_PKEY *key, EVP_PKEY *pub)
+{
+    static const unsigned char probe[] = "NativeTLS: does this private key sign for the certificate?";
+    char digest[64];
+    unsigned char *sig = NULL;
+    size_t sig_len = 0;
+    int ok = -1;
+    EVP_MD_CTX *sign = EVP_MD_CTX_new();
+    EVP_MD_CTX *verify = EVP_MD_CTX_new();
+    /* The key's own digest: an RSASSA-PSS key restricted to one digest allows no other. */
+    if (sign == NULL || verify == NULL || EVP_PKEY_get_default_digest_name(key, digest, sizeof(digest)) <= 0
+        || EVP_DigestSignInit_ex(sign, NULL, digest, NULL, NULL, key, NULL) != 1
+        || EVP_DigestSign(sign, NULL, &sig_len, probe, sizeof(probe)) != 1
+        || (sig = OPENSSL_malloc(sig_len)) == NULL
+        || EVP_DigestSign(sign, sig, &sig_len, probe, sizeof(probe)) != 1
+        || EVP_DigestVerifyInit_ex(verify, NULL, digest, NULL, NULL, pub, NULL) != 1) {
+        goto done;
+    }
+    ok = EVP_DigestVerify(verify, sig, sig_len, probe, sizeof(probe)) == 1 ? 1 : 0;
+
+done:
+    OPENSSL_free(sig);
+    EVP_MD_CTX_free(sign);
+    EVP_MD_CTX_free(verify);
+    return ok;
+}
+
+JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNewRsa(JNIEnv *env, jclass cls,
+                                                                                  jobjectArray chain,
+                                                                                  jbyteArray modulus,
+                                                                                  jbyteArray private_exponent)
+{
+    ERR_clear_error();
+    BIGNUM *n = NULL;
+    BIGNUM *d = NULL;
+    BIGNUM *cert_n = NULL;
+    nt_credential *cred = credential_with_chain(env, chain);
+    if (cred == NULL) {
+        goto fail;
+    }
+    EVP_PKEY *pub = X509_get0_pubkey(cred->leaf);
+    if (pub == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's public key", NULL);
+        goto fail;
+    }
+    if (!EVP_PKEY_is_a(pub, "RSA") && !EVP_PKEY_is_a(pub, "RSA-PSS")) {
+        nt_throw_message(env, nt_jni.ssl_exception,
+                         "the private key is an RSA key but the certificate's key is %s: key and certificate do not"
+                         " match", EVP_PKEY_get0_type_name(pub) != NULL ? EVP_PKEY_get0_type_name(pub) : "another type");
+        goto fail;
+    }
+    if ((n = java_bn(env, modulus, 0)) == NULL || (d = java_bn(env, private_exponent, 1)) == NULL) {
+        if (!nt_pending_exception(env)) {
+            nt_throw_message(env, nt_jni.out_of_memory_error, "copying an RSA key");
+        }
+        goto fail;
+    }
+    if (EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_RSA_N, &cert_n) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's RSA modulus", NULL);
+        goto fail;
+    }
+    if (BN_cmp(n, cert_n) != 0) {
+        nt_throw_message(env, nt_jni.ssl_exception,
+                         "the private key's RSA modulus is not the certificate's: key and certificate do not match");
+        goto fail;
+    }
+    cred->key = rsa_key_from(pub, d);
+    if (cred->key == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "building the RSA private key from n, e and d", NULL);
+        goto fail;
+    }
+    int signs = signs_for(cred->key, pub);
+    if (signs < 0) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "signing with the RSA private key (n, d without CRT values)",
+                         NULL);
+        goto fail;
+    }
+    if (signs == 0) {
+        ERR_clear_error();
+        nt_throw_message(env, nt_jni.ssl_exception,
+                         "the RSA private key (n, d without CRT values) does not make signatures the certificate's"
+                         " public key verifies (its private exponent belongs to another key): key and certificate do"
+                         " not match");
+        goto fail;
+    }
+    BN_free(n);
+    BN_clear_free(d);
+    BN_free(cert_n);
+    nt_count_new(NT_HANDLE_CREDENTIAL);
+    return nt_ptr_to_jlong(cred);
+
+fail:
+    BN_free(n);
+    BN_clear_free(d);
+    BN_free(cert_n);
     credential_free(cred);
     ERR_clear_error();
     return 0;

@@ -29,6 +29,12 @@ import javax.net.ssl.TrustManagerFactory;
  * policy tests: an RSA CA (ca-rsa) that signed server-rsa's key with MD5 (server-rsa-md5) and with
  * SHA-1 (server-rsa-sha1), and the client key with MD5 (client-md5). Made once per test JVM in a
  * temp directory.
+ *
+ * <p>RSASSA-PSS: a second CA whose key is RSASSA-PSS ("ca-pss"), and under it server-pss and
+ * client-pss (unrestricted RSASSA-PSS keys) and server-pss256 (an RSASSA-PSS key whose parameters
+ * allow SHA-256 only). Every certificate of that chain is signed with PSS and SHA-512, so a peer
+ * that accepts only rsa_pss_pss_sha512 still accepts the chain. client-rsa is an RSA client
+ * certificate under the first CA.
  */
 public final class TestPki {
     public static final char[] PASSWORD = "changeit".toCharArray();
@@ -39,7 +45,11 @@ public final class TestPki {
         EC("-algorithm EC -pkeyopt ec_paramgen_curve:P-256"),
         EC384("-algorithm EC -pkeyopt ec_paramgen_curve:P-384"),
         EC521("-algorithm EC -pkeyopt ec_paramgen_curve:P-521"),
-        ED25519("-algorithm ED25519");
+        ED25519("-algorithm ED25519"),
+        RSA_PSS("-algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048"),
+        /** Parameters in the key restrict it to SHA-256 (digest and MGF1) with a 32-byte salt. */
+        RSA_PSS_SHA256("-algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -pkeyopt rsa_pss_keygen_md:sha256"
+            + " -pkeyopt rsa_pss_keygen_mgf1_md:sha256 -pkeyopt rsa_pss_keygen_saltlen:32");
 
         final String genpkey;
 
@@ -91,7 +101,8 @@ public final class TestPki {
         key("ca", KeyKind.EC);
         openssl("req -new -key ca.key -subj /CN=NativeTLS-Test-CA -out ca.csr");
         openssl("x509 -req -in ca.csr -signkey ca.key -days 30 -sha256 -extfile ca.ext -out ca.pem");
-        for (KeyKind kind : KeyKind.values()) {
+        for (KeyKind kind : List.of(KeyKind.RSA, KeyKind.RSA1024, KeyKind.EC, KeyKind.EC384, KeyKind.EC521,
+            KeyKind.ED25519)) {
             String name = "server-" + kind.name().toLowerCase();
             key(name, kind);
             signed(name, "/CN=localhost", "server.ext");
@@ -104,9 +115,28 @@ public final class TestPki {
         legacySigned("server-rsa-md5", "server-rsa", "/CN=localhost", "server.ext", "md5");
         legacySigned("server-rsa-sha1", "server-rsa", "/CN=localhost", "server.ext", "sha1");
         legacySigned("client-md5", "client", "/CN=nativetls-client", "client.ext", "md5");
+        key("client-rsa", KeyKind.RSA);
+        signed("client-rsa", "/CN=nativetls-client-rsa", "client.ext");
+        generatePss();
         key("rogue", KeyKind.EC);
         openssl("req -new -key rogue.key -subj /CN=localhost -out rogue.csr");
         openssl("x509 -req -in rogue.csr -signkey rogue.key -days 30 -sha256 -extfile server.ext -out rogue.pem");
+    }
+
+    /** The RSASSA-PSS chain: a PSS CA signing with PSS, and its server and client certificates. */
+    private void generatePss() throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("pss-server.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                + "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        key("ca-pss", KeyKind.RSA_PSS);
+        openssl("req -new -key ca-pss.key -subj /CN=NativeTLS-Test-PSS-CA -out ca-pss.csr");
+        openssl("x509 -req -in ca-pss.csr -signkey ca-pss.key -days 30 -sha512 -extfile ca.ext -out ca-pss.pem");
+        key("server-pss", KeyKind.RSA_PSS);
+        signedBy("ca-pss", "server-pss", "/CN=localhost", "pss-server.ext", "-sha512");
+        key("server-pss256", KeyKind.RSA_PSS_SHA256);
+        signedBy("ca-pss", "server-pss256", "/CN=localhost", "pss-server.ext", "-sha512");
+        key("client-pss", KeyKind.RSA_PSS);
+        signedBy("ca-pss", "client-pss", "/CN=nativetls-client-pss", "client.ext", "-sha512");
     }
 
     private void key(String name, KeyKind kind) throws IOException, InterruptedException {
@@ -114,9 +144,14 @@ public final class TestPki {
     }
 
     private void signed(String name, String subject, String ext) throws IOException, InterruptedException {
+        signedBy("ca", name, subject, ext, "-sha256");
+    }
+
+    private void signedBy(String ca, String name, String subject, String ext, String digest) throws IOException,
+        InterruptedException {
         openssl("req -new -key " + name + ".key -subj " + subject + " -out " + name + ".csr");
-        openssl("x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 -extfile "
-            + ext + " -out " + name + ".pem");
+        openssl("x509 -req -in " + name + ".csr -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -days 30 "
+            + digest + " -extfile " + ext + " -out " + name + ".pem");
     }
 
     /** A certificate for keyName's key signed by ca-rsa with digest; the key is copied to name.key. */
@@ -128,9 +163,10 @@ public final class TestPki {
             + " -extfile " + ext + " -out " + name + ".pem");
     }
 
-    /** The CA that signed name: ca-rsa for the legacy-signed certificates, else ca. */
+    /** The CA that signed name: ca-rsa for the legacy-signed certificates, ca-pss for the PSS chain, else ca. */
     public static String issuerOf(String name) {
-        return name.endsWith("-md5") || name.endsWith("-sha1") ? "ca-rsa" : "ca";
+        return name.endsWith("-md5") || name.endsWith("-sha1") ? "ca-rsa"
+            : name.endsWith("-pss") || name.endsWith("-pss256") ? "ca-pss" : "ca";
     }
 
     private void openssl(String args) throws IOException, InterruptedException {

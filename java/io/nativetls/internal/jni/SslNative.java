@@ -95,6 +95,14 @@ public final class SslNative {
      */
     public static native long credentialNew(byte[][] chain, byte[] pkcs8Key) throws javax.net.ssl.SSLException;
 
+    /**
+     * Like {@link #credentialNew} for an RSA key known only by n and d (no CRT values): e and any
+     * RSASSA-PSS restrictions come from the leaf certificate, n must be the certificate's, and a
+     * test signature must verify with the certificate's key. The native side wipes its copy of d.
+     */
+    public static native long credentialNewRsa(byte[][] chain, byte[] modulus, byte[] privateExponent)
+        throws javax.net.ssl.SSLException;
+
     public static native void credentialFree(long credential);
 
     /**

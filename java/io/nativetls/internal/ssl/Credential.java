@@ -34,6 +34,10 @@ final class Credential {
         if (key == null) {
             throw new SSLHandshakeException("key manager returned no private key for alias \"" + alias + "\"");
         }
+        RsaWithoutCrt rsa = RsaWithoutCrt.of(key);
+        if (rsa != null) {
+            return loadRsa(alias, chain, rsa);
+        }
         byte[] pkcs8 = key.getEncoded();
         if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
             throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm()
@@ -44,21 +48,44 @@ final class Credential {
                 + " or use the JDK's own TLS (SunJSSE) for connections with this key");
         }
         try {
-            byte[][] der = new byte[chain.length][];
-            for (int i = 0; i < chain.length; i++) {
-                der[i] = chain[i].getEncoded();
-            }
-            long handle = SslNative.credentialNew(der, pkcs8);
+            long handle = SslNative.credentialNew(encoded(alias, chain), pkcs8);
             return new Credential(alias, chain.clone(), handle);
-        } catch (CertificateEncodingException e) {
-            throw new SSLHandshakeException("certificate of alias \"" + alias + "\" cannot be encoded: " + e);
         } catch (SSLException e) {
-            SSLHandshakeException wrapped = new SSLHandshakeException(
-                "key or certificate of alias \"" + alias + "\" unusable: " + e.getMessage());
-            wrapped.initCause(e);
-            throw wrapped;
+            throw unusable(alias, e);
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
+    }
+
+    /** An RSA key without CRT values: OpenSSL gets n and d (e comes from the certificate), not PKCS#8. */
+    private static Credential loadRsa(String alias, X509Certificate[] chain, RsaWithoutCrt key) throws SSLException {
+        byte[] d = key.privateExponent.toByteArray();
+        try {
+            long handle = SslNative.credentialNewRsa(encoded(alias, chain), key.modulus.toByteArray(), d);
+            return new Credential(alias, chain.clone(), handle);
+        } catch (SSLException e) {
+            throw unusable(alias, e);
+        } finally {
+            Arrays.fill(d, (byte) 0);
+        }
+    }
+
+    private static byte[][] encoded(String alias, X509Certificate[] chain) throws SSLHandshakeException {
+        byte[][] der = new byte[chain.length][];
+        try {
+            for (int i = 0; i < chain.length; i++) {
+                der[i] = chain[i].getEncoded();
+            }
+        } catch (CertificateEncodingException e) {
+            throw new SSLHandshakeException("certificate of alias \"" + alias + "\" cannot be encoded: " + e);
+        }
+        return der;
+    }
+
+    private static SSLHandshakeException unusable(String alias, SSLException e) {
+        SSLHandshakeException wrapped = new SSLHandshakeException(
+            "key or certificate of alias \"" + alias + "\" unusable: " + e.getMessage());
+        wrapped.initCause(e);
+        return wrapped;
     }
 }

@@ -19,8 +19,11 @@ import javax.net.ssl.X509KeyManager;
  * most every ten seconds, so a key manager that swaps certificates is followed within that time.
  */
 final class CredentialSelector {
-    /** Key types in order of preference; names as SunJSSE passes them to key managers. */
-    private static final String[] KEY_TYPES = {"EC", "RSA", "EdDSA", "Ed25519"};
+    /**
+     * Key types in order of preference, for when the peer's signature schemes do not say (names as
+     * SunJSSE passes them to key managers, and Ed25519 for key managers that name that one).
+     */
+    private static final String[] KEY_TYPES = {"EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519"};
 
     private static final int MAX_CACHED = 64;
     /** How long an alias keeps its parsed credential before the key manager's chain is read again. */
@@ -45,7 +48,8 @@ final class CredentialSelector {
      */
     /**
      * TLS 1.2: the key types the shared suites authenticate with, in the order a suite will be
-     * chosen. ECDSA suites also take EdDSA keys (RFC 8422), asked for after EC, as SunJSSE does.
+     * chosen. ECDSA suites also take EdDSA keys (RFC 8422), asked for after EC, and RSA suites
+     * RSASSA-PSS keys (RFC 8446 section 4.2.3 for TLS 1.2), asked for after RSA, as SunJSSE does.
      */
     List<Credential> forServerTls12(Transport transport, String[] suiteKeyTypes) throws SSLException {
         if (suiteKeyTypes.length == 0) {
@@ -56,6 +60,8 @@ final class CredentialSelector {
             keyTypes.add(type);
             if (type.equals("EC")) {
                 keyTypes.add("EdDSA");
+            } else if (type.equals("RSA")) {
+                keyTypes.add("RSASSA-PSS");
             }
         }
         return forServer(transport, keyTypes);
@@ -109,18 +115,35 @@ final class CredentialSelector {
         return found.isEmpty() ? forServer(transport, null) : found;
     }
 
-    List<Credential> forClient(Transport transport, Principal[] issuers) throws SSLException {
+    /**
+     * The client's credential: the key manager is asked once, with the key types of the server's
+     * signature schemes in the server's order (each once), as SunJSSE asks it; an RSASSA-PSS key
+     * is only offered where the server accepts rsa_pss_pss schemes.
+     */
+    List<Credential> forClient(Transport transport, Principal[] issuers, int[] peerSchemes) throws SSLException {
         List<Credential> out = new ArrayList<>(1);
         if (keyManager == null) {
             return out;
         }
+        String[] keyTypes = clientKeyTypes(peerSchemes);
         String alias = keyManager instanceof X509ExtendedKeyManager && transport.engine != null
-            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(KEY_TYPES.clone(), issuers, transport.engine)
-            : keyManager.chooseClientAlias(KEY_TYPES.clone(), issuers, transport.socket);
+            ? ((X509ExtendedKeyManager) keyManager).chooseEngineClientAlias(keyTypes, issuers, transport.engine)
+            : keyManager.chooseClientAlias(keyTypes, issuers, transport.socket);
         if (alias != null) {
             out.add(credential(alias));
         }
         return out;
+    }
+
+    static String[] clientKeyTypes(int[] peerSchemes) {
+        List<String> types = new ArrayList<>(4);
+        for (int code : peerSchemes) {
+            String type = SignatureSchemes.keyType(code);
+            if (type != null && !types.contains(type)) {
+                types.add(type);
+            }
+        }
+        return types.isEmpty() ? KEY_TYPES.clone() : types.toArray(new String[0]);
     }
 
     private Credential credential(String alias) throws SSLException {

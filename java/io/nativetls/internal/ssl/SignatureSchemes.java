@@ -131,7 +131,7 @@ public final class SignatureSchemes {
             case "RSA":
                 return scheme.startsWith("rsa_pss_rsae_");
             case "RSASSA-PSS":
-                return scheme.startsWith("rsa_pss_pss_");
+                return scheme.startsWith("rsa_pss_pss_") && pssParametersAllow(key, scheme);
             case "EdDSA":
             case "Ed25519":
             case "Ed448":
@@ -181,5 +181,20 @@ public final class SignatureSchemes {
                                   java.security.cert.X509Certificate certificate) {
         return constraints.permits(SIGNATURE, certificate.getSigAlgName(), null)
             && constraints.permits(SIGNATURE, certificate.getPublicKey());
+    }
+
+    /**
+     * An RSASSA-PSS key whose parameters name a digest signs with that digest only (RFC 8446 4.2.3),
+     * as SunJSSE's signer for the key refuses other parameters; a key without parameters signs with any.
+     */
+    private static boolean pssParametersAllow(java.security.PublicKey key, String scheme) {
+        java.security.spec.AlgorithmParameterSpec params = key instanceof java.security.interfaces.RSAKey
+            ? ((java.security.interfaces.RSAKey) key).getParams() : null;
+        if (!(params instanceof java.security.spec.PSSParameterSpec)) {
+            return true;
+        }
+        String digest = ((java.security.spec.PSSParameterSpec) params).getDigestAlgorithm()
+            .replace("-", "").toLowerCase(Locale.ROOT);
+        return scheme.equals("rsa_pss_pss_" + digest);
     }
 }

@@ -538,7 +538,7 @@ public final class SslHandle {
             listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
             List<Credential> chosen;
             if (client) {
-                chosen = context.credentials.forClient(transport, requestedIssuers());
+                chosen = context.credentials.forClient(transport, requestedIssuers(), peerSchemes);
             } else if (Protocols.TLS13.equals(SslNative.sessionInfo(live())[0])) {
                 // TLS 1.3 names no key type in its suites: the client's order of schemes picks the key.
                 chosen = context.credentials.forServerTls13(transport, peerSchemes);
