@@ -1,7 +1,6 @@
 package io.nativetls;
 
-import io.nativetls.internal.jni.NativeLibrary;
-import io.nativetls.internal.jni.SslNative;
+import io.nativetls.internal.ssl.NativeRuntime;
 import java.security.Provider;
 import java.security.Security;
 
@@ -14,18 +13,17 @@ public final class NativeTls {
      * configuration file it read (it parses, and every provider it activates is loaded).
      */
     public static boolean isAvailable() {
-        return NativeLibrary.isLoaded();
+        return NativeRuntime.isLoaded();
     }
 
     /** What is missing and how to get it, or null when {@link #isAvailable()}. */
     public static Throwable unavailabilityCause() {
-        return NativeLibrary.failure();
+        return NativeRuntime.failure();
     }
 
     /** The OpenSSL version in use at run time, e.g. "OpenSSL 3.0.19 27 Jan 2026". */
     public static String openSslVersion() {
-        NativeLibrary.ensureLoaded();
-        return SslNative.openSslVersion();
+        return NativeRuntime.openSslVersion();
     }
 
     /**
@@ -37,7 +35,7 @@ public final class NativeTls {
      */
     public static boolean install() {
         if (!isAvailable()) {
-            NativeLibrary.warnUnavailableOnce();
+            NativeRuntime.warnUnavailableOnce();
             return false;
         }
         synchronized (NativeTls.class) {

@@ -1,7 +1,7 @@
 package io.nativetls;
 
-import io.nativetls.internal.jni.NativeLibrary;
 import io.nativetls.internal.jsse.NativeSslContextSpi;
+import io.nativetls.internal.ssl.NativeRuntime;
 import java.security.InvalidParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
@@ -20,10 +20,10 @@ public final class NativeTlsProvider extends Provider {
     private static final String SPI = "io.nativetls.internal.jsse.NativeSslContextSpi$";
 
     public NativeTlsProvider() {
-        super(NAME, "0.1", NativeLibrary.isLoaded() ? "TLS through the system's OpenSSL 3 (JNI)"
-            : "unavailable, no services: " + NativeLibrary.failure().getMessage());
-        if (!NativeLibrary.isLoaded()) {
-            NativeLibrary.warnUnavailableOnce();
+        super(NAME, "0.1", NativeRuntime.isLoaded() ? "TLS through the system's OpenSSL 3 (JNI)"
+            : "unavailable, no services: " + NativeRuntime.failure().getMessage());
+        if (!NativeRuntime.isLoaded()) {
+            NativeRuntime.warnUnavailableOnce();
             return;
         }
         putService(new ContextService(this, "TLS", "Tls", List.of("SSL"), NativeSslContextSpi.Tls::new));

@@ -168,15 +168,15 @@ final class EngineConfig {
         int mask = Protocols.mask(disabled.allowedProtocols(enabledProtocols()));
         // A protocol without an enabled suite is switched off rather than left on OpenSSL's defaults.
         if (tls12.isEmpty()) {
-            mask &= ~io.nativetls.internal.jni.SslNative.PROTOCOL_TLS12;
+            mask &= ~Protocols.MASK_TLS12;
         }
         if (tls13.isEmpty()) {
-            mask &= ~io.nativetls.internal.jni.SslNative.PROTOCOL_TLS13;
+            mask &= ~Protocols.MASK_TLS13;
         }
         // Setting a suite list costs OpenSSL a walk over every cipher it has, on every connection:
         // skip lists equal to the context's and lists of a protocol that is switched off anyway.
-        boolean tls12On = (mask & io.nativetls.internal.jni.SslNative.PROTOCOL_TLS12) != 0;
-        boolean tls13On = (mask & io.nativetls.internal.jni.SslNative.PROTOCOL_TLS13) != 0;
+        boolean tls12On = (mask & Protocols.MASK_TLS12) != 0;
+        boolean tls13On = (mask & Protocols.MASK_TLS13) != 0;
         return new Native(mask,
             !tls12On || tls12.equals(suites.defaultTls12List()) ? null : tls12,
             !tls13On || tls13.equals(suites.defaultTls13List()) ? null : tls13,

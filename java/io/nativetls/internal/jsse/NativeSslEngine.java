@@ -1,8 +1,8 @@
 package io.nativetls.internal.jsse;
 
-import io.nativetls.internal.jni.SslNative;
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.Protocols;
+import io.nativetls.internal.ssl.RecordResult;
 import io.nativetls.internal.ssl.SessionHandle;
 import io.nativetls.internal.ssl.SslContextHandle;
 import io.nativetls.internal.ssl.SslHandle;
@@ -138,7 +138,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             if (outboundClosing) {
                 if (closeNotifyDeferred) {
                     closeNotifyDeferred = false;
-                    track(SslNative.flags(ssl.shutdown()));
+                    track(RecordResult.flags(ssl.shutdown()));
                 }
                 r = ssl.drain(dst);
             } else if (phase != Phase.ESTABLISHED || pendingOutput) {
@@ -147,24 +147,24 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                 ByteBuffer src = single != null ? single : soleSource(srcs, offset, length);
                 if (src != null && (src.isDirect() || src.hasArray())) {
                     r = ssl.wrap(src, src.remaining(), dst);
-                    consumed = SslNative.consumed(r);
+                    consumed = RecordResult.consumed(r);
                     src.position(src.position() + consumed);
                 } else {
                     ByteBuffer gathered = gather(single, srcs, offset, length);
                     r = ssl.wrap(gathered, gathered.remaining(), dst);
-                    consumed = SslNative.consumed(r);
+                    consumed = RecordResult.consumed(r);
                     advance(single, srcs, offset, length, consumed);
                 }
             }
-            int produced = SslNative.produced(r);
+            int produced = RecordResult.produced(r);
             dst.position(dst.position() + produced);
-            int flags = SslNative.flags(r);
+            int flags = RecordResult.flags(r);
             track(flags);
             if (outboundClosing && !pendingOutput) {
                 outboundDone = true;
             }
             boolean finished = finishHandshakeIfDone(flags);
-            Status status = (flags & SslNative.F_OVERFLOW) != 0 ? Status.BUFFER_OVERFLOW
+            Status status = RecordResult.overflow(flags) ? Status.BUFFER_OVERFLOW
                 : outboundDone ? Status.CLOSED : Status.OK;
             SSLEngineResult result = result(status, finished, consumed, produced);
             releaseIfDone();
@@ -266,19 +266,19 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             recordsRead = true;
             long r = ssl.unwrap(readable(src, recordLength), recordLength, dst);
-            int consumed = SslNative.consumed(r);
-            int produced = SslNative.produced(r);
+            int consumed = RecordResult.consumed(r);
+            int produced = RecordResult.produced(r);
             src.position(src.position() + consumed);
             if (dst.hasArray() && dst.array() == staging && single == null) {
                 scatter(staging, produced, dsts, offset, length);
             } else {
                 dst.position(dst.position() + produced);
             }
-            int flags = SslNative.flags(r);
+            int flags = RecordResult.flags(r);
             track(flags);
-            quietHandshakeBytes = (flags & (SslNative.F_PENDING | SslNative.F_INIT_FINISHED)) != 0 ? 0
+            quietHandshakeBytes = (RecordResult.pending(flags) || RecordResult.finished(flags)) ? 0
                 : quietHandshakeBytes + consumed;
-            if ((flags & SslNative.F_RECEIVED_SHUTDOWN) != 0 && !inboundDone) {
+            if (RecordResult.receivedShutdown(flags) && !inboundDone) {
                 receivedCloseNotify = true;
                 inboundDone = true;
                 // TLS 1.2 must answer close_notify. TLS 1.3 closes each direction on its own; see halfClose.
@@ -433,7 +433,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         phase = Phase.HANDSHAKING;
         if (config.clientMode) {
             offerCachedSession(settings.serverName);
-            track(SslNative.flags(ssl.handshake()));
+            track(RecordResult.flags(ssl.handshake()));
         }
     }
 
@@ -453,14 +453,14 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     private void track(int flags) {
-        pendingOutput = (flags & SslNative.F_PENDING) != 0 || closeNotifyDeferred;
-        nativeFinished = (flags & SslNative.F_INIT_FINISHED) != 0;
+        pendingOutput = RecordResult.pending(flags) || closeNotifyDeferred;
+        nativeFinished = RecordResult.finished(flags);
     }
 
     /** FINISHED is reported once: when OpenSSL is done and the last handshake bytes have gone out. */
     private boolean finishHandshakeIfDone(int flags) throws SSLException {
-        if (phase != Phase.HANDSHAKING || (flags & SslNative.F_INIT_FINISHED) == 0
-            || (flags & SslNative.F_PENDING) != 0 || ssl.isClosed()) {
+        if (phase != Phase.HANDSHAKING || !RecordResult.finished(flags)
+            || RecordResult.pending(flags) || ssl.isClosed()) {
             return false; // not done yet, or a callback closed the engine while OpenSSL finished
         }
         NativeSslSession s = resumedSession();
@@ -801,7 +801,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             closeNotifyDeferred = true;
             pendingOutput = true;
         } else if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed()) {
-            track(SslNative.flags(ssl.shutdown()));
+            track(RecordResult.flags(ssl.shutdown()));
             if (!pendingOutput) {
                 outboundDone = true;
             }

@@ -1,6 +1,6 @@
 package io.nativetls.internal.jsse;
 
-import io.nativetls.internal.jni.SslNative;
+import io.nativetls.internal.ssl.SslHandle;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -94,16 +94,16 @@ final class RecordFraming {
         return verdict > HEADER + MAX_TLS13_BODY && verdict != INCOMPLETE;
     }
 
-    /** The {@code SslNative.REFUSE_*} problem of a refusal; 0 for an SSLv2 hello, which gets no alert. */
+    /** The {@code SslHandle.REFUSE_*} problem of a refusal; 0 for an SSLv2 hello, which gets no alert. */
     static int problem(int verdict) {
         switch (verdict) {
             case BAD_TYPE:
             case FLOOD:
-                return SslNative.REFUSE_UNEXPECTED;
+                return SslHandle.REFUSE_UNEXPECTED;
             case BAD_VERSION:
-                return SslNative.REFUSE_VERSION;
+                return SslHandle.REFUSE_VERSION;
             case TOO_LONG:
-                return SslNative.REFUSE_LENGTH;
+                return SslHandle.REFUSE_LENGTH;
             default:
                 return 0;
         }

@@ -6,6 +6,10 @@ import java.util.List;
 
 /** The protocol names NativeTLS supports, and their native bit mask. */
 public final class Protocols {
+    /** The bits of {@link #mask}: one per protocol, the native side's codes. */
+    public static final int MASK_TLS12 = SslNative.PROTOCOL_TLS12;
+    public static final int MASK_TLS13 = SslNative.PROTOCOL_TLS13;
+
     public static final String TLS13 = "TLSv1.3";
     public static final String TLS12 = "TLSv1.2";
     private static final String[] SUPPORTED = {TLS13, TLS12};

@@ -64,6 +64,11 @@ public final class SslHandle {
         boolean serverNameReceived(SNIHostName name);
     }
 
+    /** Problems refuseRecord answers with an alert (the native side's codes). */
+    public static final int REFUSE_UNEXPECTED = SslNative.REFUSE_UNEXPECTED;
+    public static final int REFUSE_VERSION = SslNative.REFUSE_VERSION;
+    public static final int REFUSE_LENGTH = SslNative.REFUSE_LENGTH;
+
     public static final int ALPN_NONE = -1;
     public static final int ALPN_FATAL = -2;
 

@@ -2,8 +2,7 @@ package io.nativetls.internal.tool;
 
 import io.nativetls.NativeTls;
 import io.nativetls.NativeTlsProvider;
-import io.nativetls.internal.jni.NativeLibrary;
-import io.nativetls.internal.jni.SslNative;
+import io.nativetls.internal.ssl.NativeRuntime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ final class InfoCommand {
         }
         String[] library;
         try {
-            library = SslNative.libraryInfo();
+            library = NativeRuntime.libraryInfo();
         } catch (javax.net.ssl.SSLException e) {
             throw new ToolFailure("reading OpenSSL's information failed: " + e.getMessage(), e);
         }
@@ -94,7 +93,7 @@ final class InfoCommand {
     }
 
     private static String nativeLibrary(List<String> maps) {
-        String from = NativeLibrary.loadedFrom();
+        String from = NativeRuntime.loadedFrom();
         for (String file : maps) {
             String name = Path.of(file.replace(" (deleted)", "")).getFileName().toString();
             if ((name.startsWith("nativetls-") && name.endsWith(".so")) && file.endsWith(" (deleted)")) {

@@ -1,6 +1,6 @@
 package io.nativetls.internal.tool;
 
-import io.nativetls.internal.jni.SslNative;
+import io.nativetls.internal.ssl.NativeRuntime;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -24,7 +24,7 @@ final class SelfSignedIdentity {
     final PrivateKey key;
 
     SelfSignedIdentity(String host) throws SSLException, GeneralSecurityException {
-        byte[][] made = SslNative.selfSignedCertificate(host);
+        byte[][] made = NativeRuntime.selfSignedCertificate(host);
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         this.certificate = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(made[0]));
         this.key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(made[1]));
