@@ -11,9 +11,6 @@
 #include "nativetls.h"
 #include "io_nativetls_internal_jni_SslNative.h"
 
-/* Java's answers from selectApplicationProtocol besides an index into the client's list. */
-#define NT_ALPN_NONE (-1)
-#define NT_ALPN_FATAL (-2)
 
 /* Asks Java to choose from the client's ALPN list (wire format, no length prefix; empty: no ALPN offered). */
 static int ask_java_for_alpn(nt_conn *conn, const unsigned char *list, size_t len, jint *chosen)

@@ -11,14 +11,29 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-/* Largest TLS plaintext fragment, and the largest record we accept: header plus 2^14 + 2048. */
-#define NT_MAX_PLAINTEXT 16384
-#define NT_MAX_RECORD (5 + 16384 + 2048)
+#include "io_nativetls_internal_jni_SslNative.h"
 
-/* SslNative.EXTENSION_*: hello extensions a side does not use (jdk.tls.*.disableExtensions). */
-#define NT_EXTENSION_SERVER_NAME 1
-#define NT_EXTENSION_ALPN 2
-#define NT_EXTENSION_EXTENDED_MASTER_SECRET 4
+/*
+ * Constants shared with Java are defined once, as static finals of SslNative; these are the
+ * macros javac -h generates from them, under short names.
+ */
+#define NT_MAX_PLAINTEXT ((int)io_nativetls_internal_jni_SslNative_MAX_PLAINTEXT)
+#define NT_MAX_RECORD (5 + NT_MAX_PLAINTEXT + (int)io_nativetls_internal_jni_SslNative_MAX_EXPANSION)
+#define NT_F_INIT_FINISHED ((int)io_nativetls_internal_jni_SslNative_F_INIT_FINISHED)
+#define NT_F_PENDING ((int)io_nativetls_internal_jni_SslNative_F_PENDING)
+#define NT_F_RECEIVED_SHUTDOWN ((int)io_nativetls_internal_jni_SslNative_F_RECEIVED_SHUTDOWN)
+#define NT_F_OVERFLOW ((int)io_nativetls_internal_jni_SslNative_F_OVERFLOW)
+#define NT_F_SENT_SHUTDOWN ((int)io_nativetls_internal_jni_SslNative_F_SENT_SHUTDOWN)
+#define NT_EXTENSION_SERVER_NAME ((int)io_nativetls_internal_jni_SslNative_EXTENSION_SERVER_NAME)
+#define NT_EXTENSION_ALPN ((int)io_nativetls_internal_jni_SslNative_EXTENSION_ALPN)
+#define NT_EXTENSION_EXTENDED_MASTER_SECRET ((int)io_nativetls_internal_jni_SslNative_EXTENSION_EXTENDED_MASTER_SECRET)
+#define NT_PROTOCOL_TLS12 ((int)io_nativetls_internal_jni_SslNative_PROTOCOL_TLS12)
+#define NT_PROTOCOL_TLS13 ((int)io_nativetls_internal_jni_SslNative_PROTOCOL_TLS13)
+#define NT_REFUSE_UNEXPECTED ((int)io_nativetls_internal_jni_SslNative_REFUSE_UNEXPECTED)
+#define NT_REFUSE_VERSION ((int)io_nativetls_internal_jni_SslNative_REFUSE_VERSION)
+#define NT_REFUSE_LENGTH ((int)io_nativetls_internal_jni_SslNative_REFUSE_LENGTH)
+#define NT_ALPN_NONE ((int)io_nativetls_internal_jni_SslNative_ALPN_NONE)
+#define NT_ALPN_FATAL ((int)io_nativetls_internal_jni_SslNative_ALPN_FATAL)
 
 /* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
 typedef struct {
@@ -169,8 +184,14 @@ typedef struct {
 } nt_credential;
 
 /* counters.c: live handles by kind, indexes of SslNative.liveHandles() */
-typedef enum { NT_HANDLE_CONTEXT = 0, NT_HANDLE_CONNECTION = 1, NT_HANDLE_CREDENTIAL = 2, NT_HANDLE_SESSION = 3,
-               NT_HANDLE_KINDS = 4 } nt_handle_kind;
+/* Indexes of SslNative.liveHandles(): SslNative.LIVE_*. */
+typedef enum {
+    NT_HANDLE_CONTEXT = io_nativetls_internal_jni_SslNative_LIVE_CONTEXTS,
+    NT_HANDLE_CONNECTION = io_nativetls_internal_jni_SslNative_LIVE_CONNECTIONS,
+    NT_HANDLE_CREDENTIAL = io_nativetls_internal_jni_SslNative_LIVE_CREDENTIALS,
+    NT_HANDLE_SESSION = io_nativetls_internal_jni_SslNative_LIVE_SESSIONS,
+    NT_HANDLE_KINDS = io_nativetls_internal_jni_SslNative_LIVE_SESSIONS + 1
+} nt_handle_kind;
 void nt_count_new(nt_handle_kind kind);
 void nt_count_free(nt_handle_kind kind);
 

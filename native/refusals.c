@@ -34,9 +34,6 @@
 
 #include "nativetls.h"
 
-#define REFUSE_UNEXPECTED 1
-#define REFUSE_VERSION 2
-#define REFUSE_LENGTH 3
 
 #define ALERT_FATAL 2
 #define AD_UNEXPECTED_MESSAGE 10
@@ -48,11 +45,11 @@
 static int wanted_alert(int problem)
 {
     switch (problem) {
-    case REFUSE_UNEXPECTED:
+    case NT_REFUSE_UNEXPECTED:
         return AD_UNEXPECTED_MESSAGE;
-    case REFUSE_VERSION:
+    case NT_REFUSE_VERSION:
         return AD_PROTOCOL_VERSION;
-    case REFUSE_LENGTH:
+    case NT_REFUSE_LENGTH:
         return AD_RECORD_OVERFLOW;
     default:
         return -1;
@@ -81,10 +78,10 @@ int nt_refuse_record(nt_conn *conn, int problem, int first_record)
     uint8_t record[5 + TYPE_RECORD_BODY];
     size_t length = 5;
     memset(record, 0, sizeof(record));
-    if (problem == REFUSE_LENGTH) {
+    if (problem == NT_REFUSE_LENGTH) {
         const uint8_t header[] = {23, 3, 3, 0xff, 0xff};
         memcpy(record, header, sizeof(header));
-    } else if (problem == REFUSE_VERSION) {
+    } else if (problem == NT_REFUSE_VERSION) {
         const uint8_t header[] = {23, 0, 2, 0, TYPE_RECORD_BODY};
         memcpy(record, header, sizeof(header));
     } else {

@@ -12,17 +12,8 @@
 #include "nativetls.h"
 #include "io_nativetls_internal_jni_SslNative.h"
 
-#define NT_F_INIT_FINISHED 1
-#define NT_F_PENDING 2
-#define NT_F_RECEIVED_SHUTDOWN 4
-#define NT_F_OVERFLOW 8
-#define NT_F_SENT_SHUTDOWN 16
-
 /* Keeps each packed count far below its 28 bits. */
 #define NT_MAX_PER_CALL (1u << 26)
-
-#define PROTOCOL_TLS12 1
-#define PROTOCOL_TLS13 2
 
 static int conn_index = -1;
 
@@ -309,8 +300,8 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionConfig
     nt_conn *conn = nt_jlong_to_ptr(handle);
     SSL *ssl = conn->ssl;
     ERR_clear_error();
-    int min = (protocols & PROTOCOL_TLS12) != 0 ? TLS1_2_VERSION : TLS1_3_VERSION;
-    int max = (protocols & PROTOCOL_TLS13) != 0 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    int min = (protocols & NT_PROTOCOL_TLS12) != 0 ? TLS1_2_VERSION : TLS1_3_VERSION;
+    int max = (protocols & NT_PROTOCOL_TLS13) != 0 ? TLS1_3_VERSION : TLS1_2_VERSION;
     if (SSL_set_min_proto_version(ssl, min) != 1 || SSL_set_max_proto_version(ssl, max) != 1) {
         nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled protocols", NULL);
         return;

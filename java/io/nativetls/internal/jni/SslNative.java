@@ -13,6 +13,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Results of the record methods are packed: see {@link #consumed}, {@link #produced},
  * {@link #flags}.
+ *
+ * <p>Every constant both sides use is defined here, once: the C code includes the macros
+ * {@code javac -h} generates from these fields (nativetls.h names them).
  */
 public final class SslNative {
     /** The handshake is complete. */
@@ -33,6 +36,14 @@ public final class SslNative {
 
     public static final int PROTOCOL_TLS12 = 1;
     public static final int PROTOCOL_TLS13 = 2;
+
+    /** A server's ALPN answers besides an index into the client's list: answer without ALPN, or fail. */
+    public static final int ALPN_NONE = -1;
+    public static final int ALPN_FATAL = -2;
+
+    /** Largest TLS plaintext fragment; a record's body may add 2048 bytes of expansion (TLS 1.2). */
+    public static final int MAX_PLAINTEXT = 16384;
+    public static final int MAX_EXPANSION = 2048;
 
     private SslNative() {}
 

@@ -1,5 +1,6 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.RecordResult;
@@ -35,7 +36,7 @@ import javax.net.ssl.SSLSocket;
  * nothing and lets BUFFER_OVERFLOW be decided before anything is decrypted.
  */
 final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
-    private static final int MAX_PLAINTEXT = 16384;
+    private static final int MAX_PLAINTEXT = RecordLimits.MAX_PLAINTEXT;
     private static final int APPLICATION_DATA = 23;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 

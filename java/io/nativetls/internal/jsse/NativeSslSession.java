@@ -1,5 +1,6 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.SessionHandle;
 import java.security.Principal;
 import java.security.SecureRandom;
@@ -24,9 +25,9 @@ import javax.net.ssl.SSLSessionContext;
  */
 final class NativeSslSession extends ExtendedSSLSession {
     /** Largest record: header plus 2^14 plaintext plus 2048 of expansion, the TLS 1.2 maximum. */
-    static final int PACKET_BUFFER_SIZE = 5 + 16384 + 2048;
+    static final int PACKET_BUFFER_SIZE = RecordLimits.HEADER + RecordLimits.MAX_BODY;
     /** Largest plaintext a record can carry. */
-    static final int APPLICATION_BUFFER_SIZE = 16384;
+    static final int APPLICATION_BUFFER_SIZE = RecordLimits.MAX_PLAINTEXT;
     /**
      * jsse.SSLEngine.acceptLargeFragments, read once as SunJSSE reads it: sessions then report
      * SunJSSE's larger sizes, so applications that size their buffers for peers sending oversized

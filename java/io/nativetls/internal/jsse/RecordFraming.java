@@ -1,5 +1,6 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.SslHandle;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLException;
@@ -35,9 +36,9 @@ import javax.net.ssl.SSLProtocolException;
  * HelloRequests, which OpenSSL ignores during a handshake (as RFC 5246 lets it).
  */
 final class RecordFraming {
-    static final int HEADER = 5;
-    static final int MAX_PLAINTEXT = 16384;
-    static final int MAX_BODY = MAX_PLAINTEXT + 2048;
+    static final int HEADER = RecordLimits.HEADER;
+    static final int MAX_PLAINTEXT = RecordLimits.MAX_PLAINTEXT;
+    static final int MAX_BODY = RecordLimits.MAX_BODY;
     static final int MAX_TLS13_BODY = MAX_PLAINTEXT + 256;
     static final long MAX_QUIET_HANDSHAKE = 1L << 19;
 

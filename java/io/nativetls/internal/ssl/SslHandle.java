@@ -69,8 +69,8 @@ public final class SslHandle {
     public static final int REFUSE_VERSION = SslNative.REFUSE_VERSION;
     public static final int REFUSE_LENGTH = SslNative.REFUSE_LENGTH;
 
-    public static final int ALPN_NONE = -1;
-    public static final int ALPN_FATAL = -2;
+    public static final int ALPN_NONE = SslNative.ALPN_NONE;
+    public static final int ALPN_FATAL = SslNative.ALPN_FATAL;
 
     /** ALPN protocol ids are bytes; JSSE presents them as ISO-8859-1 strings, as SunJSSE does. */
     public static byte[] alpnWire(String[] protocols) {
