@@ -81,6 +81,10 @@ class ServerSocketParametersTest {
                 assertEquals(SERVER_ORDER[0], c.getSession().getCipherSuite(), "the server's order decided");
                 assertEquals("h2", c.getApplicationProtocol(), "the server's ALPN preference decided");
                 assertEquals("TLSv1.2", c.getSession().getProtocol());
+                // Read the server's report before closing, so its write never meets a closed socket.
+                String line = new String(SocketSupport.readFully(c.getInputStream(), SERVER_ORDER[0].length() + 1),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+                assertEquals(SERVER_ORDER[0] + "\n", line, "the suite the accepted socket negotiated");
             }
             SSLParameters seen = accepted.get(20, TimeUnit.SECONDS)[0];
             assertArrayEquals(SERVER_ORDER, seen.getCipherSuites());
