@@ -23,15 +23,20 @@ final class ResumptionRules {
 
     /** Client: whether to offer session on a connection asking for serverName (or none: null). */
     static boolean clientMayOffer(NativeSslSession session, EngineConfig config, String serverName) {
-        return negotiable(session, config) && sameIdentification(session, config)
-            && sameServerName(session, serverName) && constraintsAllow(session, config.algorithmConstraints);
+        return sharedRulesHold(session, config, serverName);
     }
 
-    /** Server: whether to resume session for a ClientHello asking for serverName (or none: null). */
+    /**
+     * Server: whether to resume session for a ClientHello asking for serverName (or none: null):
+     * the rules both roles share, and a client certificate in the session if one is now needed.
+     */
     static boolean serverMayResume(NativeSslSession session, EngineConfig config, String serverName) {
-        if (config.clientAuth == EngineConfig.CLIENT_AUTH_NEED && session.peerChain() == null) {
-            return false; // the client must now prove who it is, and the session never did
-        }
+        boolean certificateIfNeeded = config.clientAuth != EngineConfig.CLIENT_AUTH_NEED || session.peerChain() != null;
+        return certificateIfNeeded && sharedRulesHold(session, config, serverName);
+    }
+
+    /** What both roles check: suite and protocol, identification, server name, signature constraints. */
+    private static boolean sharedRulesHold(NativeSslSession session, EngineConfig config, String serverName) {
         return negotiable(session, config) && sameIdentification(session, config)
             && sameServerName(session, serverName) && constraintsAllow(session, config.algorithmConstraints);
     }
