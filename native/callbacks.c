@@ -10,6 +10,18 @@
 
 #include "nativetls.h"
 
+/* The verdicts Java answers with are OpenSSL's numbers, named once in SslNative. */
+_Static_assert(io_nativetls_internal_jni_SslNative_X509_V_OK == X509_V_OK, "X509_V_OK");
+_Static_assert(io_nativetls_internal_jni_SslNative_X509_V_ERR_CERT_NOT_YET_VALID == X509_V_ERR_CERT_NOT_YET_VALID,
+               "X509_V_ERR_CERT_NOT_YET_VALID");
+_Static_assert(io_nativetls_internal_jni_SslNative_X509_V_ERR_CERT_HAS_EXPIRED == X509_V_ERR_CERT_HAS_EXPIRED,
+               "X509_V_ERR_CERT_HAS_EXPIRED");
+_Static_assert(io_nativetls_internal_jni_SslNative_X509_V_ERR_CERT_UNTRUSTED == X509_V_ERR_CERT_UNTRUSTED,
+               "X509_V_ERR_CERT_UNTRUSTED");
+_Static_assert(io_nativetls_internal_jni_SslNative_X509_V_ERR_APPLICATION_VERIFICATION
+                   == X509_V_ERR_APPLICATION_VERIFICATION,
+               "X509_V_ERR_APPLICATION_VERIFICATION");
+
 static const char *tls12_auth_type(const SSL_CIPHER *c)
 {
     if (c == NULL) {
@@ -65,8 +77,10 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
     jstring jauth = new_string(env, auth);
     jstring jprotocol = new_string(env, SSL_get_version(ssl));
     jstring jsuite = new_string(env, cipher != NULL ? SSL_CIPHER_standard_name(cipher) : NULL);
-    if (chain != NULL && !nt_pending_exception(env)) {
-        verdict = (*env)->CallIntMethod(env, conn->owner, nt_jni.verify_peer, chain, jauth, jprotocol, jsuite);
+    jintArray schemes = nt_peer_signature_schemes(env, ssl);
+    if (chain != NULL && schemes != NULL && !nt_pending_exception(env)) {
+        verdict = (*env)->CallIntMethod(env, conn->owner, nt_jni.verify_peer, chain, jauth, jprotocol, jsuite,
+                                        schemes);
     }
     if (nt_pending_exception(env)) {
         /* Only an Error can get here (the Java side catches the rest): fail this handshake. */
@@ -77,6 +91,7 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
     (*env)->DeleteLocalRef(env, jauth);
     (*env)->DeleteLocalRef(env, jprotocol);
     (*env)->DeleteLocalRef(env, jsuite);
+    (*env)->DeleteLocalRef(env, schemes);
     if (verdict != X509_V_OK) {
         return fail_verify(store, verdict);
     }
@@ -93,7 +108,21 @@ int nt_cert_callback(SSL *ssl, void *arg)
         return 0;
     }
     JNIEnv *env = conn->env;
-    jlongArray chosen = (*env)->CallObjectMethod(env, conn->owner, nt_jni.select_credentials);
+    /* What the choice depends on: a client's the request's issuers, a TLS 1.2 server's the suites' key types. */
+    int version = SSL_version(ssl);
+    int server = SSL_is_server(ssl);
+    jintArray schemes = nt_peer_signature_schemes(env, ssl);
+    jobjectArray issuers = schemes != NULL && !server ? nt_peer_ca_names(env, ssl) : NULL;
+    jobjectArray key_types = schemes != NULL && server && version < TLS1_3_VERSION ? nt_server_key_types(env, ssl)
+                                                                                   : NULL;
+    jlongArray chosen = NULL;
+    if (!nt_pending_exception(env)) {
+        chosen = (*env)->CallObjectMethod(env, conn->owner, nt_jni.select_credentials, schemes, (jint)version,
+                                          issuers, key_types);
+    }
+    (*env)->DeleteLocalRef(env, schemes);
+    (*env)->DeleteLocalRef(env, issuers);
+    (*env)->DeleteLocalRef(env, key_types);
     if (nt_pending_exception(env)) {
         nt_upcall_failed(conn);
         return 0;

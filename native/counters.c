@@ -19,7 +19,7 @@ void nt_count_free(nt_handle_kind kind)
     atomic_fetch_sub_explicit(&live[kind], 1, memory_order_relaxed);
 }
 
-JNIEXPORT jlongArray JNICALL Java_io_nativetls_internal_jni_SslNative_liveHandles(JNIEnv *env, jclass cls)
+static jlongArray native_liveHandles(JNIEnv *env, jclass cls)
 {
     jlong values[NT_HANDLE_KINDS];
     for (int i = 0; i < NT_HANDLE_KINDS; i++) {
@@ -31,3 +31,8 @@ JNIEXPORT jlongArray JNICALL Java_io_nativetls_internal_jni_SslNative_liveHandle
     }
     return out;
 }
+
+static const JNINativeMethod methods[] = {
+    {"liveHandles", "()[J", (void *)native_liveHandles},
+};
+NT_NATIVES(nt_counters_natives, methods);

@@ -100,7 +100,7 @@ static nt_credential *credential_with_chain(JNIEnv *env, jobjectArray chain)
     return cred;
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNew(JNIEnv *env, jclass cls,
+static jlong native_credentialNew(JNIEnv *env, jclass cls,
                                                                                jobjectArray chain, jbyteArray pkcs8)
 {
     ERR_clear_error();
@@ -217,7 +217,7 @@ done:
     return ok;
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_credentialNewRsa(JNIEnv *env, jclass cls,
+static jlong native_credentialNewRsa(JNIEnv *env, jclass cls,
                                                                                   jobjectArray chain,
                                                                                   jbyteArray modulus,
                                                                                   jbyteArray private_exponent)
@@ -290,7 +290,7 @@ fail:
     return 0;
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_credentialFree(JNIEnv *env, jclass cls, jlong handle)
+static void native_credentialFree(JNIEnv *env, jclass cls, jlong handle)
 {
     nt_credential *cred = nt_jlong_to_ptr(handle);
     if (cred != NULL) {
@@ -330,11 +330,8 @@ static int has_cipher(STACK_OF(SSL_CIPHER) *list, const SSL_CIPHER *c)
  * does not insist), each once. Asking the key manager in this order and stopping at the first
  * alias is what SunJSSE does; a slow key manager (an HSM, a remote store) pays per question.
  */
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_serverKeyTypes(JNIEnv *env, jclass cls,
-                                                                                      jlong handle)
+jobjectArray nt_server_key_types(JNIEnv *env, SSL *ssl)
 {
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    SSL *ssl = conn->ssl;
     STACK_OF(SSL_CIPHER) *mine = SSL_get_ciphers(ssl);
     STACK_OF(SSL_CIPHER) *theirs = SSL_get_client_ciphers(ssl);
     const char *found[2];
@@ -354,3 +351,10 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_serverKe
     }
     return nt_string_array(env, found, n);
 }
+
+static const JNINativeMethod methods[] = {
+    {"credentialNew", "([[B[B)J", (void *)native_credentialNew},
+    {"credentialNewRsa", "([[B[B[B)J", (void *)native_credentialNewRsa},
+    {"credentialFree", "(J)V", (void *)native_credentialFree},
+};
+NT_NATIVES(nt_credentials_natives, methods);

@@ -160,7 +160,7 @@ void nt_extensions_configure(SSL_CTX *ctx)
     SSL_CTX_set_tlsext_servername_callback(ctx, server_name);
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextSetClientCaNames(JNIEnv *env, jclass cls,
+static void native_contextSetClientCaNames(JNIEnv *env, jclass cls,
                                                                                        jlong handle,
                                                                                        jobjectArray names)
 {
@@ -200,11 +200,9 @@ fail:
     sk_X509_NAME_pop_free(list, X509_NAME_free);
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerCaNames(JNIEnv *env, jclass cls,
-                                                                                  jlong handle)
+jobjectArray nt_peer_ca_names(JNIEnv *env, SSL *ssl)
 {
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    STACK_OF(X509_NAME) *list = SSL_get_client_CA_list(conn->ssl);
+    STACK_OF(X509_NAME) *list = SSL_get_client_CA_list(ssl);
     int n = list != NULL ? sk_X509_NAME_num(list) : 0;
     jobjectArray out = (*env)->NewObjectArray(env, n, nt_jni.byte_array, NULL);
     for (int i = 0; out != NULL && i < n; i++) {
@@ -222,13 +220,14 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerCaNa
         }
         OPENSSL_free(der);
         if (item == NULL) {
+            (*env)->DeleteLocalRef(env, out);
             return NULL;
         }
     }
     return out;
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionSetExtensions(
+static void native_connectionSetExtensions(
     JNIEnv *env, jclass cls, jlong handle, jbyteArray alpn, jboolean server_preference, jstring sigalgs,
     jstring groups)
 {
@@ -279,7 +278,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionSetExt
     }
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_alpnSelected(JNIEnv *env, jclass cls,
+static jbyteArray native_alpnSelected(JNIEnv *env, jclass cls,
                                                                                  jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -297,11 +296,9 @@ JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_alpnSelect
 }
 
 /* The peer's signature schemes as TLS code points (SSL_get_sigalgs' rsign/hash bytes). */
-JNIEXPORT jintArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerSignatureSchemes(JNIEnv *env, jclass cls,
-                                                                                        jlong handle)
+jintArray nt_peer_signature_schemes(JNIEnv *env, SSL *ssl)
 {
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    int n = SSL_get_sigalgs(conn->ssl, -1, NULL, NULL, NULL, NULL, NULL);
+    int n = SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL);
     if (n < 0) {
         n = 0;
     }
@@ -309,9 +306,16 @@ JNIEXPORT jintArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerSignatu
     for (int i = 0; out != NULL && i < n; i++) {
         unsigned char rsig = 0;
         unsigned char rhash = 0;
-        SSL_get_sigalgs(conn->ssl, i, NULL, NULL, NULL, &rsig, &rhash);
+        SSL_get_sigalgs(ssl, i, NULL, NULL, NULL, &rsig, &rhash);
         jint code = ((jint)rhash << 8) | rsig;
         (*env)->SetIntArrayRegion(env, out, i, 1, &code);
     }
     return out;
 }
+
+static const JNINativeMethod methods[] = {
+    {"contextSetClientCaNames", "(J[[B)V", (void *)native_contextSetClientCaNames},
+    {"connectionSetExtensions", "(J[BZLjava/lang/String;Ljava/lang/String;)V", (void *)native_connectionSetExtensions},
+    {"alpnSelected", "(J)[B", (void *)native_alpnSelected},
+};
+NT_NATIVES(nt_extensions_natives, methods);

@@ -81,7 +81,7 @@ static int set_string(JNIEnv *env, jobjectArray array, jsize index, const char *
     return !nt_pending_exception(env);
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_libraryInfo(JNIEnv *env, jclass cls)
+static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
 {
     (void)cls;
     group_list *list = OPENSSL_zalloc(sizeof(group_list));
@@ -115,3 +115,8 @@ cleanup:
     OPENSSL_free(list);
     return result;
 }
+
+static const JNINativeMethod methods[] = {
+    {"libraryInfo", "()[Ljava/lang/String;", (void *)native_libraryInfo},
+};
+NT_NATIVES(nt_info_natives, methods);

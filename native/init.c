@@ -225,7 +225,7 @@ static jobjectArray to_java(JNIEnv *env, const findings *f)
     return table;
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_initialise(JNIEnv *env, jclass cls)
+static jobjectArray native_initialise(JNIEnv *env, jclass cls)
 {
     findings *f = OPENSSL_zalloc(sizeof(findings));
     jobjectArray result = NULL;
@@ -255,3 +255,8 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_initiali
     ERR_clear_error();
     return result;
 }
+
+static const JNINativeMethod methods[] = {
+    {"initialise", "()[[Ljava/lang/String;", (void *)native_initialise},
+};
+NT_NATIVES(nt_init_natives, methods);

@@ -64,7 +64,7 @@ static void write_line(const SSL *ssl, const char *line)
     free(buf);
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextSetKeyLog(JNIEnv *env, jclass cls,
+static void native_contextSetKeyLog(JNIEnv *env, jclass cls,
                                                                                 jlong handle, jstring path)
 {
     SSL_CTX *ctx = nt_jlong_to_ptr(handle);
@@ -87,3 +87,8 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextSetKeyLog
     }
     SSL_CTX_set_keylog_callback(ctx, write_line);
 }
+
+static const JNINativeMethod methods[] = {
+    {"contextSetKeyLog", "(JLjava/lang/String;)V", (void *)native_contextSetKeyLog},
+};
+NT_NATIVES(nt_keylog_natives, methods);

@@ -35,6 +35,28 @@
 #define NT_ALPN_NONE ((int)io_nativetls_internal_jni_SslNative_ALPN_NONE)
 #define NT_ALPN_FATAL ((int)io_nativetls_internal_jni_SslNative_ALPN_FATAL)
 
+/*
+ * The package of SslNative and NativeCallbacks: the only Java names the native side spells out,
+ * so moving those two classes means changing this line.
+ */
+#define NT_JNI_PACKAGE "io/nativetls/internal/jni/"
+/* The callbacks' type in a JNI descriptor. */
+#define NT_CALLBACKS_TYPE "L" NT_JNI_PACKAGE "NativeCallbacks;"
+
+/*
+ * One area's native methods of SslNative (name, JNI descriptor, function): JNI_OnLoad registers
+ * every area's table, so a native missing here or described wrongly fails the load, not its
+ * first call. Each .c file that implements natives ends with its table.
+ */
+typedef struct {
+    const JNINativeMethod *methods;
+    int count;
+} nt_natives;
+#define NT_NATIVES(name, table) const nt_natives name = {table, (int)(sizeof(table) / sizeof((table)[0]))}
+extern const nt_natives nt_counters_natives, nt_credentials_natives, nt_extensions_natives, nt_info_natives,
+    nt_init_natives, nt_keylog_natives, nt_onload_natives, nt_selfsigned_natives, nt_sessions_natives,
+    nt_ssl_natives, nt_ssl_ctx_natives;
+
 /* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
 typedef struct {
     jclass ssl_exception;
@@ -44,17 +66,19 @@ typedef struct {
     jclass illegal_state_exception;
     jclass illegal_argument_exception;
     jclass out_of_memory_error;
+    jclass unsatisfied_link_error;
     jclass string;
     jclass byte_array;
-    jmethodID verify_peer;        /* SslHandle.verifyPeer([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I */
-    jmethodID select_credentials; /* SslHandle.selectCredentials()[J */
-    jmethodID session_created;    /* SslHandle.sessionCreated(J[BI)V */
-    jmethodID find_session;       /* SslHandle.findSession([BLjava/lang/String;)J */
-    jmethodID accept_ticket;      /* SslHandle.acceptTicket([BJLjava/lang/String;)Z */
-    jmethodID ticket_token;       /* SslHandle.ticketToken()[B */
-    jmethodID select_application_protocol; /* SslHandle.selectApplicationProtocol([B)I */
-    jmethodID server_name_received;        /* SslHandle.serverNameReceived([B)Z */
-    jmethodID upcall_failed;               /* SslHandle.upcallFailed(Ljava/lang/Throwable;)V */
+    /* The methods of NativeCallbacks (descriptors in onload.c). */
+    jmethodID verify_peer;
+    jmethodID select_credentials;
+    jmethodID session_created;
+    jmethodID find_session;
+    jmethodID accept_ticket;
+    jmethodID ticket_token;
+    jmethodID select_application_protocol;
+    jmethodID server_name_received;
+    jmethodID upcall_failed;
 } nt_jni_ids;
 
 extern nt_jni_ids nt_jni;
@@ -171,6 +195,16 @@ void nt_sessions_report_deferred(nt_conn *conn);
 void nt_extensions_configure(SSL_CTX *ctx);
 /* The extensions' part of the server's ClientHello callback (which sessions.c installs). */
 int nt_extensions_client_hello(SSL *ssl, int *alert);
+
+/*
+ * What the callbacks hand Java (each a new local ref, NULL with an exception pending): the
+ * peer's signature schemes as TLS code points and, for a client, the CA names of the server's
+ * certificate request (extensions.c); a TLS 1.2 server's key types in the order a suite will be
+ * chosen (credentials.c).
+ */
+jintArray nt_peer_signature_schemes(JNIEnv *env, SSL *ssl);
+jobjectArray nt_peer_ca_names(JNIEnv *env, SSL *ssl);
+jobjectArray nt_server_key_types(JNIEnv *env, SSL *ssl);
 
 /* keylog.c */
 int nt_keylog_index_init(void);

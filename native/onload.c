@@ -1,8 +1,10 @@
 /*
- * Library load and unload: caches every JNI class and method id the native side uses, so no
- * lookup (and no class loading) happens on a handshake thread, and reports OpenSSL's version.
- * OpenSSL's own initialisation and its configuration check are in init.c.
+ * Library load and unload: registers the native methods of SslNative, caches every JNI class and
+ * method id the native side uses, so no lookup (and no class loading) happens on a handshake
+ * thread, and reports OpenSSL's version. OpenSSL's own initialisation and its configuration
+ * check are in init.c.
  */
+#include <stdio.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -28,7 +30,7 @@ static void release_ids(JNIEnv *env)
     jclass *classes[] = {
         &nt_jni.ssl_exception, &nt_jni.ssl_handshake_exception, &nt_jni.ssl_protocol_exception,
         &nt_jni.key_management_exception, &nt_jni.illegal_state_exception,
-        &nt_jni.illegal_argument_exception, &nt_jni.out_of_memory_error, &nt_jni.string,
+        &nt_jni.illegal_argument_exception, &nt_jni.out_of_memory_error, &nt_jni.unsatisfied_link_error, &nt_jni.string,
         &nt_jni.byte_array,
     };
     for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
@@ -48,28 +50,74 @@ static int cache_ids(JNIEnv *env)
         || (nt_jni.illegal_state_exception = global_class(env, "java/lang/IllegalStateException")) == NULL
         || (nt_jni.illegal_argument_exception = global_class(env, "java/lang/IllegalArgumentException")) == NULL
         || (nt_jni.out_of_memory_error = global_class(env, "java/lang/OutOfMemoryError")) == NULL
+        || (nt_jni.unsatisfied_link_error = global_class(env, "java/lang/UnsatisfiedLinkError")) == NULL
         || (nt_jni.string = global_class(env, "java/lang/String")) == NULL
         || (nt_jni.byte_array = global_class(env, "[B")) == NULL) {
         return 0;
     }
-    jclass handle = (*env)->FindClass(env, "io/nativetls/internal/ssl/SslHandle");
-    if (handle == NULL) {
+    /* The callbacks are looked up on the interface: any class implementing it can be the target. */
+    jclass callbacks = (*env)->FindClass(env, NT_JNI_PACKAGE "NativeCallbacks");
+    if (callbacks == NULL) {
         return 0;
     }
-    nt_jni.verify_peer = (*env)->GetMethodID(env, handle, "verifyPeer",
-                                             "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;)I");
-    nt_jni.select_credentials = (*env)->GetMethodID(env, handle, "selectCredentials", "()[J");
-    nt_jni.session_created = (*env)->GetMethodID(env, handle, "sessionCreated", "(J[BI)V");
-    nt_jni.find_session = (*env)->GetMethodID(env, handle, "findSession", "([BLjava/lang/String;)J");
-    nt_jni.accept_ticket = (*env)->GetMethodID(env, handle, "acceptTicket", "([BJLjava/lang/String;)Z");
-    nt_jni.ticket_token = (*env)->GetMethodID(env, handle, "ticketToken", "()[B");
-    nt_jni.select_application_protocol = (*env)->GetMethodID(env, handle, "selectApplicationProtocol", "([B)I");
-    nt_jni.server_name_received = (*env)->GetMethodID(env, handle, "serverNameReceived", "([B)Z");
-    nt_jni.upcall_failed = (*env)->GetMethodID(env, handle, "upcallFailed", "(Ljava/lang/Throwable;)V");
-    (*env)->DeleteLocalRef(env, handle);
-    return nt_jni.select_application_protocol != NULL && nt_jni.server_name_received != NULL
-        && nt_jni.ticket_token != NULL && nt_jni.verify_peer != NULL && nt_jni.select_credentials != NULL && nt_jni.session_created != NULL
-        && nt_jni.find_session != NULL && nt_jni.accept_ticket != NULL && nt_jni.upcall_failed != NULL;
+    static const struct {
+        jmethodID *id;
+        const char *name;
+        const char *descriptor;
+    } methods[] = {
+        {&nt_jni.verify_peer, "verifyPeer", "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;[I)I"},
+        {&nt_jni.select_credentials, "selectCredentials", "([II[[B[Ljava/lang/String;)[J"},
+        {&nt_jni.session_created, "sessionCreated", "(J[BI)V"},
+        {&nt_jni.find_session, "findSession", "([BLjava/lang/String;)J"},
+        {&nt_jni.accept_ticket, "acceptTicket", "([BJLjava/lang/String;)Z"},
+        {&nt_jni.ticket_token, "ticketToken", "()[B"},
+        {&nt_jni.select_application_protocol, "selectApplicationProtocol", "([B)I"},
+        {&nt_jni.server_name_received, "serverNameReceived", "([B)Z"},
+        {&nt_jni.upcall_failed, "upcallFailed", "(Ljava/lang/Throwable;)V"},
+    };
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof(methods) / sizeof(methods[0]); i++) {
+        /* A missing one leaves NoSuchMethodError pending, which System.load throws. */
+        *methods[i].id = (*env)->GetMethodID(env, callbacks, methods[i].name, methods[i].descriptor);
+        ok = *methods[i].id != NULL;
+    }
+    (*env)->DeleteLocalRef(env, callbacks);
+    return ok;
+}
+
+/* Every area's table of natives (see nt_natives). */
+static const nt_natives *const areas[] = {
+    &nt_counters_natives, &nt_credentials_natives, &nt_extensions_natives, &nt_info_natives,
+    &nt_init_natives,     &nt_keylog_natives,      &nt_onload_natives,     &nt_selfsigned_natives,
+    &nt_sessions_natives, &nt_ssl_natives,         &nt_ssl_ctx_natives,
+};
+
+/*
+ * Binds every native of SslNative to its function. A table entry naming no native of that class
+ * (a renamed method, a changed descriptor) fails here: the NoSuchMethodError becomes an
+ * UnsatisfiedLinkError saying which entry, which System.load throws to the loader.
+ */
+static int register_natives(JNIEnv *env)
+{
+    jclass ssl_native = (*env)->FindClass(env, NT_JNI_PACKAGE "SslNative");
+    if (ssl_native == NULL) {
+        return 0;
+    }
+    int ok = 1;
+    for (size_t a = 0; ok && a < sizeof(areas) / sizeof(areas[0]); a++) {
+        for (int i = 0; ok && i < areas[a]->count; i++) {
+            const JNINativeMethod *m = &areas[a]->methods[i];
+            if ((*env)->RegisterNatives(env, ssl_native, m, 1) != JNI_OK) {
+                (*env)->ExceptionClear(env);
+                nt_throw_message(env, nt_jni.unsatisfied_link_error,
+                                 "libnativetls.so does not match its Java classes: SslNative has no native %s%s",
+                                 m->name, m->signature);
+                ok = 0;
+            }
+        }
+    }
+    (*env)->DeleteLocalRef(env, ssl_native);
+    return ok;
 }
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
@@ -83,8 +131,8 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
      * the loader calls next: a broken configuration must become a cause the loader can report, not
      * a failed load. Nothing here needs the configuration.
      */
-    if (!cache_ids(env) || !nt_bio_method_init() || !nt_conn_index_init() || !nt_keylog_index_init()) {
-        /* FindClass left its NoClassDefFoundError pending: System.load reports it to the loader. */
+    if (!cache_ids(env) || !register_natives(env) || !nt_bio_method_init() || !nt_conn_index_init() || !nt_keylog_index_init()) {
+        /* FindClass or register_natives left an Error pending: System.load reports it to the loader. */
         release_ids(env);
         nt_keylog_index_free();
         ERR_clear_error();
@@ -103,17 +151,49 @@ JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *vm, void *reserved)
     nt_bio_method_free();
 }
 
-JNIEXPORT jstring JNICALL Java_io_nativetls_internal_jni_SslNative_openSslVersion(JNIEnv *env, jclass cls)
+static jstring native_openSslVersion(JNIEnv *env, jclass cls)
 {
     return (*env)->NewStringUTF(env, OpenSSL_version(OPENSSL_VERSION));
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_openSslVersionNumber(JNIEnv *env, jclass cls)
+static jlong native_openSslVersionNumber(JNIEnv *env, jclass cls)
 {
     return (jlong)OpenSSL_version_num();
 }
 
-JNIEXPORT jboolean JNICALL Java_io_nativetls_internal_jni_SslNative_errorQueueEmpty(JNIEnv *env, jclass cls)
+static jboolean native_errorQueueEmpty(JNIEnv *env, jclass cls)
 {
     return ERR_peek_error() == 0 ? JNI_TRUE : JNI_FALSE;
 }
+
+/* "name descriptor" of every native registered, so a test can compare them with SslNative's natives. */
+static jobjectArray native_registeredNatives(JNIEnv *env, jclass cls)
+{
+    int n = 0;
+    for (size_t a = 0; a < sizeof(areas) / sizeof(areas[0]); a++) {
+        n += areas[a]->count;
+    }
+    jobjectArray out = (*env)->NewObjectArray(env, n, nt_jni.string, NULL);
+    int k = 0;
+    for (size_t a = 0; out != NULL && a < sizeof(areas) / sizeof(areas[0]); a++) {
+        for (int i = 0; i < areas[a]->count; i++) {
+            char row[512];
+            snprintf(row, sizeof(row), "%s %s", areas[a]->methods[i].name, areas[a]->methods[i].signature);
+            jstring s = (*env)->NewStringUTF(env, row);
+            if (s == NULL) {
+                return NULL;
+            }
+            (*env)->SetObjectArrayElement(env, out, k++, s);
+            (*env)->DeleteLocalRef(env, s);
+        }
+    }
+    return out;
+}
+
+static const JNINativeMethod methods[] = {
+    {"registeredNatives", "()[Ljava/lang/String;", (void *)native_registeredNatives},
+    {"openSslVersion", "()Ljava/lang/String;", (void *)native_openSslVersion},
+    {"openSslVersionNumber", "()J", (void *)native_openSslVersionNumber},
+    {"errorQueueEmpty", "()Z", (void *)native_errorQueueEmpty},
+};
+NT_NATIVES(nt_onload_natives, methods);

@@ -39,7 +39,7 @@ static int add_san(X509 *cert, const char *host)
     return ok;
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_selfSignedCertificate(JNIEnv *env, jclass cls,
+static jobjectArray native_selfSignedCertificate(JNIEnv *env, jclass cls,
                                                                                            jstring jhost)
 {
     jobjectArray result = NULL;
@@ -104,3 +104,8 @@ cleanup:
     EVP_PKEY_free(key);
     return result;
 }
+
+static const JNINativeMethod methods[] = {
+    {"selfSignedCertificate", "(Ljava/lang/String;)[[B", (void *)native_selfSignedCertificate},
+};
+NT_NATIVES(nt_selfsigned_natives, methods);

@@ -264,7 +264,7 @@ int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets)
     return SSL_CTX_set_num_tickets(ctx, 1) == 1 && SSL_CTX_set_session_ticket_cb(ctx, generate_ticket, decrypt_ticket, NULL) == 1;
 }
 
-JNIEXPORT jboolean JNICALL Java_io_nativetls_internal_jni_SslNative_sessionUpRef(JNIEnv *env, jclass cls,
+static jboolean native_sessionUpRef(JNIEnv *env, jclass cls,
                                                                                 jlong handle)
 {
     if (SSL_SESSION_up_ref(nt_jlong_to_ptr(handle)) != 1) {
@@ -275,7 +275,7 @@ JNIEXPORT jboolean JNICALL Java_io_nativetls_internal_jni_SslNative_sessionUpRef
     return JNI_TRUE;
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_sessionFree(JNIEnv *env, jclass cls, jlong handle)
+static void native_sessionFree(JNIEnv *env, jclass cls, jlong handle)
 {
     SSL_SESSION *session = nt_jlong_to_ptr(handle);
     if (session != NULL) {
@@ -284,7 +284,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_sessionFree(JNIE
     }
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionOfferSession(JNIEnv *env, jclass cls,
+static void native_connectionOfferSession(JNIEnv *env, jclass cls,
                                                                                       jlong conn_handle,
                                                                                       jlong session_handle)
 {
@@ -300,9 +300,17 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionOfferS
     }
 }
 
-JNIEXPORT jboolean JNICALL Java_io_nativetls_internal_jni_SslNative_sessionReused(JNIEnv *env, jclass cls,
+static jboolean native_sessionReused(JNIEnv *env, jclass cls,
                                                                                  jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     return SSL_session_reused(conn->ssl) == 1 ? JNI_TRUE : JNI_FALSE;
 }
+
+static const JNINativeMethod methods[] = {
+    {"sessionUpRef", "(J)Z", (void *)native_sessionUpRef},
+    {"sessionFree", "(J)V", (void *)native_sessionFree},
+    {"connectionOfferSession", "(JJ)V", (void *)native_connectionOfferSession},
+    {"sessionReused", "(J)Z", (void *)native_sessionReused},
+};
+NT_NATIVES(nt_sessions_natives, methods);

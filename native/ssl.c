@@ -68,7 +68,7 @@ static void set_window(nt_window *w, jlong address, jbyteArray array, jint pos, 
     }
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_directAddress(JNIEnv *env, jclass cls,
+static jlong native_directAddress(JNIEnv *env, jclass cls,
                                                                               jobject buffer)
 {
     void *address = (*env)->GetDirectBufferAddress(env, buffer);
@@ -192,7 +192,7 @@ static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation
     nt_throw_openssl(env, cls, operation, conn);
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_connectionNew(JNIEnv *env, jclass cls,
+static jlong native_connectionNew(JNIEnv *env, jclass cls,
                                                                                jlong ctx_handle, jboolean client,
                                                                                jboolean tickets)
 {
@@ -236,7 +236,7 @@ fail:
     return 0;
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(JNIEnv *env, jclass cls, jlong handle)
+static void native_connectionFree(JNIEnv *env, jclass cls, jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     if (conn == NULL) {
@@ -251,7 +251,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionFree(J
     nt_count_free(NT_HANDLE_CONNECTION);
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionDisableExtensions(JNIEnv *env, jclass cls,
+static void native_connectionDisableExtensions(JNIEnv *env, jclass cls,
                                                                                            jlong handle,
                                                                                            jint extensions)
 {
@@ -281,7 +281,7 @@ static int set_host_name(SSL *ssl, const char *name)
 }
 
 /* Only for suite sets the context has no SSL_CTX for: OpenSSL parses the lists on every call. */
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionSetCipherSuites(JNIEnv *env, jclass cls,
+static void native_connectionSetCipherSuites(JNIEnv *env, jclass cls,
                                                                                          jlong handle,
                                                                                          jstring tls12,
                                                                                          jstring tls13)
@@ -294,7 +294,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionSetCip
     }
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionConfigure(
+static void native_connectionConfigure(
     JNIEnv *env, jclass cls, jlong handle, jint protocols, jstring sni, jint client_auth)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -318,7 +318,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_connectionConfig
     }
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_handshake(JNIEnv *env, jclass cls, jlong handle,
+static jlong native_handshake(JNIEnv *env, jclass cls, jlong handle,
                                                                            jobject owner)
 {
     nt_conn *conn = conn_begin(env, handle, owner);
@@ -448,7 +448,7 @@ done:;
     return result;
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_wrap(JNIEnv *env, jclass cls, jlong handle,
+static jlong native_wrap(JNIEnv *env, jclass cls, jlong handle,
                                                                       jobject owner, jlong src_address,
                                                                       jbyteArray src_array, jint src_pos,
                                                                       jint src_len, jlong dst_address,
@@ -459,7 +459,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_wrap(JNIEnv *en
                          dst_pos, dst_len, 0);
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_drain(JNIEnv *env, jclass cls, jlong handle,
+static jlong native_drain(JNIEnv *env, jclass cls, jlong handle,
                                                                        jobject owner, jlong dst_address,
                                                                        jbyteArray dst_array, jint dst_pos,
                                                                        jint dst_len)
@@ -489,7 +489,7 @@ static int read_application_data(nt_conn *conn, size_t *n)
     }
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *env, jclass cls, jlong handle,
+static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle,
                                                                         jobject owner, jlong src_address,
                                                                         jbyteArray src_array, jint src_pos,
                                                                         jint src_len, jlong dst_address,
@@ -515,7 +515,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_unwrap(JNIEnv *
     return result;
 }
 
-JNIEXPORT jint JNICALL Java_io_nativetls_internal_jni_SslNative_refuseRecord(JNIEnv *env, jclass cls, jlong handle,
+static jint native_refuseRecord(JNIEnv *env, jclass cls, jlong handle,
                                                                               jobject owner, jint problem,
                                                                               jboolean first_record)
 {
@@ -525,7 +525,7 @@ JNIEXPORT jint JNICALL Java_io_nativetls_internal_jni_SslNative_refuseRecord(JNI
     return alert;
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_shutdown(JNIEnv *env, jclass cls, jlong handle,
+static jlong native_shutdown(JNIEnv *env, jclass cls, jlong handle,
                                                                           jobject owner)
 {
     nt_conn *conn = conn_begin(env, handle, owner);
@@ -539,7 +539,7 @@ JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_shutdown(JNIEnv
     return result;
 }
 
-JNIEXPORT jint JNICALL Java_io_nativetls_internal_jni_SslNative_pendingBytes(JNIEnv *env, jclass cls, jlong handle)
+static jint native_pendingBytes(JNIEnv *env, jclass cls, jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     return conn->pend_len > INT32_MAX ? INT32_MAX : (jint)conn->pend_len;
@@ -594,7 +594,7 @@ static const char *peer_signature_scheme(SSL *ssl)
     }
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionInfo(JNIEnv *env, jclass cls,
+static jobjectArray native_sessionInfo(JNIEnv *env, jclass cls,
                                                                                     jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -605,14 +605,14 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionI
     return nt_string_array(env, values, 3);
 }
 
-JNIEXPORT jbyteArray JNICALL Java_io_nativetls_internal_jni_SslNative_sessionId(JNIEnv *env, jclass cls,
+static jbyteArray native_sessionId(JNIEnv *env, jclass cls,
                                                                                jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     return nt_session_id(env, SSL_get_session(conn->ssl));
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_peerCertificates(JNIEnv *env, jclass cls,
+static jobjectArray native_peerCertificates(JNIEnv *env, jclass cls,
                                                                                        jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -634,7 +634,7 @@ static int signs_with(X509 *cert, int sig_type)
     return key_type == sig_type;
 }
 
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_localCertificates(JNIEnv *env, jclass cls,
+static jobjectArray native_localCertificates(JNIEnv *env, jclass cls,
                                                                                         jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -662,3 +662,24 @@ JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_localCer
     }
     return nt_der_array(env, chain, leaf);
 }
+
+static const JNINativeMethod methods[] = {
+    {"directAddress", "(Ljava/nio/ByteBuffer;)J", (void *)native_directAddress},
+    {"connectionNew", "(JZZ)J", (void *)native_connectionNew},
+    {"connectionFree", "(J)V", (void *)native_connectionFree},
+    {"connectionDisableExtensions", "(JI)V", (void *)native_connectionDisableExtensions},
+    {"connectionSetCipherSuites", "(JLjava/lang/String;Ljava/lang/String;)V", (void *)native_connectionSetCipherSuites},
+    {"connectionConfigure", "(JILjava/lang/String;I)V", (void *)native_connectionConfigure},
+    {"handshake", "(J" NT_CALLBACKS_TYPE ")J", (void *)native_handshake},
+    {"wrap", "(J" NT_CALLBACKS_TYPE "J[BIIJ[BII)J", (void *)native_wrap},
+    {"drain", "(J" NT_CALLBACKS_TYPE "J[BII)J", (void *)native_drain},
+    {"unwrap", "(J" NT_CALLBACKS_TYPE "J[BIIJ[BII)J", (void *)native_unwrap},
+    {"refuseRecord", "(J" NT_CALLBACKS_TYPE "IZ)I", (void *)native_refuseRecord},
+    {"shutdown", "(J" NT_CALLBACKS_TYPE ")J", (void *)native_shutdown},
+    {"pendingBytes", "(J)I", (void *)native_pendingBytes},
+    {"sessionInfo", "(J)[Ljava/lang/String;", (void *)native_sessionInfo},
+    {"sessionId", "(J)[B", (void *)native_sessionId},
+    {"peerCertificates", "(J)[[B", (void *)native_peerCertificates},
+    {"localCertificates", "(J)[[B", (void *)native_localCertificates},
+};
+NT_NATIVES(nt_ssl_natives, methods);

@@ -68,7 +68,7 @@ static int security_callback(const SSL *ssl, const SSL_CTX *ctx, int op, int bit
     return 1;
 }
 
-JNIEXPORT jlong JNICALL Java_io_nativetls_internal_jni_SslNative_contextNew(JNIEnv *env, jclass cls,
+static jlong native_contextNew(JNIEnv *env, jclass cls,
                                                                             jstring tls12, jstring tls13,
                                                                             jstring groups, jstring sigalgs,
                                                                             jint min_dh_bits,
@@ -145,7 +145,7 @@ fail:
  * A context made for another set of enabled suites decrypts the tickets of its sibling: one
  * SSLContext, one set of ticket keys, whichever SSL_CTX a connection happens to use.
  */
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextShareTicketKeys(JNIEnv *env, jclass cls,
+static void native_contextShareTicketKeys(JNIEnv *env, jclass cls,
                                                                                       jlong from, jlong to)
 {
     unsigned char keys[80]; /* OpenSSL's layout: 16 bytes name, 32 HMAC key, 32 AES key */
@@ -158,7 +158,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextShareTick
     }
 }
 
-JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextFree(JNIEnv *env, jclass cls, jlong handle)
+static void native_contextFree(JNIEnv *env, jclass cls, jlong handle)
 {
     SSL_CTX *ctx = nt_jlong_to_ptr(handle);
     if (ctx != NULL) {
@@ -168,7 +168,7 @@ JNIEXPORT void JNICALL Java_io_nativetls_internal_jni_SslNative_contextFree(JNIE
 }
 
 /* Rows of {IANA name, OpenSSL name, lowest protocol} for every suite this OpenSSL can offer. */
-JNIEXPORT jobjectArray JNICALL Java_io_nativetls_internal_jni_SslNative_cipherSuiteTable(JNIEnv *env, jclass cls)
+static jobjectArray native_cipherSuiteTable(JNIEnv *env, jclass cls)
 {
     jobjectArray table = NULL;
     jclass row_class = NULL;
@@ -214,3 +214,11 @@ cleanup:
     ERR_clear_error();
     return table;
 }
+
+static const JNINativeMethod methods[] = {
+    {"contextNew", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;IZI)J", (void *)native_contextNew},
+    {"contextShareTicketKeys", "(JJ)V", (void *)native_contextShareTicketKeys},
+    {"contextFree", "(J)V", (void *)native_contextFree},
+    {"cipherSuiteTable", "()[[Ljava/lang/String;", (void *)native_cipherSuiteTable},
+};
+NT_NATIVES(nt_ssl_ctx_natives, methods);

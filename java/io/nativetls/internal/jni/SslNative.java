@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
  * The whole JNI surface of NativeTLS: static methods over native handles held as {@code long}.
  *
  * <p>Ownership: a method named {@code ...New} returns a handle its caller owns and must release
- * exactly once with the matching {@code ...Free}. Methods that take an {@code owner} call back
- * into it (trust decisions, key selection) on the calling thread; passing it also keeps the
- * owner, and so the handle, reachable for the whole call. Callers serialise calls on one
+ * exactly once with the matching {@code ...Free}. Methods that take {@code callbacks} call back
+ * into it ({@link NativeCallbacks}: trust decisions, key selection) on the calling thread;
+ * passing it also keeps it, and so the handle's owner, reachable for the whole call. Callers serialise calls on one
  * connection handle; context and credential handles are read-only and shared.
  *
  * <p>Results of the record methods are packed: see {@link #consumed}, {@link #produced},
@@ -41,6 +41,16 @@ public final class SslNative {
     public static final int ALPN_NONE = -1;
     public static final int ALPN_FATAL = -2;
 
+    /**
+     * Verify errors a trust decision answers with (OpenSSL's X509_V_ERR_* numbers, which the C side
+     * checks at compile time): each becomes its own alert.
+     */
+    public static final int X509_V_OK = 0;
+    public static final int X509_V_ERR_CERT_NOT_YET_VALID = 9;
+    public static final int X509_V_ERR_CERT_HAS_EXPIRED = 10;
+    public static final int X509_V_ERR_CERT_UNTRUSTED = 27;
+    public static final int X509_V_ERR_APPLICATION_VERIFICATION = 50;
+
     /** Largest TLS plaintext fragment; a record's body may add 2048 bytes of expansion (TLS 1.2). */
     public static final int MAX_PLAINTEXT = 16384;
     public static final int MAX_EXPANSION = 2048;
@@ -58,6 +68,13 @@ public final class SslNative {
     public static int flags(long result) {
         return (int) (result >>> 56);
     }
+
+    /**
+     * "name descriptor" of every native the library bound to this class when it loaded (JNI_OnLoad
+     * registers them all, so a table entry that matches no method here fails the load); tests
+     * check that it covers every native method declared here.
+     */
+    static native String[] registeredNatives();
 
     /** The runtime OpenSSL's version string, e.g. "OpenSSL 3.0.19 27 Jan 2026". */
     public static native String openSslVersion();
@@ -156,30 +173,18 @@ public final class SslNative {
      */
     public static native void contextSetKeyLog(long ctx, String path) throws java.security.KeyManagementException;
 
-    /** Client: the certificate authorities the server named in its certificate request (DER). */
-    public static native byte[][] peerCaNames(long conn);
-
     /** The negotiated application protocol, or null if none (yet). */
     public static native byte[] alpnSelected(long conn);
 
-    /** The signature schemes the peer offered, as TLS code points. */
-    public static native int[] peerSignatureSchemes(long conn);
-
-    /**
-     * Server, TLS 1.2, in the certificate callback: the key types ("EC", "RSA") of the suites
-     * both sides enable, in the order a suite will be chosen, each once.
-     */
-    public static native String[] serverKeyTypes(long conn);
-
     /** Advances the handshake without input (a client's first flight). */
-    public static native long handshake(long conn, Object owner) throws javax.net.ssl.SSLException;
+    public static native long handshake(long conn, NativeCallbacks callbacks) throws javax.net.ssl.SSLException;
 
     /**
      * Hands out pending records, advances the handshake, or encrypts src (only once the handshake
      * is complete) into dst. Buffers are either direct (address from {@link #directAddress}, array
      * null, offset its position) or heap (address 0, array and absolute offset given).
      */
-    public static native long wrap(long conn, Object owner, long srcAddress, byte[] srcArray, int srcOffset,
+    public static native long wrap(long conn, NativeCallbacks callbacks, long srcAddress, byte[] srcArray, int srcOffset,
                                    int srcLength, long dstAddress, byte[] dstArray, int dstOffset,
                                    int dstLength) throws javax.net.ssl.SSLException;
 
@@ -187,11 +192,11 @@ public final class SslNative {
     public static native long directAddress(ByteBuffer buffer);
 
     /** Hands out pending records only. */
-    public static native long drain(long conn, Object owner, long dstAddress, byte[] dstArray, int dstOffset,
+    public static native long drain(long conn, NativeCallbacks callbacks, long dstAddress, byte[] dstArray, int dstOffset,
                                     int dstLength);
 
     /** Processes exactly one whole record from src; plaintext, if any, goes to dst. */
-    public static native long unwrap(long conn, Object owner, long srcAddress, byte[] srcArray, int srcOffset,
+    public static native long unwrap(long conn, NativeCallbacks callbacks, long srcAddress, byte[] srcArray, int srcOffset,
                                      int srcLength, long dstAddress, byte[] dstArray, int dstOffset,
                                      int dstLength) throws javax.net.ssl.SSLException;
 
@@ -210,10 +215,10 @@ public final class SslNative {
      * connection doing so; nothing else may be done with it but draining and freeing. Returns the
      * alert queued (level &lt;&lt; 8 | description), or 0 if none could be made.
      */
-    public static native int refuseRecord(long conn, Object owner, int problem, boolean firstRecord);
+    public static native int refuseRecord(long conn, NativeCallbacks callbacks, int problem, boolean firstRecord);
 
     /** Queues close_notify (once the handshake is complete). */
-    public static native long shutdown(long conn, Object owner);
+    public static native long shutdown(long conn, NativeCallbacks callbacks);
 
     /** How many bytes of records wait to be wrapped out (e.g. a fatal alert after a failure). */
     public static native int pendingBytes(long conn);

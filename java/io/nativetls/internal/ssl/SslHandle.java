@@ -1,26 +1,18 @@
 package io.nativetls.internal.ssl;
 
 import io.nativetls.internal.jni.SslNative;
-import java.io.ByteArrayInputStream;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
-import javax.security.auth.x500.X500Principal;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLProtocolException;
 
 /**
- * Owns one native connection (an SSL and its buffers) and is the target of the callbacks OpenSSL
- * makes during its handshake. Not thread-safe: the engine or socket that owns it serialises every
- * call, including {@link #close()}, under one lock.
+ * Owns one native connection (an SSL and its buffers): its lifetime, and the calls the engine or
+ * socket makes on it. The callbacks OpenSSL makes during its handshake go to a
+ * {@link HandshakeCallbacks} of this connection, which asks the listener. Not thread-safe: the
+ * engine or socket that owns it serialises every call, including {@link #close()}, under one lock.
  */
 public final class SslHandle {
     /** What the owning engine or socket learns during the handshake. */
@@ -74,52 +66,16 @@ public final class SslHandle {
 
     /** ALPN protocol ids are bytes; JSSE presents them as ISO-8859-1 strings, as SunJSSE does. */
     public static byte[] alpnWire(String[] protocols) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (String p : protocols) {
-            byte[] id = p.getBytes(StandardCharsets.ISO_8859_1);
-            if (id.length == 0 || id.length > 255) {
-                throw new IllegalArgumentException("Invalid application protocol: \"" + p + "\"");
-            }
-            out.write(id.length);
-            out.write(id, 0, id.length);
-        }
-        return out.toByteArray();
+        return AlpnWire.encode(protocols);
     }
-
-    private static List<String> alpnList(byte[] wire) {
-        List<String> out = new java.util.ArrayList<>();
-        for (int at = 0; at < wire.length;) {
-            int len = wire[at] & 0xff;
-            if (len == 0 || at + 1 + len > wire.length) {
-                break;
-            }
-            out.add(new String(wire, at + 1, len, StandardCharsets.ISO_8859_1));
-            at += 1 + len;
-        }
-        return out;
-    }
-
-    private static final int TLS13_VERSION = 0x0304;
 
     /** Test builds check that no native call leaves errors behind on the thread's OpenSSL queue. */
     private static final boolean CHECK_ERROR_QUEUE = Boolean.getBoolean("io.nativetls.checkErrorQueue");
-    private static final int X509_V_ERR_CERT_NOT_YET_VALID = 9;
-    private static final int X509_V_ERR_CERT_HAS_EXPIRED = 10;
-    private static final int X509_V_ERR_CERT_UNTRUSTED = 27;
-    private static final int X509_V_ERR_APPLICATION_VERIFICATION = 50;
-    private static final ThreadLocal<CertificateFactory> CERTIFICATE_FACTORY = ThreadLocal.withInitial(() -> {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new IllegalStateException("no X.509 certificate factory", e);
-        }
-    });
 
     private final SslContextHandle context;
-    private final boolean client;
-    private final Transport transport;
-    private final Listener listener;
     private final Cleaner.Cleanable cleanable;
+    /** The target of this connection's callbacks, handed to every native call that runs OpenSSL. */
+    private final HandshakeCallbacks callbacks;
     private long conn;
     /**
      * Native calls that run OpenSSL's state machine on this connection and have not returned:
@@ -129,19 +85,12 @@ public final class SslHandle {
     private int activeCalls;
     /** close() was called from inside a native call: the connection is freed when it returns. */
     private boolean closeRequested;
-    /** An Error a callback met: rethrown from the native call that ran it, once that returns. */
-    private Error callbackError;
-    private Throwable pendingCause;
-    private X509Certificate[] verifiedChain;
-    private List<Credential> offered = List.of();
     private final DirectAddresses directAddresses = new DirectAddresses();
 
     SslHandle(SslContextHandle context, long conn, boolean client, Transport transport, Listener listener) {
         this.context = context;
         this.conn = conn;
-        this.client = client;
-        this.transport = transport;
-        this.listener = listener;
+        this.callbacks = new HandshakeCallbacks(context, client, transport, listener);
         this.cleanable = NativeCleaner.CLEANER.register(this, () -> SslNative.connectionFree(conn));
     }
 
@@ -196,10 +145,8 @@ public final class SslHandle {
             closeRequested = false;
             close();
         }
-        Error e = callbackError;
+        Error e = callbacks.takeError();
         if (e != null) {
-            callbackError = null;
-            pendingCause = null;
             throw e;
         }
     }
@@ -234,14 +181,13 @@ public final class SslHandle {
 
     /** The negotiated application protocol, or null if none has been (yet). */
     public String applicationProtocol() {
-        byte[] id = conn == 0 ? null : SslNative.alpnSelected(conn);
-        return id == null ? null : new String(id, StandardCharsets.ISO_8859_1);
+        return conn == 0 ? null : AlpnWire.id(SslNative.alpnSelected(conn));
     }
 
     public long handshake() throws SSLException {
         long handle = enter();
         try {
-            return checked(SslNative.handshake(handle, this));
+            return checked(SslNative.handshake(handle, callbacks));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
         } finally {
@@ -252,7 +198,7 @@ public final class SslHandle {
     public long wrap(ByteBuffer src, int srcLength, ByteBuffer dst) throws SSLException {
         long handle = enter();
         try {
-            return checked(SslNative.wrap(handle, this, address(src), array(src), offset(src), srcLength,
+            return checked(SslNative.wrap(handle, callbacks, address(src), array(src), offset(src), srcLength,
                 address(dst), array(dst), offset(dst), dst.remaining()));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
@@ -264,7 +210,7 @@ public final class SslHandle {
     public long drain(ByteBuffer dst) {
         long handle = enter();
         try {
-            return checked(SslNative.drain(handle, this, address(dst), array(dst), offset(dst), dst.remaining()));
+            return checked(SslNative.drain(handle, callbacks, address(dst), array(dst), offset(dst), dst.remaining()));
         } finally {
             leave();
         }
@@ -274,7 +220,7 @@ public final class SslHandle {
     public long unwrap(ByteBuffer src, int recordLength, ByteBuffer dst) throws SSLException {
         long handle = enter();
         try {
-            return checked(SslNative.unwrap(handle, this, address(src), array(src), offset(src), recordLength,
+            return checked(SslNative.unwrap(handle, callbacks, address(src), array(src), offset(src), recordLength,
                 address(dst), array(dst), offset(dst), dst.remaining()));
         } catch (SSLException e) {
             throw withCause(checkedFailure(e));
@@ -285,7 +231,7 @@ public final class SslHandle {
 
     /** See {@link SslNative#refuseRecord}: the alert queued for a refused record header, or 0. */
     public int refuseRecord(int problem, boolean firstRecord) {
-        return (int) checked(SslNative.refuseRecord(live(), this, problem, firstRecord));
+        return (int) checked(SslNative.refuseRecord(live(), callbacks, problem, firstRecord));
     }
 
     private long address(ByteBuffer b) {
@@ -304,7 +250,7 @@ public final class SslHandle {
     public long shutdown() {
         long handle = enter();
         try {
-            return checked(SslNative.shutdown(handle, this));
+            return checked(SslNative.shutdown(handle, callbacks));
         } finally {
             leave();
         }
@@ -351,15 +297,17 @@ public final class SslHandle {
 
     /** The peer's chain: as verified in this handshake, else as OpenSSL kept it (e.g. resumption). */
     public X509Certificate[] peerCertificates() throws SSLException {
-        if (verifiedChain != null) {
-            return verifiedChain.clone();
+        X509Certificate[] verified = callbacks.verifiedChain();
+        if (verified != null) {
+            return verified.clone();
         }
         byte[][] der = SslNative.peerCertificates(live());
-        return der == null ? null : decode(der);
+        return der == null ? null : CertificateDecoder.chain(der);
     }
 
     /** The chain this side presented, or null. */
     public X509Certificate[] localCertificates() throws SSLException {
+        List<Credential> offered = callbacks.offered();
         if (offered.size() == 1) {
             return offered.get(0).chain.clone();
         }
@@ -367,198 +315,11 @@ public final class SslHandle {
             return null;
         }
         byte[][] der = SslNative.localCertificates(live());
-        return der == null ? null : decode(der);
+        return der == null ? null : CertificateDecoder.chain(der);
     }
 
-    /**
-     * Attaches what a callback threw (the trust or key manager's reason) and repeats it in the
-     * message, since that, not OpenSSL's summary, is what tells the user what to fix.
-     */
+    /** The failure with the reason a callback gave, if one refused during this call. */
     private SSLException withCause(SSLException e) {
-        Throwable cause = pendingCause;
-        pendingCause = null;
-        if (cause == null || e.getCause() != null) {
-            return e;
-        }
-        String message = e.getMessage() + "; caused by: " + cause;
-        SSLException detailed = e instanceof SSLHandshakeException ? new SSLHandshakeException(message)
-            : e instanceof SSLProtocolException ? new SSLProtocolException(message) : new SSLException(message);
-        detailed.initCause(cause);
-        return detailed;
-    }
-
-    /** The X509_V_ERR code whose alert says best why the trust manager refused. */
-    private static int verifyError(Throwable refusal) {
-        for (Throwable t = refusal; t != null; t = t.getCause()) {
-            if (t instanceof CertificateExpiredException) {
-                return X509_V_ERR_CERT_HAS_EXPIRED;
-            }
-            if (t instanceof CertificateNotYetValidException) {
-                return X509_V_ERR_CERT_NOT_YET_VALID;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return refusal instanceof CertificateException ? X509_V_ERR_CERT_UNTRUSTED : X509_V_ERR_APPLICATION_VERIFICATION;
-    }
-
-    /** Client: the issuers the server's certificate request names (null when it names none). */
-    private X500Principal[] requestedIssuers() {
-        byte[][] names = SslNative.peerCaNames(live());
-        if (names == null || names.length == 0) {
-            return null;
-        }
-        List<X500Principal> out = new java.util.ArrayList<>(names.length);
-        for (byte[] der : names) {
-            if (der != null) {
-                try {
-                    out.add(new X500Principal(der));
-                } catch (IllegalArgumentException e) {
-                    // a name Java cannot parse cannot match any of its certificates
-                }
-            }
-        }
-        return out.toArray(new X500Principal[0]);
-    }
-
-    private static X509Certificate[] decode(byte[][] der) throws SSLException {
-        try {
-            CertificateFactory factory = CERTIFICATE_FACTORY.get();
-            X509Certificate[] chain = new X509Certificate[der.length];
-            for (int i = 0; i < der.length; i++) {
-                chain[i] = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der[i]));
-            }
-            return chain;
-        } catch (CertificateException e) {
-            throw new SSLHandshakeException("peer certificate cannot be parsed: " + e.getMessage());
-        }
-    }
-
-    // ---- called by the native side, on the thread running the handshake --------------------
-
-    /** A callback refused (or failed): its reason becomes the handshake failure's cause. */
-    private void refused(Throwable t) {
-        pendingCause = t;
-        noteError(t);
-    }
-
-    /**
-     * An Error (out of memory, stack overflow, a failed assertion) is not a verdict on the peer:
-     * it leaves the native call as itself, as it would from SunJSSE, instead of as "certificate
-     * verify failed". Kept until that call returns, since OpenSSL is still on the stack now.
-     */
-    private void noteError(Throwable t) {
-        if (t instanceof Error && callbackError == null) {
-            callbackError = (Error) t;
-        }
-    }
-
-    /** What the native side found pending after an upcall (or while building one's arguments). */
-    void upcallFailed(Throwable t) {
-        refused(t);
-    }
-
-    /** Returns 0 when trusted, else the X509_V_ERR code OpenSSL turns into the alert. */
-    int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite) {
-        try {
-            X509Certificate[] chain = decode(der);
-            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(SslNative.peerSignatureSchemes(live())));
-            listener.peerCertificates(chain, protocol, cipherSuite);
-            if (client) {
-                context.verifier.verifyServer(chain, authType, transport);
-            } else {
-                context.verifier.verifyClient(chain, transport);
-            }
-            verifiedChain = chain;
-            return 0;
-        } catch (Throwable t) {
-            refused(t);
-            return verifyError(t);
-        }
-    }
-
-    /** Takes the reference OpenSSL handed over; the listener keeps it or it is released now. */
-    void sessionCreated(long session, byte[] id, int version) {
-        SessionHandle handle = new SessionHandle(session);
-        try {
-            listener.sessionCreated(handle, id, version == TLS13_VERSION);
-        } catch (Throwable t) {
-            handle.release();
-            noteError(t);
-        }
-    }
-
-    /** A new reference for OpenSSL to the session with this id, or 0. */
-    long findSession(byte[] id, String serverName) {
-        try {
-            SessionHandle handle = listener.findSession(id, serverName);
-            return handle == null ? 0 : handle.acquire();
-        } catch (Throwable t) {
-            noteError(t);
-            return 0;
-        }
-    }
-
-    boolean acceptTicket(byte[] id, long createdSeconds, String serverName) {
-        try {
-            return listener.acceptTicket(id, createdSeconds, serverName);
-        } catch (Throwable t) {
-            noteError(t);
-            return false;
-        }
-    }
-
-    byte[] ticketToken() {
-        try {
-            return listener.ticketToken();
-        } catch (Throwable t) {
-            noteError(t);
-            return null;
-        }
-    }
-
-    int selectApplicationProtocol(byte[] offered) {
-        try {
-            return listener.selectApplicationProtocol(alpnList(offered));
-        } catch (Throwable t) {
-            refused(t);
-            return ALPN_FATAL;
-        }
-    }
-
-    boolean serverNameReceived(byte[] name) {
-        try {
-            return listener.serverNameReceived(new SNIHostName(name));
-        } catch (Throwable t) {
-            refused(t);
-            return false;
-        }
-    }
-
-    /** Native credential handles to load into this connection, or null to fail the handshake. */
-    long[] selectCredentials() {
-        try {
-            int[] peerSchemes = SslNative.peerSignatureSchemes(live());
-            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
-            List<Credential> chosen;
-            if (client) {
-                chosen = context.credentials.forClient(transport, requestedIssuers(), peerSchemes);
-            } else if (Protocols.TLS13.equals(SslNative.sessionInfo(live())[0])) {
-                // TLS 1.3 names no key type in its suites: the client's order of schemes picks the key.
-                chosen = context.credentials.forServerTls13(transport, peerSchemes);
-            } else {
-                chosen = context.credentials.forServerTls12(transport, SslNative.serverKeyTypes(live()));
-            }
-            offered = chosen;
-            long[] handles = new long[chosen.size()];
-            for (int i = 0; i < handles.length; i++) {
-                handles[i] = chosen.get(i).handle;
-            }
-            return handles;
-        } catch (Throwable t) {
-            refused(t);
-            return null;
-        }
+        return FailureCause.attach(e, callbacks.takeCause());
     }
 }
