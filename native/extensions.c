@@ -278,23 +278,6 @@ static void native_connectionSetExtensions(
     }
 }
 
-static jbyteArray native_alpnSelected(JNIEnv *env, jclass cls,
-                                                                                 jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    const unsigned char *data = NULL;
-    unsigned int len = 0;
-    SSL_get0_alpn_selected(conn->ssl, &data, &len);
-    if (data == NULL) {
-        return NULL;
-    }
-    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
-    if (out != NULL) {
-        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)data);
-    }
-    return out;
-}
-
 /* The peer's signature schemes as TLS code points (SSL_get_sigalgs' rsign/hash bytes). */
 jintArray nt_peer_signature_schemes(JNIEnv *env, SSL *ssl)
 {
@@ -316,6 +299,5 @@ jintArray nt_peer_signature_schemes(JNIEnv *env, SSL *ssl)
 static const JNINativeMethod methods[] = {
     {"contextSetClientCaNames", "(J[[B)V", (void *)native_contextSetClientCaNames},
     {"connectionSetExtensions", "(J[BZLjava/lang/String;Ljava/lang/String;)V", (void *)native_connectionSetExtensions},
-    {"alpnSelected", "(J)[B", (void *)native_alpnSelected},
 };
 NT_NATIVES(nt_extensions_natives, methods);

@@ -34,6 +34,15 @@
 #define NT_REFUSE_LENGTH ((int)io_nativetls_internal_jni_SslNative_REFUSE_LENGTH)
 #define NT_ALPN_NONE ((int)io_nativetls_internal_jni_SslNative_ALPN_NONE)
 #define NT_ALPN_FATAL ((int)io_nativetls_internal_jni_SslNative_ALPN_FATAL)
+#define NT_SUMMARY_PROTOCOL ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_PROTOCOL)
+#define NT_SUMMARY_CIPHER_SUITE ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_CIPHER_SUITE)
+#define NT_SUMMARY_PEER_SIGNATURE_SCHEME ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_PEER_SIGNATURE_SCHEME)
+#define NT_SUMMARY_SESSION_ID ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_SESSION_ID)
+#define NT_SUMMARY_PEER_CHAIN ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_PEER_CHAIN)
+#define NT_SUMMARY_LOCAL_CHAIN ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_LOCAL_CHAIN)
+#define NT_SUMMARY_APPLICATION_PROTOCOL ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_APPLICATION_PROTOCOL)
+#define NT_SUMMARY_RESUMED ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_RESUMED)
+#define NT_SUMMARY_FIELDS ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_FIELDS)
 
 /*
  * The package of SslNative and NativeCallbacks: the only Java names the native side spells out,
@@ -54,7 +63,7 @@ typedef struct {
 } nt_natives;
 #define NT_NATIVES(name, table) const nt_natives name = {table, (int)(sizeof(table) / sizeof((table)[0]))}
 extern const nt_natives nt_counters_natives, nt_credentials_natives, nt_extensions_natives, nt_info_natives,
-    nt_init_natives, nt_keylog_natives, nt_onload_natives, nt_selfsigned_natives, nt_sessions_natives,
+    nt_init_natives, nt_keylog_natives, nt_established_natives, nt_onload_natives, nt_selfsigned_natives, nt_sessions_natives,
     nt_ssl_natives, nt_ssl_ctx_natives;
 
 /* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
@@ -69,6 +78,9 @@ typedef struct {
     jclass unsatisfied_link_error;
     jclass string;
     jclass byte_array;
+    jclass object;
+    jobject boolean_true; /* Boolean.TRUE and FALSE (global refs) */
+    jobject boolean_false;
     /* The methods of NativeCallbacks (descriptors in onload.c). */
     jmethodID verify_peer;
     jmethodID select_credentials;

@@ -25,18 +25,36 @@ static jclass global_class(JNIEnv *env, const char *name)
     return global;
 }
 
+/* Boolean.TRUE or Boolean.FALSE as a global ref. */
+static jobject global_boolean(JNIEnv *env, const char *name)
+{
+    jclass cls = (*env)->FindClass(env, "java/lang/Boolean");
+    if (cls == NULL) {
+        return NULL;
+    }
+    jfieldID field = (*env)->GetStaticFieldID(env, cls, name, "Ljava/lang/Boolean;");
+    jobject local = field != NULL ? (*env)->GetStaticObjectField(env, cls, field) : NULL;
+    (*env)->DeleteLocalRef(env, cls);
+    if (local == NULL) {
+        return NULL;
+    }
+    jobject global = (*env)->NewGlobalRef(env, local);
+    (*env)->DeleteLocalRef(env, local);
+    return global;
+}
+
 static void release_ids(JNIEnv *env)
 {
-    jclass *classes[] = {
+    jobject *refs[] = {
         &nt_jni.ssl_exception, &nt_jni.ssl_handshake_exception, &nt_jni.ssl_protocol_exception,
-        &nt_jni.key_management_exception, &nt_jni.illegal_state_exception,
-        &nt_jni.illegal_argument_exception, &nt_jni.out_of_memory_error, &nt_jni.unsatisfied_link_error, &nt_jni.string,
-        &nt_jni.byte_array,
+        &nt_jni.key_management_exception, &nt_jni.illegal_state_exception, &nt_jni.illegal_argument_exception,
+        &nt_jni.out_of_memory_error, &nt_jni.unsatisfied_link_error, &nt_jni.string, &nt_jni.byte_array,
+        &nt_jni.object, &nt_jni.boolean_true, &nt_jni.boolean_false,
     };
-    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-        if (*classes[i] != NULL) {
-            (*env)->DeleteGlobalRef(env, *classes[i]);
-            *classes[i] = NULL;
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+        if (*refs[i] != NULL) {
+            (*env)->DeleteGlobalRef(env, *refs[i]);
+            *refs[i] = NULL;
         }
     }
 }
@@ -52,7 +70,10 @@ static int cache_ids(JNIEnv *env)
         || (nt_jni.out_of_memory_error = global_class(env, "java/lang/OutOfMemoryError")) == NULL
         || (nt_jni.unsatisfied_link_error = global_class(env, "java/lang/UnsatisfiedLinkError")) == NULL
         || (nt_jni.string = global_class(env, "java/lang/String")) == NULL
-        || (nt_jni.byte_array = global_class(env, "[B")) == NULL) {
+        || (nt_jni.byte_array = global_class(env, "[B")) == NULL
+        || (nt_jni.object = global_class(env, "java/lang/Object")) == NULL
+        || (nt_jni.boolean_true = global_boolean(env, "TRUE")) == NULL
+        || (nt_jni.boolean_false = global_boolean(env, "FALSE")) == NULL) {
         return 0;
     }
     /* The callbacks are looked up on the interface: any class implementing it can be the target. */
@@ -89,7 +110,7 @@ static int cache_ids(JNIEnv *env)
 static const nt_natives *const areas[] = {
     &nt_counters_natives, &nt_credentials_natives, &nt_extensions_natives, &nt_info_natives,
     &nt_init_natives,     &nt_keylog_natives,      &nt_onload_natives,     &nt_selfsigned_natives,
-    &nt_sessions_natives, &nt_ssl_natives,         &nt_ssl_ctx_natives,
+    &nt_sessions_natives, &nt_ssl_natives,         &nt_ssl_ctx_natives,    &nt_established_natives,
 };
 
 /*

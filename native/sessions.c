@@ -300,17 +300,9 @@ static void native_connectionOfferSession(JNIEnv *env, jclass cls,
     }
 }
 
-static jboolean native_sessionReused(JNIEnv *env, jclass cls,
-                                                                                 jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    return SSL_session_reused(conn->ssl) == 1 ? JNI_TRUE : JNI_FALSE;
-}
-
 static const JNINativeMethod methods[] = {
     {"sessionUpRef", "(J)Z", (void *)native_sessionUpRef},
     {"sessionFree", "(J)V", (void *)native_sessionFree},
     {"connectionOfferSession", "(JJ)V", (void *)native_connectionOfferSession},
-    {"sessionReused", "(J)Z", (void *)native_sessionReused},
 };
 NT_NATIVES(nt_sessions_natives, methods);

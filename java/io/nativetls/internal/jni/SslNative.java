@@ -231,6 +231,28 @@ public final class SslNative {
 
     public static native byte[] sessionId(long conn);
 
+    /** Indexes of {@link #handshakeSummary}'s answer: Strings (scheme null if the peer signed nothing), */
+    public static final int SUMMARY_PROTOCOL = 0;
+    public static final int SUMMARY_CIPHER_SUITE = 1;
+    public static final int SUMMARY_PEER_SIGNATURE_SCHEME = 2;
+    /** ... byte[] (empty for no id), */
+    public static final int SUMMARY_SESSION_ID = 3;
+    /** ... byte[][] (leaf first, DER; null when not asked for or none), */
+    public static final int SUMMARY_PEER_CHAIN = 4;
+    public static final int SUMMARY_LOCAL_CHAIN = 5;
+    /** ... byte[] or null, */
+    public static final int SUMMARY_APPLICATION_PROTOCOL = 6;
+    /** ... Boolean. */
+    public static final int SUMMARY_RESUMED = 7;
+    public static final int SUMMARY_FIELDS = 8;
+
+    /**
+     * What {@link #sessionInfo}, {@link #sessionId}, {@link #peerCertificates},
+     * {@link #localCertificates} (each chain only if asked for), {@link #alpnSelected} and
+     * {@link #sessionReused} return, in one call: for the moment the handshake completes.
+     */
+    public static native Object[] handshakeSummary(long conn, boolean peerChain, boolean localChain);
+
     /** The peer's chain (leaf first, DER), or null if the peer sent none. */
     public static native byte[][] peerCertificates(long conn);
 

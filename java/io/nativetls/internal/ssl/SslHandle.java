@@ -305,6 +305,28 @@ public final class SslHandle {
         return der == null ? null : CertificateDecoder.chain(der);
     }
 
+    /**
+     * Everything the engine reads when the handshake completes ({@link #sessionInfo},
+     * {@link #sessionId}, {@link #peerCertificates}, {@link #localCertificates},
+     * {@link #applicationProtocol}, {@link #sessionReused}) in one native call. The chains Java
+     * already holds (verified in this handshake, or the one credential offered) are not fetched.
+     */
+    public HandshakeSummary handshakeSummary() throws SSLException {
+        X509Certificate[] verified = callbacks.verifiedChain();
+        List<Credential> offered = callbacks.offered();
+        Object[] s = SslNative.handshakeSummary(live(), verified == null, offered.size() > 1);
+        X509Certificate[] peer = verified != null ? verified.clone() : chain(s[SslNative.SUMMARY_PEER_CHAIN]);
+        X509Certificate[] local = offered.size() == 1 ? offered.get(0).chain.clone()
+            : offered.isEmpty() ? null : chain(s[SslNative.SUMMARY_LOCAL_CHAIN]);
+        return new HandshakeSummary((String) s[SslNative.SUMMARY_PROTOCOL], (String) s[SslNative.SUMMARY_CIPHER_SUITE],
+            (String) s[SslNative.SUMMARY_PEER_SIGNATURE_SCHEME], (byte[]) s[SslNative.SUMMARY_SESSION_ID], peer, local,
+            AlpnWire.id((byte[]) s[SslNative.SUMMARY_APPLICATION_PROTOCOL]), (Boolean) s[SslNative.SUMMARY_RESUMED]);
+    }
+
+    private static X509Certificate[] chain(Object der) throws SSLException {
+        return der == null ? null : CertificateDecoder.chain((byte[][]) der);
+    }
+
     /** The chain this side presented, or null. */
     public X509Certificate[] localCertificates() throws SSLException {
         List<Credential> offered = callbacks.offered();
