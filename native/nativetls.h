@@ -62,9 +62,9 @@ typedef struct {
     int count;
 } nt_natives;
 #define NT_NATIVES(name, table) const nt_natives name = {table, (int)(sizeof(table) / sizeof((table)[0]))}
-extern const nt_natives nt_counters_natives, nt_credentials_natives, nt_extensions_natives, nt_info_natives,
-    nt_init_natives, nt_keylog_natives, nt_established_natives, nt_onload_natives, nt_selfsigned_natives, nt_sessions_natives,
-    nt_ssl_natives, nt_ssl_ctx_natives;
+extern const nt_natives nt_conn_natives, nt_counters_natives, nt_credentials_natives, nt_established_natives,
+    nt_extensions_natives, nt_info_natives, nt_init_natives, nt_keylog_natives, nt_onload_natives,
+    nt_selfsigned_natives, nt_sessions_natives, nt_ssl_natives, nt_ssl_ctx_natives;
 
 /* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
 typedef struct {
@@ -107,7 +107,9 @@ typedef struct {
 /*
  * One TLS connection: the SSL plus the BIO glue that reads ciphertext from the caller's source
  * buffer and writes records into the caller's destination, keeping what does not fit in pend.
- * env and owner are set only while a native call runs on this connection (never kept past it).
+ * conn.c owns it (allocates, frees, and alone changes the call state, the pinning and the
+ * deferred session; the functions under "conn.c" below). env and owner (the call's
+ * NativeCallbacks) are set only while a native call runs on this connection, never kept past it.
  */
 typedef struct {
     SSL *ssl;
@@ -173,11 +175,26 @@ BIO *nt_bio_new(nt_conn *conn);
 /* Appends whole records (made outside OpenSSL) to the connection's outgoing records; 0 if out of memory. */
 int nt_bio_queue(nt_conn *conn, const uint8_t *records, size_t n);
 
-/* ssl.c */
+/* conn.c: the one owner of nt_conn (the other areas read its fields and call these) */
+int nt_conn_index_init(void);
 nt_conn *nt_conn_of(const SSL *ssl);
 /* The connection of ssl if a native call is running on it (so its env and owner may be used), else NULL. */
 nt_conn *nt_conn_in_call(const SSL *ssl);
-int nt_conn_index_init(void);
+/* A native call on the connection handle starts (callbacks: its NativeCallbacks) and ends. */
+nt_conn *nt_conn_begin(JNIEnv *env, jlong handle, jobject callbacks);
+void nt_conn_end(nt_conn *conn);
+/* Points w at direct memory (address non-zero, from SslNative.directAddress) or a Java array. */
+void nt_conn_set_window(nt_window *w, jlong address, jbyteArray array, jint pos, jint len);
+/*
+ * Pins the windows' arrays for record work (see conn.c); 0, with OutOfMemoryError pending, if one
+ * cannot be. While pinned no JNI call may happen: callbacks see no connection in a call.
+ */
+int nt_conn_enter_critical(JNIEnv *env, nt_conn *conn);
+void nt_conn_leave_critical(JNIEnv *env, nt_conn *conn);
+/* Keeps a new session while the arrays are pinned (1: kept, the connection owns it; 0: not pinned). */
+int nt_conn_defer_session(nt_conn *conn, SSL_SESSION *session);
+/* The session kept meanwhile (the caller owns it), or NULL. */
+SSL_SESSION *nt_conn_take_deferred_session(nt_conn *conn);
 
 /*
  * refusals.c: makes the fatal alert for a record the Java side refused (problem: 1 unexpected,
@@ -200,7 +217,7 @@ void nt_upcall_failed(nt_conn *conn);
 
 /* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
 int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets);
-/* Hands a session that arrived while the arrays were pinned to Java (once they are released). */
+/* Hands a session that arrived while the arrays were pinned to Java (ssl.c, once they are released). */
 void nt_sessions_report_deferred(nt_conn *conn);
 
 /* extensions.c: ALPN and SNI callbacks, installed on every SSL_CTX by ssl_ctx.c */

@@ -108,9 +108,10 @@ static int cache_ids(JNIEnv *env)
 
 /* Every area's table of natives (see nt_natives). */
 static const nt_natives *const areas[] = {
-    &nt_counters_natives, &nt_credentials_natives, &nt_extensions_natives, &nt_info_natives,
-    &nt_init_natives,     &nt_keylog_natives,      &nt_onload_natives,     &nt_selfsigned_natives,
-    &nt_sessions_natives, &nt_ssl_natives,         &nt_ssl_ctx_natives,    &nt_established_natives,
+    &nt_conn_natives,     &nt_counters_natives,   &nt_credentials_natives, &nt_established_natives,
+    &nt_extensions_natives, &nt_info_natives,     &nt_init_natives,        &nt_keylog_natives,
+    &nt_onload_natives,   &nt_selfsigned_natives, &nt_sessions_natives,    &nt_ssl_natives,
+    &nt_ssl_ctx_natives,
 };
 
 /*

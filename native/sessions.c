@@ -41,11 +41,8 @@ static void report_session(nt_conn *conn, SSL_SESSION *session)
 static int new_session(SSL *ssl, SSL_SESSION *session)
 {
     nt_conn *conn = nt_conn_of(ssl);
-    if (conn != NULL && conn->critical) {
-        /* A TLS 1.3 ticket read with the arrays pinned: only the newest one matters to a client. */
-        SSL_SESSION_free(conn->deferred_session);
-        conn->deferred_session = session;
-        return 1;
+    if (conn != NULL && nt_conn_defer_session(conn, session)) {
+        return 1; /* a TLS 1.3 ticket read with the arrays pinned */
     }
     conn = nt_conn_in_call(ssl);
     if (conn == NULL) {
@@ -57,9 +54,8 @@ static int new_session(SSL *ssl, SSL_SESSION *session)
 
 void nt_sessions_report_deferred(nt_conn *conn)
 {
-    SSL_SESSION *session = conn->deferred_session;
+    SSL_SESSION *session = nt_conn_take_deferred_session(conn);
     if (session != NULL) {
-        conn->deferred_session = NULL;
         report_session(conn, session);
     }
 }

@@ -1,6 +1,6 @@
 /*
- * One SSL per connection: creation and per-connection settings, the handshake, and the record
- * path behind SSLEngine.wrap/unwrap. The Java side serialises calls on one connection and hands
+ * Per-connection settings, the handshake, and the record path behind SSLEngine.wrap/unwrap (the
+ * connection itself is conn.c's). The Java side serialises calls on one connection and hands
  * over exactly one whole record per unwrap, so consumption here is always exact.
  *
  * Results are packed into a jlong: bytes consumed (bits 0-27), bytes produced (bits 28-55) and
@@ -14,69 +14,6 @@
 
 /* Keeps each packed count far below its 28 bits. */
 #define NT_MAX_PER_CALL (1u << 26)
-
-static int conn_index = -1;
-
-int nt_conn_index_init(void)
-{
-    conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-    return conn_index >= 0;
-}
-
-nt_conn *nt_conn_of(const SSL *ssl)
-{
-    return SSL_get_ex_data(ssl, conn_index);
-}
-
-nt_conn *nt_conn_in_call(const SSL *ssl)
-{
-    nt_conn *conn = ssl != NULL ? nt_conn_of(ssl) : NULL;
-    return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
-}
-
-static nt_conn *conn_begin(JNIEnv *env, jlong handle, jobject owner)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    conn->env = env;
-    conn->owner = owner;
-    conn->out_enabled = 0;
-    memset(&conn->in, 0, sizeof(conn->in));
-    memset(&conn->out, 0, sizeof(conn->out));
-    nt_clear_errors();
-    return conn;
-}
-
-static void conn_end(nt_conn *conn)
-{
-    conn->env = NULL;
-    conn->owner = NULL;
-    conn->out_enabled = 0;
-    memset(&conn->in, 0, sizeof(conn->in));
-    memset(&conn->out, 0, sizeof(conn->out));
-}
-
-/* A window on direct memory (address, from SslNative.directAddress) or on a Java array. */
-static void set_window(nt_window *w, jlong address, jbyteArray array, jint pos, jint len)
-{
-    w->off = (size_t)pos;
-    w->len = (size_t)len;
-    w->pos = 0;
-    if (address != 0) {
-        w->addr = nt_jlong_to_ptr(address);
-    } else {
-        w->array = array;
-    }
-}
-
-static jlong native_directAddress(JNIEnv *env, jclass cls,
-                                                                              jobject buffer)
-{
-    void *address = (*env)->GetDirectBufferAddress(env, buffer);
-    if (address == NULL) {
-        nt_throw_message(env, nt_jni.illegal_argument_exception, "buffer is not a direct buffer");
-    }
-    return nt_ptr_to_jlong(address);
-}
 
 static int state_flags(const nt_conn *conn, int overflow)
 {
@@ -192,65 +129,6 @@ static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation
     nt_throw_openssl(env, cls, operation, conn);
 }
 
-static jlong native_connectionNew(JNIEnv *env, jclass cls,
-                                                                               jlong ctx_handle, jboolean client,
-                                                                               jboolean tickets)
-{
-    ERR_clear_error();
-    nt_conn *conn = OPENSSL_zalloc(sizeof(*conn));
-    if (conn == NULL) {
-        nt_throw_message(env, nt_jni.out_of_memory_error, "allocating a TLS connection");
-        return 0;
-    }
-    conn->ssl = SSL_new(nt_jlong_to_ptr(ctx_handle));
-    if (conn->ssl == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_new", NULL);
-        goto fail;
-    }
-    BIO *bio = nt_bio_new(conn);
-    if (bio == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "creating the connection's BIO", NULL);
-        goto fail;
-    }
-    SSL_set_bio(conn->ssl, bio, bio);
-    if (SSL_set_ex_data(conn->ssl, conn_index, conn) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_set_ex_data", NULL);
-        goto fail;
-    }
-    if (!tickets) {
-        SSL_set_options(conn->ssl, SSL_OP_NO_TICKET);
-    }
-    if (client) {
-        SSL_set_connect_state(conn->ssl);
-        SSL_set_verify(conn->ssl, SSL_VERIFY_PEER, NULL);
-    } else {
-        SSL_set_accept_state(conn->ssl);
-        SSL_set_verify(conn->ssl, SSL_VERIFY_NONE, NULL);
-    }
-    nt_count_new(NT_HANDLE_CONNECTION);
-    return nt_ptr_to_jlong(conn);
-
-fail:
-    SSL_free(conn->ssl);
-    OPENSSL_free(conn);
-    return 0;
-}
-
-static void native_connectionFree(JNIEnv *env, jclass cls, jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    if (conn == NULL) {
-        return;
-    }
-    SSL_free(conn->ssl);
-    SSL_SESSION_free(conn->deferred_session);
-    OPENSSL_free(conn->alpn_offered);
-    /* pend holds only records as they go on the wire (ciphertext once keys exist): nothing to wipe. */
-    free(conn->pend);
-    OPENSSL_free(conn);
-    nt_count_free(NT_HANDLE_CONNECTION);
-}
-
 static void native_connectionDisableExtensions(JNIEnv *env, jclass cls,
                                                                                            jlong handle,
                                                                                            jint extensions)
@@ -321,10 +199,10 @@ static void native_connectionConfigure(
 static jlong native_handshake(JNIEnv *env, jclass cls, jlong handle,
                                                                            jobject owner)
 {
-    nt_conn *conn = conn_begin(env, handle, owner);
+    nt_conn *conn = nt_conn_begin(env, handle, owner);
     handshake_step(env, conn);
     jlong result = pack(0, 0, state_flags(conn, 0));
-    conn_end(conn);
+    nt_conn_end(conn);
     return result;
 }
 
@@ -365,61 +243,20 @@ static size_t write_application_data(nt_conn *conn, size_t src_len, size_t limit
     return consumed;
 }
 
-/*
- * Heap arrays of an established connection are pinned for the record work, so OpenSSL reads
- * and writes them in place as it does direct memory, instead of through a native copy. Only
- * after the handshake: no callback then needs Java (a TLS 1.3 ticket is deferred), and pinned
- * arrays forbid every JNI call. Errors are thrown after the arrays are released.
- */
-static int pin(JNIEnv *env, nt_window *w)
-{
-    if (w->addr != NULL || w->array == NULL) {
-        return 1;
-    }
-    w->addr = (*env)->GetPrimitiveArrayCritical(env, w->array, NULL);
-    return w->addr != NULL;
-}
-
-static void unpin(JNIEnv *env, nt_window *w, int mode)
-{
-    if (w->array != NULL && w->addr != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, w->array, w->addr, mode);
-        w->addr = NULL;
-    }
-}
-
 /* While pinned the garbage collector waits, so one call encrypts at most this much. */
 #define NT_MAX_PINNED_PER_CALL (1u << 20)
-
-static void leave_critical(JNIEnv *env, nt_conn *conn)
-{
-    conn->critical = 0;
-    unpin(env, &conn->in, JNI_ABORT);
-    unpin(env, &conn->out, 0);
-}
-
-/* Pins the windows' arrays (direct ones need nothing); 0, with OutOfMemoryError pending, if one cannot be. */
-static int enter_critical(JNIEnv *env, nt_conn *conn)
-{
-    if (!pin(env, &conn->in) || !pin(env, &conn->out)) {
-        leave_critical(env, conn);
-        return 0;
-    }
-    conn->critical = 1;
-    return 1;
-}
 
 static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jlong src_address, jbyteArray src_array,
                            jint src_pos, jint src_len, jlong dst_address, jbyteArray dst_array, jint dst_pos,
                            jint dst_len, int drain_only)
 {
-    nt_conn *conn = conn_begin(env, handle, owner);
+    nt_conn *conn = nt_conn_begin(env, handle, owner);
     size_t consumed = 0;
     size_t produced = 0;
     int overflow = 0;
-    set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
+    nt_conn_set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
     if (!drain_only) {
-        set_window(&conn->in, src_address, src_array, src_pos, src_len);
+        nt_conn_set_window(&conn->in, src_address, src_array, src_pos, src_len);
     }
     produced = drain(conn, &overflow);
     if (drain_only || conn->pend_len > 0 || nt_pending_exception(env)) {
@@ -432,11 +269,11 @@ static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jlong src_a
     } else if (src_len > 0) {
         int failed = 0;
         size_t limit = conn->in.array != NULL || conn->out.array != NULL ? NT_MAX_PINNED_PER_CALL : NT_MAX_PER_CALL;
-        if (!enter_critical(env, conn)) {
+        if (!nt_conn_enter_critical(env, conn)) {
             goto done;
         }
         consumed = write_application_data(conn, (size_t)src_len, limit, &produced, &overflow, &failed);
-        leave_critical(env, conn);
+        nt_conn_leave_critical(env, conn);
         if (failed) {
             throw_record_error(env, conn, "SSL_write");
         }
@@ -444,7 +281,7 @@ static jlong wrap_or_drain(JNIEnv *env, jlong handle, jobject owner, jlong src_a
 
 done:;
     jlong result = pack(consumed, produced, state_flags(conn, overflow));
-    conn_end(conn);
+    nt_conn_end(conn);
     return result;
 }
 
@@ -496,22 +333,22 @@ static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle,
                                                                         jbyteArray dst_array, jint dst_pos,
                                                                         jint dst_len)
 {
-    nt_conn *conn = conn_begin(env, handle, owner);
+    nt_conn *conn = nt_conn_begin(env, handle, owner);
     size_t produced = 0;
-    set_window(&conn->in, src_address, src_array, src_pos, src_len);
-    set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
+    nt_conn_set_window(&conn->in, src_address, src_array, src_pos, src_len);
+    nt_conn_set_window(&conn->out, dst_address, dst_array, dst_pos, dst_len);
     if (!SSL_is_init_finished(conn->ssl)) {
         handshake_step(env, conn);
-    } else if (enter_critical(env, conn)) {
+    } else if (nt_conn_enter_critical(env, conn)) {
         int ok = read_application_data(conn, &produced);
-        leave_critical(env, conn);
+        nt_conn_leave_critical(env, conn);
         nt_sessions_report_deferred(conn);
         if (!ok) {
             throw_record_error(env, conn, "SSL_read");
         }
     }
     jlong result = pack(conn->in.pos, produced, state_flags(conn, 0));
-    conn_end(conn);
+    nt_conn_end(conn);
     return result;
 }
 
@@ -519,23 +356,23 @@ static jint native_refuseRecord(JNIEnv *env, jclass cls, jlong handle,
                                                                               jobject owner, jint problem,
                                                                               jboolean first_record)
 {
-    nt_conn *conn = conn_begin(env, handle, owner);
+    nt_conn *conn = nt_conn_begin(env, handle, owner);
     jint alert = nt_refuse_record(conn, problem, first_record == JNI_TRUE);
-    conn_end(conn);
+    nt_conn_end(conn);
     return alert;
 }
 
 static jlong native_shutdown(JNIEnv *env, jclass cls, jlong handle,
                                                                           jobject owner)
 {
-    nt_conn *conn = conn_begin(env, handle, owner);
+    nt_conn *conn = nt_conn_begin(env, handle, owner);
     /* Mid-handshake OpenSSL cannot send close_notify; the caller then just closes the transport. */
     if (SSL_is_init_finished(conn->ssl) && (SSL_get_shutdown(conn->ssl) & SSL_SENT_SHUTDOWN) == 0) {
         SSL_shutdown(conn->ssl);
     }
     ERR_clear_error();
     jlong result = pack(0, 0, state_flags(conn, 0));
-    conn_end(conn);
+    nt_conn_end(conn);
     return result;
 }
 
@@ -546,9 +383,6 @@ static jint native_pendingBytes(JNIEnv *env, jclass cls, jlong handle)
 }
 
 static const JNINativeMethod methods[] = {
-    {"directAddress", "(Ljava/nio/ByteBuffer;)J", (void *)native_directAddress},
-    {"connectionNew", "(JZZ)J", (void *)native_connectionNew},
-    {"connectionFree", "(J)V", (void *)native_connectionFree},
     {"connectionDisableExtensions", "(JI)V", (void *)native_connectionDisableExtensions},
     {"connectionSetCipherSuites", "(JLjava/lang/String;Ljava/lang/String;)V", (void *)native_connectionSetCipherSuites},
     {"connectionConfigure", "(JILjava/lang/String;I)V", (void *)native_connectionConfigure},
