@@ -83,17 +83,17 @@ static jlong native_connectionNew(JNIEnv *env, jclass cls, jlong ctx_handle, jbo
     }
     conn->ssl = SSL_new(nt_jlong_to_ptr(ctx_handle));
     if (conn->ssl == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_new", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_new");
         goto fail;
     }
     BIO *bio = nt_bio_new(conn);
     if (bio == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "creating the connection's BIO", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "creating the connection's BIO");
         goto fail;
     }
     SSL_set_bio(conn->ssl, bio, bio);
     if (SSL_set_ex_data(conn->ssl, conn_index, conn) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_set_ex_data", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_set_ex_data");
         goto fail;
     }
     if (!tickets) {

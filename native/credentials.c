@@ -66,7 +66,7 @@ static int load_chain(JNIEnv *env, jobjectArray chain, nt_credential *cred)
         X509 *cert = parse_cert(env, der);
         (*env)->DeleteLocalRef(env, der);
         if (cert == NULL) {
-            nt_throw_openssl(env, nt_jni.ssl_exception, "parsing certificate of the key manager's chain", NULL);
+            nt_throw_openssl(env, nt_jni.ssl_exception, "parsing certificate of the key manager's chain");
             return 0;
         }
         if (i == 0) {
@@ -110,11 +110,11 @@ static jlong native_credentialNew(JNIEnv *env, jclass cls,
     }
     cred->key = parse_key(env, pkcs8);
     if (cred->key == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "parsing the private key (PKCS#8)", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "parsing the private key (PKCS#8)");
         goto fail;
     }
     if (X509_check_private_key(cred->leaf, cred->key) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "matching the private key to its certificate", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "matching the private key to its certificate");
         goto fail;
     }
     nt_count_new(NT_HANDLE_CREDENTIAL);
@@ -232,7 +232,7 @@ static jlong native_credentialNewRsa(JNIEnv *env, jclass cls,
     }
     EVP_PKEY *pub = X509_get0_pubkey(cred->leaf);
     if (pub == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's public key", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's public key");
         goto fail;
     }
     if (!EVP_PKEY_is_a(pub, "RSA") && !EVP_PKEY_is_a(pub, "RSA-PSS")) {
@@ -248,7 +248,7 @@ static jlong native_credentialNewRsa(JNIEnv *env, jclass cls,
         goto fail;
     }
     if (EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_RSA_N, &cert_n) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's RSA modulus", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's RSA modulus");
         goto fail;
     }
     if (BN_cmp(n, cert_n) != 0) {
@@ -258,13 +258,12 @@ static jlong native_credentialNewRsa(JNIEnv *env, jclass cls,
     }
     cred->key = rsa_key_from(pub, d);
     if (cred->key == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "building the RSA private key from n, e and d", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "building the RSA private key from n, e and d");
         goto fail;
     }
     int signs = signs_for(cred->key, pub);
     if (signs < 0) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "signing with the RSA private key (n, d without CRT values)",
-                         NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "signing with the RSA private key (n, d without CRT values)");
         goto fail;
     }
     if (signs == 0) {

@@ -11,6 +11,25 @@
 
 #define NT_MESSAGE_MAX 1024
 
+/* The reasons Java tells apart are OpenSSL's numbers, named once in SslNative. */
+_Static_assert(io_nativetls_internal_jni_SslNative_ERR_LIB_SSL == ERR_LIB_SSL, "ERR_LIB_SSL");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_BAD_PROTOCOL_VERSION_NUMBER
+                   == SSL_R_BAD_PROTOCOL_VERSION_NUMBER, "SSL_R_BAD_PROTOCOL_VERSION_NUMBER");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_NO_CIPHERS_AVAILABLE == SSL_R_NO_CIPHERS_AVAILABLE,
+               "SSL_R_NO_CIPHERS_AVAILABLE");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_NO_CIPHER_MATCH == SSL_R_NO_CIPHER_MATCH,
+               "SSL_R_NO_CIPHER_MATCH");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_NO_PROTOCOLS_AVAILABLE == SSL_R_NO_PROTOCOLS_AVAILABLE,
+               "SSL_R_NO_PROTOCOLS_AVAILABLE");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_NO_SHARED_CIPHER == SSL_R_NO_SHARED_CIPHER,
+               "SSL_R_NO_SHARED_CIPHER");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_UNSUPPORTED_PROTOCOL == SSL_R_UNSUPPORTED_PROTOCOL,
+               "SSL_R_UNSUPPORTED_PROTOCOL");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE
+                   == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE, "SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE");
+_Static_assert(io_nativetls_internal_jni_SslNative_SSL_R_TLSV1_ALERT_PROTOCOL_VERSION
+                   == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION, "SSL_R_TLSV1_ALERT_PROTOCOL_VERSION");
+
 int nt_pending_exception(JNIEnv *env)
 {
     return (*env)->ExceptionCheck(env) == JNI_TRUE;
@@ -50,7 +69,23 @@ static void entry_reason(unsigned long code, const char *func, char *out, size_t
     }
 }
 
+/* The library and reason of each entry drained, in queue order (a full queue holds 16). */
+#define NT_MAX_CODES 16
+typedef struct {
+    int n;
+    jint library[NT_MAX_CODES];
+    jint reason[NT_MAX_CODES];
+} error_codes;
+
+static size_t queue_text(char *buf, size_t cap, size_t used, const char *lead, int *entries, error_codes *codes);
+
 size_t nt_error_queue_text(char *buf, size_t cap, size_t used, const char *lead, int *entries)
+{
+    return queue_text(buf, cap, used, lead, entries, NULL);
+}
+
+/* nt_error_queue_text, also keeping each entry's numbers in codes (may be NULL). */
+static size_t queue_text(char *buf, size_t cap, size_t used, const char *lead, int *entries, error_codes *codes)
 {
     char previous[256] = "";
     const char *func;
@@ -61,6 +96,11 @@ size_t nt_error_queue_text(char *buf, size_t cap, size_t used, const char *lead,
 
     while ((code = ERR_get_error_all(NULL, NULL, &func, &data, &flags)) != 0) {
         char reason[256];
+        if (codes != NULL && codes->n < NT_MAX_CODES) {
+            codes->library[codes->n] = ERR_GET_LIB(code);
+            codes->reason[codes->n] = ERR_GET_REASON(code);
+            codes->n++;
+        }
         int has_data = (flags & ERR_TXT_STRING) != 0 && data != NULL && data[0] != '\0';
         entry_reason(code, func, reason, sizeof(reason));
         /* A caller re-raising its callee's reason without details adds nothing ("could not load" twice). */
@@ -101,7 +141,7 @@ static size_t append_alert(char *buf, size_t used, const char *direction, int al
     return append(buf, NT_MESSAGE_MAX, used, "; alert %s: %s", direction, text);
 }
 
-void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_conn *conn)
+void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation)
 {
     char msg[NT_MESSAGE_MAX];
     size_t used = 0;
@@ -115,13 +155,70 @@ void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_c
     used = append(msg, sizeof(msg), used, "%s failed", operation);
     used = nt_error_queue_text(msg, sizeof(msg), used, ": ", &reasons);
     if (reasons == 0) {
-        used = append(msg, sizeof(msg), used, ": no reason given by OpenSSL");
-    }
-    if (conn != NULL) {
-        used = append_alert(msg, used, "sent", conn->alert_sent);
-        used = append_alert(msg, used, "received", conn->alert_received);
+        append(msg, sizeof(msg), used, ": no reason given by OpenSSL");
     }
     (*env)->ThrowNew(env, cls, msg);
+}
+
+static jclass failure_class(int kind)
+{
+    return kind == NT_FAILURE_HANDSHAKE ? nt_jni.ssl_handshake_exception
+         : kind == NT_FAILURE_PROTOCOL ? nt_jni.ssl_protocol_exception : nt_jni.ssl_exception;
+}
+
+static jintArray int_array(JNIEnv *env, const jint *values, int n)
+{
+    jintArray out = (*env)->NewIntArray(env, n);
+    if (out != NULL && n > 0) {
+        (*env)->SetIntArrayRegion(env, out, 0, n, values);
+    }
+    return out;
+}
+
+void nt_throw_failure(JNIEnv *env, nt_conn *conn, int kind, const char *operation)
+{
+    char msg[NT_MESSAGE_MAX];
+    size_t used = 0;
+    int reasons = 0;
+    error_codes codes = {0};
+
+    if (nt_pending_exception(env)) {
+        /* A Java exception is already on its way (e.g. OutOfMemoryError in a callback). */
+        ERR_clear_error();
+        return;
+    }
+    used = append(msg, sizeof(msg), used, "%s failed", operation);
+    used = queue_text(msg, sizeof(msg), used, ": ", &reasons, &codes);
+    if (reasons == 0) {
+        used = append(msg, sizeof(msg), used, ": no reason given by OpenSSL");
+    }
+    used = append_alert(msg, used, "sent", conn->alert_sent);
+    append_alert(msg, used, "received", conn->alert_received);
+    if (conn->owner == NULL) {
+        (*env)->ThrowNew(env, failure_class(kind), msg);
+        return;
+    }
+    /* The callbacks build the exception: its cause and the hint join the message there, once. */
+    jstring text = (*env)->NewStringUTF(env, msg);
+    jintArray libraries = text != NULL ? int_array(env, codes.library, codes.n) : NULL;
+    jintArray reason_codes = libraries != NULL ? int_array(env, codes.reason, codes.n) : NULL;
+    jthrowable failure = NULL;
+    if (reason_codes != NULL) {
+        failure = (*env)->CallObjectMethod(env, conn->owner, nt_jni.failure, (jint)kind, text, libraries,
+                                           reason_codes, (jint)conn->alert_sent, (jint)conn->alert_received);
+    }
+    (*env)->DeleteLocalRef(env, text);
+    (*env)->DeleteLocalRef(env, libraries);
+    (*env)->DeleteLocalRef(env, reason_codes);
+    if (nt_pending_exception(env)) {
+        return; /* out of memory (or an Error the factory met) leaves as itself */
+    }
+    if (failure == NULL) {
+        (*env)->ThrowNew(env, failure_class(kind), msg);
+        return;
+    }
+    (*env)->Throw(env, failure);
+    (*env)->DeleteLocalRef(env, failure);
 }
 
 void nt_throw_message(JNIEnv *env, jclass cls, const char *fmt, ...)

@@ -187,8 +187,7 @@ static void native_contextSetClientCaNames(JNIEnv *env, jclass cls,
         (*env)->DeleteLocalRef(env, der);
         if (name == NULL || !sk_X509_NAME_push(list, name)) {
             X509_NAME_free(name);
-            nt_throw_openssl(env, nt_jni.key_management_exception, "reading the trust manager's accepted issuers",
-                             NULL);
+            nt_throw_openssl(env, nt_jni.key_management_exception, "reading the trust manager's accepted issuers");
             goto fail;
         }
     }
@@ -243,7 +242,7 @@ static void native_connectionSetExtensions(
         int failed = SSL_set_alpn_protos(ssl, (const unsigned char *)bytes, (unsigned int)len); /* 0 is success */
         (*env)->ReleaseByteArrayElements(env, alpn, bytes, JNI_ABORT);
         if (failed) {
-            nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the application protocols", NULL);
+            nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the application protocols");
             return;
         }
     }
@@ -260,7 +259,7 @@ static void native_connectionSetExtensions(
         int ok = SSL_set1_sigalgs_list(ssl, list) == 1;
         (*env)->ReleaseStringUTFChars(env, sigalgs, list);
         if (!ok) {
-            nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the signature schemes", NULL);
+            nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the signature schemes");
             return;
         }
     }
@@ -272,7 +271,7 @@ static void native_connectionSetExtensions(
         int ok = SSL_set1_groups_list(ssl, list) == 1;
         (*env)->ReleaseStringUTFChars(env, groups, list);
         if (!ok) {
-            nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the named groups", NULL);
+            nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the named groups");
             return;
         }
     }

@@ -92,7 +92,7 @@ static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
     }
     ERR_clear_error();
     if (OSSL_PROVIDER_do_all(NULL, provider_groups, list) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "listing the providers' TLS groups", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "listing the providers' TLS groups");
         goto cleanup;
     }
     result = (*env)->NewObjectArray(env, NT_INFO_FIXED + list->count, nt_jni.string, NULL);

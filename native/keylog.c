@@ -82,7 +82,7 @@ static void native_contextSetKeyLog(JNIEnv *env, jclass cls,
     ERR_clear_error();
     if (SSL_CTX_set_ex_data(ctx, keylog_index, (void *)(intptr_t)(fd + 1)) != 1) {
         close(fd);
-        nt_throw_openssl(env, nt_jni.key_management_exception, "attaching the key log", NULL);
+        nt_throw_openssl(env, nt_jni.key_management_exception, "attaching the key log");
         return;
     }
     SSL_CTX_set_keylog_callback(ctx, write_line);

@@ -34,6 +34,9 @@
 #define NT_REFUSE_LENGTH ((int)io_nativetls_internal_jni_SslNative_REFUSE_LENGTH)
 #define NT_ALPN_NONE ((int)io_nativetls_internal_jni_SslNative_ALPN_NONE)
 #define NT_ALPN_FATAL ((int)io_nativetls_internal_jni_SslNative_ALPN_FATAL)
+#define NT_FAILURE_HANDSHAKE ((int)io_nativetls_internal_jni_SslNative_FAILURE_HANDSHAKE)
+#define NT_FAILURE_PROTOCOL ((int)io_nativetls_internal_jni_SslNative_FAILURE_PROTOCOL)
+#define NT_FAILURE_RECORD ((int)io_nativetls_internal_jni_SslNative_FAILURE_RECORD)
 #define NT_SUMMARY_PROTOCOL ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_PROTOCOL)
 #define NT_SUMMARY_CIPHER_SUITE ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_CIPHER_SUITE)
 #define NT_SUMMARY_PEER_SIGNATURE_SCHEME ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_PEER_SIGNATURE_SCHEME)
@@ -91,6 +94,7 @@ typedef struct {
     jmethodID select_application_protocol;
     jmethodID server_name_received;
     jmethodID upcall_failed;
+    jmethodID failure;
 } nt_jni_ids;
 
 extern nt_jni_ids nt_jni;
@@ -158,7 +162,15 @@ static inline void nt_clear_errors(void)
 }
 
 /* errors.c */
-void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation, const nt_conn *conn);
+/* Throws cls with "operation failed: " and the error queue's text (drained). */
+void nt_throw_openssl(JNIEnv *env, jclass cls, const char *operation);
+/*
+ * A connection's handshake or record failure (kind: NT_FAILURE_*): the message as
+ * nt_throw_openssl writes it plus the alerts sent and received, and the numbers (each queue
+ * entry's library and reason, the alerts) go to the connection's NativeCallbacks.failure, which
+ * returns the exception thrown.
+ */
+void nt_throw_failure(JNIEnv *env, nt_conn *conn, int kind, const char *operation);
 /*
  * Drains the thread's error queue into buf (cap bytes, text so far: used) as "reason (data); ...",
  * lead written before the first entry; stores the number of entries in *entries (may be NULL) and

@@ -95,6 +95,7 @@ static int cache_ids(JNIEnv *env)
         {&nt_jni.select_application_protocol, "selectApplicationProtocol", "([B)I"},
         {&nt_jni.server_name_received, "serverNameReceived", "([B)Z"},
         {&nt_jni.upcall_failed, "upcallFailed", "(Ljava/lang/Throwable;)V"},
+        {&nt_jni.failure, "failure", "(ILjava/lang/String;[I[III)Ljava/lang/Throwable;"},
     };
     int ok = 1;
     for (size_t i = 0; ok && i < sizeof(methods) / sizeof(methods[0]); i++) {

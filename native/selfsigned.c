@@ -91,7 +91,7 @@ static jobjectArray native_selfSignedCertificate(JNIEnv *env, jclass cls,
     goto cleanup;
 
 fail:
-    nt_throw_openssl(env, nt_jni.ssl_exception, "making a self-signed certificate", NULL);
+    nt_throw_openssl(env, nt_jni.ssl_exception, "making a self-signed certificate");
 cleanup:
     (*env)->ReleaseStringUTFChars(env, jhost, host);
     if (key_der != NULL) {

@@ -292,7 +292,7 @@ static void native_connectionOfferSession(JNIEnv *env, jclass cls,
     SSL_SESSION_free(session);
     nt_count_free(NT_HANDLE_SESSION);
     if (ok != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "offering a session for resumption", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "offering a session for resumption");
     }
 }
 

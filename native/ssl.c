@@ -98,10 +98,10 @@ static int handshake_step(JNIEnv *env, nt_conn *conn)
         if (input_exhausted_quietly(conn)) {
             return 1;
         }
-        nt_throw_openssl(env, nt_jni.ssl_handshake_exception, "TLS handshake", conn);
+        nt_throw_failure(env, conn, NT_FAILURE_HANDSHAKE, "TLS handshake");
         return 0;
     default:
-        nt_throw_openssl(env, nt_jni.ssl_handshake_exception, "TLS handshake", conn);
+        nt_throw_failure(env, conn, NT_FAILURE_HANDSHAKE, "TLS handshake");
         return 0;
     }
 }
@@ -124,9 +124,8 @@ static size_t record_overhead(const nt_conn *conn)
 static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation)
 {
     unsigned long e = ERR_peek_error();
-    jclass cls = ERR_GET_REASON(e) == SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC ? nt_jni.ssl_exception
-                                                                                : nt_jni.ssl_protocol_exception;
-    nt_throw_openssl(env, cls, operation, conn);
+    int kind = ERR_GET_REASON(e) == SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC ? NT_FAILURE_RECORD : NT_FAILURE_PROTOCOL;
+    nt_throw_failure(env, conn, kind, operation);
 }
 
 static void native_connectionDisableExtensions(JNIEnv *env, jclass cls,
@@ -168,7 +167,7 @@ static void native_connectionSetCipherSuites(JNIEnv *env, jclass cls,
     ERR_clear_error();
     if (!set_string(env, conn->ssl, tls12, SSL_set_cipher_list)
         || !set_string(env, conn->ssl, tls13, SSL_set_ciphersuites)) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled cipher suites", NULL);
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled cipher suites");
     }
 }
 
@@ -181,11 +180,11 @@ static void native_connectionConfigure(
     int min = (protocols & NT_PROTOCOL_TLS12) != 0 ? TLS1_2_VERSION : TLS1_3_VERSION;
     int max = (protocols & NT_PROTOCOL_TLS13) != 0 ? TLS1_3_VERSION : TLS1_2_VERSION;
     if (SSL_set_min_proto_version(ssl, min) != 1 || SSL_set_max_proto_version(ssl, max) != 1) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled protocols", NULL);
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the enabled protocols");
         return;
     }
     if (!set_string(env, ssl, sni, set_host_name)) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the server name", NULL);
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the server name");
         return;
     }
     if (SSL_is_server(ssl)) {

@@ -78,7 +78,7 @@ static jlong native_contextNew(JNIEnv *env, jclass cls,
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
     if (ctx == NULL) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_CTX_new", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_CTX_new");
         return 0;
     }
     /* Renegotiation and compression are refused outright; TLS 1.2 is the floor. */
@@ -93,7 +93,7 @@ static jlong native_contextNew(JNIEnv *env, jclass cls,
     SSL_CTX_set0_security_ex_data(ctx, (void *)(intptr_t)(min_dh_bits > 0 ? min_dh_bits : 0));
     if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1
         || SSL_CTX_set_session_id_context(ctx, SESSION_ID_CONTEXT, sizeof(SESSION_ID_CONTEXT) - 1) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "configuring SSL_CTX", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "configuring SSL_CTX");
         goto fail;
     }
     /*
@@ -102,19 +102,19 @@ static jlong native_contextNew(JNIEnv *env, jclass cls,
      * entries still apply to what a client accepts (security_callback).
      */
     if (SSL_CTX_set_dh_auto(ctx, 1) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "enabling DHE parameters", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "enabling DHE parameters");
         goto fail;
     }
     if (!set_ciphers(ctx, env, tls12, tls13)) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the default cipher suites", NULL);
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the default cipher suites");
         goto fail;
     }
     if (!set_list(ctx, env, groups, set_groups)) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the named groups", NULL);
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the named groups");
         goto fail;
     }
     if (!set_list(ctx, env, sigalgs, set_sigalgs)) {
-        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the signature schemes", NULL);
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the signature schemes");
         goto fail;
     }
     /* The Java trust manager replaces OpenSSL's chain building; the key manager picks keys per handshake. */
@@ -130,7 +130,7 @@ static jlong native_contextNew(JNIEnv *env, jclass cls,
         SSL_CTX_set_alpn_select_cb(ctx, NULL, NULL);
     }
     if (!nt_sessions_configure(ctx, server_tls12_tickets)) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "configuring the session cache");
         goto fail;
     }
     nt_count_new(NT_HANDLE_CONTEXT);
@@ -154,7 +154,7 @@ static void native_contextShareTicketKeys(JNIEnv *env, jclass cls,
              && SSL_CTX_set_tlsext_ticket_keys((SSL_CTX *)nt_jlong_to_ptr(to), keys, sizeof(keys)) == 1;
     OPENSSL_cleanse(keys, sizeof(keys));
     if (!ok) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "sharing the session ticket keys", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "sharing the session ticket keys");
     }
 }
 
@@ -176,7 +176,7 @@ static jobjectArray native_cipherSuiteTable(JNIEnv *env, jclass cls)
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
     SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
     if (ssl == NULL || SSL_set_cipher_list(ssl, "ALL:COMPLEMENTOFALL") != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "listing cipher suites", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "listing cipher suites");
         goto cleanup;
     }
     STACK_OF(SSL_CIPHER) *ciphers = SSL_get_ciphers(ssl);

@@ -18,7 +18,7 @@ static jbyteArray der_of(JNIEnv *env, X509 *cert)
     unsigned char *der = NULL;
     int len = i2d_X509(cert, &der);
     if (len <= 0) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "encoding a certificate", NULL);
+        nt_throw_openssl(env, nt_jni.ssl_exception, "encoding a certificate");
         return NULL;
     }
     jbyteArray out = (*env)->NewByteArray(env, len);

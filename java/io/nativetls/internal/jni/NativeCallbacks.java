@@ -51,4 +51,13 @@ public interface NativeCallbacks {
 
     /** A Throwable found pending after a callback, taken off the thread. */
     void upcallFailed(Throwable thrown);
+
+    /**
+     * The exception a failed handshake or record operation throws (kind: {@link SslNative#FAILURE_HANDSHAKE}
+     * and its neighbours): message is OpenSSL's account ("TLS handshake failed: reason; ...;
+     * alert sent: ..."), libraries and reasons the numbers of each error queue entry, in order,
+     * alertSent and alertReceived the last alerts (level &lt;&lt; 8 | description, 0 for none).
+     * Null makes the native side throw message as the kind's exception.
+     */
+    Throwable failure(int kind, String message, int[] libraries, int[] reasons, int alertSent, int alertReceived);
 }

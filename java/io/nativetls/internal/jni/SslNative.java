@@ -51,6 +51,28 @@ public final class SslNative {
     public static final int X509_V_ERR_CERT_UNTRUSTED = 27;
     public static final int X509_V_ERR_APPLICATION_VERIFICATION = 50;
 
+    /** What a connection's failure becomes ({@link NativeCallbacks#failure}'s kind): SSLHandshakeException, */
+    public static final int FAILURE_HANDSHAKE = 1;
+    /** ... SSLProtocolException (a record that breaks the protocol), */
+    public static final int FAILURE_PROTOCOL = 2;
+    /** ... SSLException (a record that does not decrypt). */
+    public static final int FAILURE_RECORD = 3;
+
+    /**
+     * OpenSSL's library code of libssl and the reasons a failure's hint tells apart (OpenSSL's
+     * numbers, stable across 3.x; the C side checks them against its headers at compile time).
+     */
+    public static final int ERR_LIB_SSL = 20;
+    public static final int SSL_R_BAD_PROTOCOL_VERSION_NUMBER = 116;
+    public static final int SSL_R_NO_CIPHERS_AVAILABLE = 181;
+    public static final int SSL_R_NO_CIPHER_MATCH = 185;
+    public static final int SSL_R_NO_PROTOCOLS_AVAILABLE = 191;
+    public static final int SSL_R_NO_SHARED_CIPHER = 193;
+    public static final int SSL_R_UNSUPPORTED_PROTOCOL = 258;
+    /** The peer's alert as a reason: handshake_failure, protocol_version. */
+    public static final int SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE = 1040;
+    public static final int SSL_R_TLSV1_ALERT_PROTOCOL_VERSION = 1070;
+
     /** Largest TLS plaintext fragment; a record's body may add 2048 bytes of expansion (TLS 1.2). */
     public static final int MAX_PLAINTEXT = 16384;
     public static final int MAX_EXPANSION = 2048;

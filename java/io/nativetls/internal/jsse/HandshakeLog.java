@@ -36,11 +36,11 @@ final class HandshakeLog {
     }
 
     /**
-     * The engine failed with e (during the handshake when handshaking): returns the exception to
-     * throw, with a hint added when the peers share no protocol or suite, and logs it at DEBUG.
+     * The engine failed with e (during the handshake when handshaking): logs it at DEBUG and
+     * returns it to throw (its message already has a negotiation hint: see NegotiationHint).
      */
     static SSLException failed(SSLEngine engine, SSLException e, boolean handshaking) {
-        SSLException thrown = handshaking ? NegotiationHint.addTo(engine, e) : e;
+        SSLException thrown = e;
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, (handshaking ? "TLS handshake failed: role=" : "TLS connection failed: role=")
                 + role(engine) + " peer=" + peer(engine) + " exception=" + thrown.getClass().getSimpleName()

@@ -1,5 +1,6 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.NativeFailure;
 import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.Protocols;
@@ -419,7 +420,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         if (settings.protocols == 0) {
             inboundDone = true;
             outboundDone = true;
-            throw new SSLHandshakeException(
+            throw NegotiationHint.noProtocolEnabled(this,
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
         }
         ssl = context.newConnection(config.clientMode, transport, this, settings.tls12Ciphers, settings.tls13Suites);
@@ -618,6 +619,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
         }
         return false;
+    }
+
+    @Override
+    public String failureHint(NativeFailure failure) {
+        return NegotiationHint.of(this, failure);
     }
 
     @Override

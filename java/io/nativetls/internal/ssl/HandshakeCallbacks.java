@@ -82,6 +82,21 @@ final class HandshakeCallbacks implements NativeCallbacks {
         refused(t);
     }
 
+    /** Builds the failure's exception once, with the cause a callback left and the listener's hint. */
+    @Override
+    public Throwable failure(int kind, String message, int[] libraries, int[] reasons, int alertSent,
+                             int alertReceived) {
+        try {
+            NativeFailure failure = new NativeFailure(kind, libraries, reasons, alertSent, alertReceived);
+            Throwable cause = takeCause();
+            String hint = failure.handshake() ? listener.failureHint(failure) : null;
+            return FailureCause.create(kind, message, cause, hint);
+        } catch (Throwable t) {
+            noteError(t);
+            return null;
+        }
+    }
+
     @Override
     public int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite, int[] peerSchemes) {
         try {

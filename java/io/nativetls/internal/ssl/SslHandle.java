@@ -54,6 +54,15 @@ public final class SslHandle {
 
         /** Server: the client asked for this host name; false fails with unrecognized_name. */
         boolean serverNameReceived(SNIHostName name);
+
+        /**
+         * Text to append to the message of a handshake failure OpenSSL reported (say, what this
+         * side enables when the peers share no protocol or suite), decided from its numbers; null
+         * for none. Asked while the native call that failed is still running.
+         */
+        default String failureHint(NativeFailure failure) {
+            return null;
+        }
     }
 
     /** Problems refuseRecord answers with an alert (the native side's codes). */
