@@ -100,8 +100,7 @@ static nt_credential *credential_with_chain(JNIEnv *env, jobjectArray chain)
     return cred;
 }
 
-static jlong native_credentialNew(JNIEnv *env, jclass cls,
-                                                                               jobjectArray chain, jbyteArray pkcs8)
+static jlong native_credentialNew(JNIEnv *env, jclass cls, jobjectArray chain, jbyteArray pkcs8)
 {
     ERR_clear_error();
     nt_credential *cred = credential_with_chain(env, chain);
@@ -217,10 +216,8 @@ done:
     return ok;
 }
 
-static jlong native_credentialNewRsa(JNIEnv *env, jclass cls,
-                                                                                  jobjectArray chain,
-                                                                                  jbyteArray modulus,
-                                                                                  jbyteArray private_exponent)
+static jlong native_credentialNewRsa(JNIEnv *env, jclass cls, jobjectArray chain, jbyteArray modulus,
+                                     jbyteArray private_exponent)
 {
     ERR_clear_error();
     BIGNUM *n = NULL;

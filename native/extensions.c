@@ -160,9 +160,7 @@ void nt_extensions_configure(SSL_CTX *ctx)
     SSL_CTX_set_tlsext_servername_callback(ctx, server_name);
 }
 
-static void native_contextSetClientCaNames(JNIEnv *env, jclass cls,
-                                                                                       jlong handle,
-                                                                                       jobjectArray names)
+static void native_contextSetClientCaNames(JNIEnv *env, jclass cls, jlong handle, jobjectArray names)
 {
     ERR_clear_error();
     STACK_OF(X509_NAME) *list = sk_X509_NAME_new_null();
@@ -226,9 +224,8 @@ jobjectArray nt_peer_ca_names(JNIEnv *env, SSL *ssl)
     return out;
 }
 
-static void native_connectionSetExtensions(
-    JNIEnv *env, jclass cls, jlong handle, jbyteArray alpn, jboolean server_preference, jstring sigalgs,
-    jstring groups)
+static void native_connectionSetExtensions(JNIEnv *env, jclass cls, jlong handle, jbyteArray alpn,
+                                           jboolean server_preference, jstring sigalgs, jstring groups)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     SSL *ssl = conn->ssl;

@@ -64,8 +64,7 @@ static void write_line(const SSL *ssl, const char *line)
     free(buf);
 }
 
-static void native_contextSetKeyLog(JNIEnv *env, jclass cls,
-                                                                                jlong handle, jstring path)
+static void native_contextSetKeyLog(JNIEnv *env, jclass cls, jlong handle, jstring path)
 {
     SSL_CTX *ctx = nt_jlong_to_ptr(handle);
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);

@@ -39,8 +39,7 @@ static int add_san(X509 *cert, const char *host)
     return ok;
 }
 
-static jobjectArray native_selfSignedCertificate(JNIEnv *env, jclass cls,
-                                                                                           jstring jhost)
+static jobjectArray native_selfSignedCertificate(JNIEnv *env, jclass cls, jstring jhost)
 {
     jobjectArray result = NULL;
     X509 *cert = NULL;

@@ -260,8 +260,7 @@ int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets)
     return SSL_CTX_set_num_tickets(ctx, 1) == 1 && SSL_CTX_set_session_ticket_cb(ctx, generate_ticket, decrypt_ticket, NULL) == 1;
 }
 
-static jboolean native_sessionUpRef(JNIEnv *env, jclass cls,
-                                                                                jlong handle)
+static jboolean native_sessionUpRef(JNIEnv *env, jclass cls, jlong handle)
 {
     if (SSL_SESSION_up_ref(nt_jlong_to_ptr(handle)) != 1) {
         ERR_clear_error();
@@ -280,9 +279,7 @@ static void native_sessionFree(JNIEnv *env, jclass cls, jlong handle)
     }
 }
 
-static void native_connectionOfferSession(JNIEnv *env, jclass cls,
-                                                                                      jlong conn_handle,
-                                                                                      jlong session_handle)
+static void native_connectionOfferSession(JNIEnv *env, jclass cls, jlong conn_handle, jlong session_handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(conn_handle);
     SSL_SESSION *session = nt_jlong_to_ptr(session_handle);

@@ -128,9 +128,7 @@ static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation
     nt_throw_failure(env, conn, kind, operation);
 }
 
-static void native_connectionDisableExtensions(JNIEnv *env, jclass cls,
-                                                                                           jlong handle,
-                                                                                           jint extensions)
+static void native_connectionDisableExtensions(JNIEnv *env, jclass cls, jlong handle, jint extensions)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     if ((extensions & NT_EXTENSION_EXTENDED_MASTER_SECRET) != 0) {
@@ -158,10 +156,7 @@ static int set_host_name(SSL *ssl, const char *name)
 }
 
 /* Only for suite sets the context has no SSL_CTX for: OpenSSL parses the lists on every call. */
-static void native_connectionSetCipherSuites(JNIEnv *env, jclass cls,
-                                                                                         jlong handle,
-                                                                                         jstring tls12,
-                                                                                         jstring tls13)
+static void native_connectionSetCipherSuites(JNIEnv *env, jclass cls, jlong handle, jstring tls12, jstring tls13)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     ERR_clear_error();
@@ -171,8 +166,8 @@ static void native_connectionSetCipherSuites(JNIEnv *env, jclass cls,
     }
 }
 
-static void native_connectionConfigure(
-    JNIEnv *env, jclass cls, jlong handle, jint protocols, jstring sni, jint client_auth)
+static void native_connectionConfigure(JNIEnv *env, jclass cls, jlong handle, jint protocols, jstring sni,
+                                       jint client_auth)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     SSL *ssl = conn->ssl;
@@ -195,8 +190,7 @@ static void native_connectionConfigure(
     }
 }
 
-static jlong native_handshake(JNIEnv *env, jclass cls, jlong handle,
-                                                                           jobject owner)
+static jlong native_handshake(JNIEnv *env, jclass cls, jlong handle, jobject owner)
 {
     nt_conn *conn = nt_conn_begin(env, handle, owner);
     handshake_step(env, conn);
@@ -284,21 +278,16 @@ done:;
     return result;
 }
 
-static jlong native_wrap(JNIEnv *env, jclass cls, jlong handle,
-                                                                      jobject owner, jlong src_address,
-                                                                      jbyteArray src_array, jint src_pos,
-                                                                      jint src_len, jlong dst_address,
-                                                                      jbyteArray dst_array, jint dst_pos,
-                                                                      jint dst_len)
+static jlong native_wrap(JNIEnv *env, jclass cls, jlong handle, jobject owner, jlong src_address,
+                         jbyteArray src_array, jint src_pos, jint src_len, jlong dst_address, jbyteArray dst_array,
+                         jint dst_pos, jint dst_len)
 {
     return wrap_or_drain(env, handle, owner, src_address, src_array, src_pos, src_len, dst_address, dst_array,
                          dst_pos, dst_len, 0);
 }
 
-static jlong native_drain(JNIEnv *env, jclass cls, jlong handle,
-                                                                       jobject owner, jlong dst_address,
-                                                                       jbyteArray dst_array, jint dst_pos,
-                                                                       jint dst_len)
+static jlong native_drain(JNIEnv *env, jclass cls, jlong handle, jobject owner, jlong dst_address,
+                          jbyteArray dst_array, jint dst_pos, jint dst_len)
 {
     return wrap_or_drain(env, handle, owner, 0, NULL, 0, 0, dst_address, dst_array, dst_pos, dst_len, 1);
 }
@@ -325,12 +314,9 @@ static int read_application_data(nt_conn *conn, size_t *n)
     }
 }
 
-static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle,
-                                                                        jobject owner, jlong src_address,
-                                                                        jbyteArray src_array, jint src_pos,
-                                                                        jint src_len, jlong dst_address,
-                                                                        jbyteArray dst_array, jint dst_pos,
-                                                                        jint dst_len)
+static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle, jobject owner, jlong src_address,
+                           jbyteArray src_array, jint src_pos, jint src_len, jlong dst_address,
+                           jbyteArray dst_array, jint dst_pos, jint dst_len)
 {
     nt_conn *conn = nt_conn_begin(env, handle, owner);
     size_t produced = 0;
@@ -351,9 +337,8 @@ static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle,
     return result;
 }
 
-static jint native_refuseRecord(JNIEnv *env, jclass cls, jlong handle,
-                                                                              jobject owner, jint problem,
-                                                                              jboolean first_record)
+static jint native_refuseRecord(JNIEnv *env, jclass cls, jlong handle, jobject owner, jint problem,
+                                jboolean first_record)
 {
     nt_conn *conn = nt_conn_begin(env, handle, owner);
     jint alert = nt_refuse_record(conn, problem, first_record == JNI_TRUE);
@@ -361,8 +346,7 @@ static jint native_refuseRecord(JNIEnv *env, jclass cls, jlong handle,
     return alert;
 }
 
-static jlong native_shutdown(JNIEnv *env, jclass cls, jlong handle,
-                                                                          jobject owner)
+static jlong native_shutdown(JNIEnv *env, jclass cls, jlong handle, jobject owner)
 {
     nt_conn *conn = nt_conn_begin(env, handle, owner);
     /* Mid-handshake OpenSSL cannot send close_notify; the caller then just closes the transport. */

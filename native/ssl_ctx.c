@@ -68,12 +68,9 @@ static int security_callback(const SSL *ssl, const SSL_CTX *ctx, int op, int bit
     return 1;
 }
 
-static jlong native_contextNew(JNIEnv *env, jclass cls,
-                                                                            jstring tls12, jstring tls13,
-                                                                            jstring groups, jstring sigalgs,
-                                                                            jint min_dh_bits,
-                                                                            jboolean server_tls12_tickets,
-                                                                            jint server_disabled_extensions)
+static jlong native_contextNew(JNIEnv *env, jclass cls, jstring tls12, jstring tls13, jstring groups,
+                               jstring sigalgs, jint min_dh_bits, jboolean server_tls12_tickets,
+                               jint server_disabled_extensions)
 {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -145,8 +142,7 @@ fail:
  * A context made for another set of enabled suites decrypts the tickets of its sibling: one
  * SSLContext, one set of ticket keys, whichever SSL_CTX a connection happens to use.
  */
-static void native_contextShareTicketKeys(JNIEnv *env, jclass cls,
-                                                                                      jlong from, jlong to)
+static void native_contextShareTicketKeys(JNIEnv *env, jclass cls, jlong from, jlong to)
 {
     unsigned char keys[80]; /* OpenSSL's layout: 16 bytes name, 32 HMAC key, 32 AES key */
     ERR_clear_error();
