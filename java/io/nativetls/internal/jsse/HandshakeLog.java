@@ -25,6 +25,13 @@ final class HandshakeLog {
 
     /** The engine's handshake just finished with this session; ssl still holds the connection. */
     static void completed(SSLEngine engine, SSLSession session, SslHandle ssl) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            completed(engine, session, ssl.sessionReused());
+        }
+    }
+
+    /** The same, with resumption as the handshake's summary says (no native call). */
+    static void completed(SSLEngine engine, SSLSession session, boolean resumed) {
         if (!LOG.isLoggable(Level.DEBUG)) {
             return;
         }
@@ -32,7 +39,7 @@ final class HandshakeLog {
         LOG.log(Level.DEBUG, "TLS handshake done: role=" + role(engine) + " peer=" + peer(engine)
             + " protocol=" + session.getProtocol() + " suite=" + session.getCipherSuite()
             + " alpn=" + (alpn == null || alpn.isEmpty() ? "none" : alpn) + " sni=" + serverName(session)
-            + " resumed=" + ssl.sessionReused() + " peerSubject=\"" + peerSubject(session) + "\"");
+            + " resumed=" + resumed + " peerSubject=\"" + peerSubject(session) + "\"");
     }
 
     /**
