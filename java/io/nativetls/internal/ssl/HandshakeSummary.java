@@ -1,24 +1,27 @@
 package io.nativetls.internal.ssl;
 
 import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
 
 /**
  * What a completed handshake negotiated, read from OpenSSL in one native call
- * ({@link SslHandle#handshakeSummary()}) instead of one call per item. Immutable; the chains are
- * copied on the way out.
+ * ({@link SslHandle#handshakeSummary()}) instead of one call per item. Immutable. A chain Java did
+ * not already hold stays DER until asked for: a resumed handshake, whose session already has its
+ * chains, then pays for no certificate parsing.
  */
 public final class HandshakeSummary {
     private final String protocol;
     private final String cipherSuite;
     private final String peerSignatureScheme;
     private final byte[] sessionId;
-    private final X509Certificate[] peerCertificates;
-    private final X509Certificate[] localCertificates;
+    /** Each chain is either known (X509Certificate[]) or DER from OpenSSL (byte[][]); null for none. */
+    private final Object peerCertificates;
+    private final Object localCertificates;
     private final String applicationProtocol;
     private final boolean resumed;
 
     HandshakeSummary(String protocol, String cipherSuite, String peerSignatureScheme, byte[] sessionId,
-                     X509Certificate[] peerCertificates, X509Certificate[] localCertificates,
+                     Object peerCertificates, Object localCertificates,
                      String applicationProtocol, boolean resumed) {
         this.protocol = protocol;
         this.cipherSuite = cipherSuite;
@@ -51,13 +54,21 @@ public final class HandshakeSummary {
     }
 
     /** As {@link SslHandle#peerCertificates()}: the chain verified in this handshake, else OpenSSL's; or null. */
-    public X509Certificate[] peerCertificates() {
-        return peerCertificates == null ? null : peerCertificates.clone();
+    public X509Certificate[] peerCertificates() throws SSLException {
+        return chain(peerCertificates);
     }
 
     /** As {@link SslHandle#localCertificates()}: the chain this side presented, or null. */
-    public X509Certificate[] localCertificates() {
-        return localCertificates == null ? null : localCertificates.clone();
+    public X509Certificate[] localCertificates() throws SSLException {
+        return chain(localCertificates);
+    }
+
+    private static X509Certificate[] chain(Object held) throws SSLException {
+        if (held == null) {
+            return null;
+        }
+        return held instanceof X509Certificate[] ? ((X509Certificate[]) held).clone()
+            : CertificateDecoder.chain((byte[][]) held);
     }
 
     /** As {@link SslHandle#applicationProtocol()}: the negotiated protocol, or null for none. */

@@ -320,20 +320,16 @@ public final class SslHandle {
      * {@link #applicationProtocol}, {@link #sessionReused}) in one native call. The chains Java
      * already holds (verified in this handshake, or the one credential offered) are not fetched.
      */
-    public HandshakeSummary handshakeSummary() throws SSLException {
+    public HandshakeSummary handshakeSummary() {
         X509Certificate[] verified = callbacks.verifiedChain();
         List<Credential> offered = callbacks.offered();
         Object[] s = SslNative.handshakeSummary(live(), verified == null, offered.size() > 1);
-        X509Certificate[] peer = verified != null ? verified.clone() : chain(s[SslNative.SUMMARY_PEER_CHAIN]);
-        X509Certificate[] local = offered.size() == 1 ? offered.get(0).chain.clone()
-            : offered.isEmpty() ? null : chain(s[SslNative.SUMMARY_LOCAL_CHAIN]);
+        Object peer = verified != null ? verified.clone() : s[SslNative.SUMMARY_PEER_CHAIN];
+        Object local = offered.size() == 1 ? offered.get(0).chain.clone()
+            : offered.isEmpty() ? null : s[SslNative.SUMMARY_LOCAL_CHAIN];
         return new HandshakeSummary((String) s[SslNative.SUMMARY_PROTOCOL], (String) s[SslNative.SUMMARY_CIPHER_SUITE],
             (String) s[SslNative.SUMMARY_PEER_SIGNATURE_SCHEME], (byte[]) s[SslNative.SUMMARY_SESSION_ID], peer, local,
             AlpnWire.id((byte[]) s[SslNative.SUMMARY_APPLICATION_PROTOCOL]), (Boolean) s[SslNative.SUMMARY_RESUMED]);
-    }
-
-    private static X509Certificate[] chain(Object der) throws SSLException {
-        return der == null ? null : CertificateDecoder.chain((byte[][]) der);
     }
 
     /** The chain this side presented, or null. */
