@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.nativetls.NativeTlsProvider;
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and HTTP/1.1 to the JDK's HttpClient on SunJSSE.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Tag(Tags.FRAMEWORKS)
 class JettyTest {
     @BeforeAll
     static void register() {

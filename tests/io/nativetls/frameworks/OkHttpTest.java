@@ -4,8 +4,9 @@ import static io.nativetls.frameworks.FrameworkSupport.TIMEOUT;
 import static io.nativetls.frameworks.FrameworkSupport.assertNative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,6 +19,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.TlsVersion;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * NativeTLS): HTTP/2 negotiated by OkHttp through the SSLSocket ALPN API, and HTTP/1.1.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Tag(Tags.FRAMEWORKS)
 class OkHttpTest {
     @BeforeAll
     static void register() {

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.keys.KeyManagers;
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,6 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * digest it reports is the one the NativeTLS key had to pick.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Tag(Tags.INTEROP)
 class KeyKindsOpenSslTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.tool.EngineStream;
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +38,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +51,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * line tools, over TCP on 127.0.0.1, with the engine driven by {@link EngineStream}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Tag(Tags.INTEROP)
 class OpenSslPeerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;

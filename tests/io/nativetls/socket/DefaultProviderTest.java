@@ -3,6 +3,7 @@ package io.nativetls.socket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * caches its default factories, so this cannot share the test JVM).
  */
 @Timeout(120)
+@Tag(Tags.JVM)
 class DefaultProviderTest {
     private static Path trustStore() throws Exception {
         Path file = TestPki.get().dir.resolve("default-truststore.p12");
