@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.keys.KeyManagers;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -102,10 +103,10 @@ class KeyKindsOpenSslTest {
     @MethodSource("serverCases")
     void openSslClientVerifiesTheServersSignature(String protocol, String name, boolean withoutCrt, String schemes,
                                                   String digest) throws Exception {
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(TestPki.get().dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", issuerFile(name),
+        ChildProcess client = closeLater(ChildProcess.openssl(TestPki.get().dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", issuerFile(name),
             "-verify_return_error", "-verify_hostname", "localhost", onlyFlag(protocol), "-servername", "localhost",
             "-sigalgs", schemes)));
         Socket socket = closeLater(listener.accept());
@@ -135,11 +136,11 @@ class KeyKindsOpenSslTest {
     @MethodSource("clientCases")
     void openSslServerVerifiesTheClientsSignature(String protocol, String name, boolean withoutCrt, String schemes,
                                                   String digest) throws Exception {
-        OpenSslProcess server = closeLater(OpenSslProcess.startServer(TestPki.get().dir, List.of(
+        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir, List.of(
             "-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol), "-Verify", "1",
             "-verify_return_error", "-CAfile", issuerFile(name), "-client_sigalgs", schemes), WAIT));
         Socket socket = closeLater(new Socket());
-        socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSslProcess.LOOPBACK), server.port()),
+        socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), server.port()),
             SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         KeyManagers.Handing km = keys(name, withoutCrt);

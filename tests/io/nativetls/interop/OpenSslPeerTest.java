@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.tool.EngineStream;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -102,11 +103,11 @@ class OpenSslPeerTest {
         }
     }
 
-    private OpenSslProcess startServer(String key, String... more) throws Exception {
+    private ChildProcess startServer(String key, String... more) throws Exception {
         TestPki pki = TestPki.get();
         List<String> args = new ArrayList<>(List.of("-cert", key + ".pem", "-key", key + ".key"));
         args.addAll(List.of(more));
-        return closeLater(OpenSslProcess.startServer(pki.dir, args, WAIT));
+        return closeLater(ChildProcess.opensslServer(pki.dir, args, WAIT));
     }
 
     /** A NativeTLS client engine over a fresh connection to 127.0.0.1:port. */
@@ -126,7 +127,7 @@ class OpenSslPeerTest {
 
     private Connection connectNativeClientSocket(int port, String... protocols) throws IOException {
         Socket socket = closeLater(new Socket());
-        socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSslProcess.LOOPBACK), port),
+        socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port),
             SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.client(Impl.NATIVE).createSSLEngine("localhost", port);
@@ -185,7 +186,7 @@ class OpenSslPeerTest {
     @ParameterizedTest(name = "NativeTLS client, s_server {0}, {1}")
     @MethodSource("protocolsAndKeys")
     void nativeClientTalksToOpenSslServer(String protocol, String key) throws Exception {
-        OpenSslProcess server = startServer(key, onlyFlag(protocol));
+        ChildProcess server = startServer(key, onlyFlag(protocol));
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
 
@@ -216,7 +217,7 @@ class OpenSslPeerTest {
     @ParameterizedTest(name = "NativeTLS client, s_server -rev {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void nativeClientGetsLinesReversedByOpenSslServer(String protocol) throws Exception {
-        OpenSslProcess server = startServer("server-ec", onlyFlag(protocol), "-rev");
+        ChildProcess server = startServer("server-ec", onlyFlag(protocol), "-rev");
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
         assertNegotiated(protocol, client.engine().getSession());
@@ -248,10 +249,10 @@ class OpenSslPeerTest {
     @MethodSource("protocolsAndKeys")
     void openSslClientTalksToNativeServer(String protocol, String key) throws Exception {
         TestPki pki = TestPki.get();
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(),
+        ChildProcess client = closeLater(ChildProcess.openssl(pki.dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(),
             "-CAfile", "ca.pem", "-verify_return_error", "-verify_hostname", "localhost",
             onlyFlag(protocol), "-servername", "localhost")));
 
@@ -302,7 +303,7 @@ class OpenSslPeerTest {
     @ParameterizedTest(name = "NativeTLS client rejects untrusted s_server certificate, {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void nativeClientRejectsUntrustedServer(String protocol) throws Exception {
-        OpenSslProcess server = startServer("rogue", onlyFlag(protocol));
+        ChildProcess server = startServer("rogue", onlyFlag(protocol));
         Connection connection = connectNativeClientSocket(server.port());
         EngineStream client = connection.stream;
 
@@ -335,7 +336,7 @@ class OpenSslPeerTest {
 
     @Test
     void nativeTls12ClientFailsAgainstTls13OnlyServer() throws Exception {
-        OpenSslProcess server = startServer("server-ec", "-tls1_3");
+        ChildProcess server = startServer("server-ec", "-tls1_3");
         EngineStream client = connectNativeClient(server.port(), "TLSv1.2");
 
         assertThrows(SSLHandshakeException.class, client::handshake,
@@ -349,7 +350,7 @@ class OpenSslPeerTest {
 
     @Test
     void tls13KeyUpdateFromOpenSslServerIsHandledTransparently() throws Exception {
-        OpenSslProcess server = startServer("server-ec", "-tls1_3");
+        ChildProcess server = startServer("server-ec", "-tls1_3");
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
         for (int round = 0; round < 3; round++) {
@@ -382,10 +383,10 @@ class OpenSslPeerTest {
                 System.setProperty("jdk.tls.namedGroups", saved);
             }
         }
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem",
+        ChildProcess client = closeLater(ChildProcess.openssl(pki.dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem",
             "-groups", "X25519:P-256:P-384")));
         Socket socket = closeLater(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
@@ -405,7 +406,7 @@ class OpenSslPeerTest {
 
     @Test
     void tls12RenegotiationRequestFromOpenSslServerIsRefused() throws Exception {
-        OpenSslProcess server = startServer("server-ec", "-tls1_2");
+        ChildProcess server = startServer("server-ec", "-tls1_2");
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
         byte[] sessionId = client.engine().getSession().getId();
@@ -422,10 +423,10 @@ class OpenSslPeerTest {
     @Test
     void tls12RenegotiationFromOpenSslClientIsRefused() throws Exception {
         TestPki pki = TestPki.get();
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem", "-tls1_2")));
+        ChildProcess client = closeLater(ChildProcess.openssl(pki.dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem", "-tls1_2")));
         Socket socket = closeLater(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine();

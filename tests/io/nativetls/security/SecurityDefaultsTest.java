@@ -16,7 +16,7 @@ import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.security.SecuritySupport.Check;
 import io.nativetls.security.SecuritySupport.CountingTrustManager;
 import io.nativetls.security.SecuritySupport.Duplex;
-import io.nativetls.security.SecuritySupport.OpenSsl;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.security.SecuritySupport.PlainTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
@@ -184,12 +184,12 @@ class SecurityDefaultsTest {
     @ParameterizedTest(name = "against openssl s_server, {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void trustManagerThatTrustsNothingFailsAgainstOpenSslServer(String protocol) throws Exception {
-        OpenSsl server = closeLater(OpenSsl.startServer(TestPki.get().dir,
-            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol))));
+        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir,
+            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol)), ChildProcess.WAIT));
         for (int i = 0; i < 2; i++) {
             int mark = server.output().length();
             CountingTrustManager counter = counting(true);
-            Socket socket = connect(server.port);
+            Socket socket = connect(server.port());
             SSLEngine engine = nativeClient(counter, protocol);
             EngineStream client = new EngineStream(engine, socket);
             SSLHandshakeException e = assertThrows(SSLHandshakeException.class, client::handshake,
@@ -446,12 +446,12 @@ class SecurityDefaultsTest {
 
     /** An openssl s_client connected to a NativeTLS server engine on a loopback socket. */
     private final class Served {
-        final OpenSsl client;
+        final ChildProcess client;
         final Socket socket;
         final SSLEngine engine;
         final EngineStream stream;
 
-        Served(OpenSsl client, Socket socket, SSLEngine engine) throws IOException {
+        Served(ChildProcess client, Socket socket, SSLEngine engine) throws IOException {
             this.client = client;
             this.socket = socket;
             this.engine = engine;
@@ -460,12 +460,12 @@ class SecurityDefaultsTest {
     }
 
     private Served serveOpenSslClient(SSLContext ctx, String... sClientArgs) throws Exception {
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSsl.LOOPBACK)));
+        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
         List<String> args = new ArrayList<>(List.of("s_client", "-connect",
-            OpenSsl.LOOPBACK + ":" + listener.getLocalPort()));
+            ChildProcess.LOOPBACK + ":" + listener.getLocalPort()));
         args.addAll(List.of(sClientArgs));
-        OpenSsl client = closeLater(OpenSsl.start(TestPki.get().dir, args));
+        ChildProcess client = closeLater(ChildProcess.openssl(TestPki.get().dir, args));
         Socket socket = closeLater(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = ctx.createSSLEngine();
@@ -475,7 +475,7 @@ class SecurityDefaultsTest {
 
     private Socket connect(int port) throws IOException {
         Socket socket = closeLater(new Socket());
-        socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSsl.LOOPBACK), port), SOCKET_TIMEOUT_MS);
+        socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port), SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         return socket;
     }
@@ -486,12 +486,12 @@ class SecurityDefaultsTest {
         List<String> serverArgs = new ArrayList<>(List.of("-cert", "server-ec.pem", "-key", "server-ec.key",
             "-tls1_1"));
         serverArgs.addAll(seclevel0);
-        OpenSsl server = closeLater(OpenSsl.startServer(TestPki.get().dir, serverArgs));
+        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir, serverArgs, ChildProcess.WAIT));
         List<String> clientArgs = new ArrayList<>(List.of("s_client", "-connect",
-            OpenSsl.LOOPBACK + ":" + server.port, "-tls1_1"));
+            ChildProcess.LOOPBACK + ":" + server.port(), "-tls1_1"));
         clientArgs.addAll(seclevel0);
-        OpenSsl client = closeLater(OpenSsl.start(TestPki.get().dir, clientArgs));
-        assertTrue(client.awaitOutput("New, TLSv1"), "control: openssl s_client and s_server at SECLEVEL=0 did not"
+        ChildProcess client = closeLater(ChildProcess.openssl(TestPki.get().dir, clientArgs));
+        assertTrue(client.awaitOutput("New, TLSv1", ChildProcess.WAIT), "control: openssl s_client and s_server at SECLEVEL=0 did not"
             + " complete a TLS 1.1 handshake, so the checks below would prove nothing" + client.describe()
             + server.describe());
         client.close();
@@ -511,7 +511,7 @@ class SecurityDefaultsTest {
         assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("protocol"),
             "the server's exception should say the protocol is the problem: " + describe(e));
         SecuritySupport.sendPendingRecords(s.engine, s.socket);
-        assertTrue(s.client.awaitOutput("alert protocol version"),
+        assertTrue(s.client.awaitOutput("alert protocol version", ChildProcess.WAIT),
             "s_client should report the server's protocol_version alert" + s.client.describe());
         assertFalse(s.client.output().contains("Cipher is ECDHE") || s.client.output().contains("Cipher is AES"),
             "s_client reports a negotiated suite" + s.client.describe());
@@ -520,12 +520,12 @@ class SecurityDefaultsTest {
     @ParameterizedTest(name = "NativeTLS client against openssl s_server {0}")
     @ValueSource(strings = {"-tls1_1", "-tls1"})
     void legacyProtocolServerIsRefused(String flag) throws Exception {
-        OpenSsl server = closeLater(OpenSsl.startServer(TestPki.get().dir,
-            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", flag, "-cipher", "DEFAULT@SECLEVEL=0")));
+        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir,
+            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", flag, "-cipher", "DEFAULT@SECLEVEL=0"), ChildProcess.WAIT));
         CountingTrustManager trust = counting(false);
         SSLEngine engine = nativeClient(trust, "TLSv1.2");
         engine.setEnabledProtocols(engine.getSupportedProtocols());
-        Socket socket = connect(server.port);
+        Socket socket = connect(server.port());
         EngineStream client = new EngineStream(engine, socket);
         SSLHandshakeException e = assertThrows(SSLHandshakeException.class, client::handshake,
             () -> "NativeTLS client accepted " + flag + server.describe());
@@ -545,7 +545,7 @@ class SecurityDefaultsTest {
             () -> "NativeTLS server agreed to a weak suite" + s.client.describe());
         assertTrue(describe(e).toLowerCase(Locale.ROOT).contains("cipher"), describe(e));
         SecuritySupport.sendPendingRecords(s.engine, s.socket);
-        assertTrue(s.client.awaitOutput("alert handshake failure"), s.client.describe());
+        assertTrue(s.client.awaitOutput("alert handshake failure", ChildProcess.WAIT), s.client.describe());
     }
 
     // ---- compression and renegotiation -------------------------------------------------------------
@@ -556,7 +556,7 @@ class SecurityDefaultsTest {
         Served s = serveOpenSslClient(Contexts.server(Impl.NATIVE, "server-ec"), onlyFlag(protocol),
             "-CAfile", "ca.pem");
         s.stream.handshake();
-        assertTrue(s.client.awaitOutput("Verify return code"), s.client.describe());
+        assertTrue(s.client.awaitOutput("Verify return code", ChildProcess.WAIT), s.client.describe());
         String out = s.client.output();
         assertTrue(out.contains("Compression: NONE"), "compression must be off" + s.client.describe());
         assertFalse(out.contains("Compression: zlib") || out.contains("Compression: 1"), s.client.describe());
@@ -583,8 +583,8 @@ class SecurityDefaultsTest {
         String line = "after-handshake-" + HexFormat.of().formatHex(randomBytes(8)) + "\n";
         byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
         s.stream.write(b, 0, b.length);
-        assertTrue(s.client.awaitOutput(line), "s_client did not print the server's data" + s.client.describe());
-        assertTrue(s.client.awaitOutput("Cipher is"), s.client.describe());
+        assertTrue(s.client.awaitOutput(line, ChildProcess.WAIT), "s_client did not print the server's data" + s.client.describe());
+        assertTrue(s.client.awaitOutput("Cipher is", ChildProcess.WAIT), s.client.describe());
         s.client.closeStdin();
         assertTrue(s.client.awaitExit(SecuritySupport.WAIT), "s_client did not exit" + s.client.describe());
         s.socket.close();

@@ -1,5 +1,6 @@
 package io.nativetls.security;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,13 +37,12 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Helpers for the security tests: a handshake driver that keeps going after a failure, key and
- * trust managers that misbehave or count, extra certificates made with the openssl command line,
- * and an openssl s_server/s_client process with bounded waits.
+ * trust managers that misbehave or count, extra certificates made with the openssl command line.
  */
 final class SecuritySupport {
     static final String HOST = "localhost";
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT = ChildProcess.WAIT;
     static final int SOCKET_TIMEOUT_MS = 10_000;
 
     private SecuritySupport() {}
@@ -554,12 +554,7 @@ final class SecuritySupport {
             List<String> cmd = new ArrayList<>();
             cmd.add("openssl");
             cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " failed: " + out);
-            }
+            ChildProcess.in(dir).run(cmd, null, Duration.ofSeconds(60)).requireSuccess();
         }
 
         Path file(String name) {
@@ -586,156 +581,6 @@ final class SecuritySupport {
 
         byte[] bytes(String file) throws IOException {
             return Files.readAllBytes(file(file));
-        }
-    }
-
-    // ---- openssl processes ------------------------------------------------------------------------
-
-    /**
-     * An openssl s_server or s_client: output (stdout and stderr) collected by a reader thread,
-     * stdin a pipe, every wait bounded, close() always kills it.
-     */
-    static final class OpenSsl implements AutoCloseable {
-        static final String LOOPBACK = "127.0.0.1";
-
-        private final String description;
-        private final Process process;
-        private final Thread reader;
-        private final StringBuilder output = new StringBuilder();
-        private boolean outputEnded;
-        int port = -1;
-
-        private OpenSsl(String description, Process process) {
-            this.description = description;
-            this.process = process;
-            this.reader = new Thread(this::pump, "openssl-output-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static OpenSsl start(Path dir, List<String> args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add("openssl");
-            cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-            return new OpenSsl(String.join(" ", cmd), p);
-        }
-
-        /** s_server on a free 127.0.0.1 port, started once it prints ACCEPT; retried on a lost port race. */
-        static OpenSsl startServer(Path dir, List<String> args) throws IOException, InterruptedException {
-            StringBuilder failures = new StringBuilder();
-            for (int attempt = 0; attempt < 5; attempt++) {
-                int port = freePort();
-                List<String> all = new ArrayList<>(List.of("s_server", "-accept", LOOPBACK + ":" + port));
-                all.addAll(args);
-                OpenSsl server = start(dir, all);
-                server.port = port;
-                boolean ready = false;
-                try {
-                    ready = server.awaitOutput("ACCEPT", 0, WAIT);
-                    if (ready) {
-                        return server;
-                    }
-                    failures.append(server.describe()).append('\n');
-                } finally {
-                    if (!ready) {
-                        server.close();
-                    }
-                }
-            }
-            throw new IOException("openssl s_server did not start:\n" + failures);
-        }
-
-        static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-                return s.getLocalPort();
-            }
-        }
-
-        private void pump() {
-            byte[] buf = new byte[8192];
-            try (InputStream in = process.getInputStream()) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    synchronized (this) {
-                        output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                        notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // killed: the output ends here
-            } finally {
-                synchronized (this) {
-                    outputEnded = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        synchronized String output() {
-            return output.toString();
-        }
-
-        /** Waits until the output from index from on contains text; false on timeout or end of output. */
-        synchronized boolean awaitOutput(String text, int from, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (;;) {
-                if (output.indexOf(text, from) >= 0) {
-                    return true;
-                }
-                long left = deadline - System.nanoTime();
-                if (outputEnded || left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        }
-
-        boolean awaitOutput(String text) throws InterruptedException {
-            return awaitOutput(text, 0, WAIT);
-        }
-
-        /** Waits for the process to exit and its output to end; false on timeout. */
-        boolean awaitExit(Duration timeout) throws InterruptedException {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return false;
-            }
-            reader.join(timeout.toMillis());
-            return true;
-        }
-
-        void write(String text) throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            in.flush();
-        }
-
-        void closeStdin() throws IOException {
-            process.getOutputStream().close();
-        }
-
-        String describe() {
-            return "\n" + description + "\n--- output ---\n" + output() + "--- end of output ---";
-        }
-
-        @Override
-        public void close() {
-            try {
-                try {
-                    process.getOutputStream().close();
-                } catch (IOException e) {
-                    // already gone
-                }
-                process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-                reader.join(5_000);
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
