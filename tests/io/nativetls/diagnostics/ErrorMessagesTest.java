@@ -1,10 +1,11 @@
 package io.nativetls.diagnostics;
 
-import static io.nativetls.diagnostics.Handshake.describe;
+import static io.nativetls.testing.Causes.messages;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.DelegatingKeyManager;
@@ -49,9 +50,9 @@ class ErrorMessagesTest {
     }
 
     /** The failure of the NativeTLS side, which must be an SSLHandshakeException. */
-    private static SSLHandshakeException nativeFailure(Handshake h, boolean nativeIsClient) {
-        assertFalse(h.run(), "the handshake succeeded");
-        SSLException e = nativeIsClient ? h.client.failure : h.server.failure;
+    private static SSLHandshakeException nativeFailure(EnginePair h, boolean nativeIsClient) {
+        assertFalse(h.settle(SSLException.class), "the handshake succeeded");
+        Exception e = nativeIsClient ? h.client.failure : h.server.failure;
         return assertInstanceOf(SSLHandshakeException.class, e, "NativeTLS side: " + e);
     }
 
@@ -92,8 +93,8 @@ class ErrorMessagesTest {
             }
         };
         SSLContext sctx = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {opaque}, TestPki.get().trustManagers());
-        Handshake h = new Handshake(client(Contexts.client(clientImpl), HOST), sctx.createSSLEngine());
-        String said = describe(nativeFailure(h, false));
+        EnginePair h = new EnginePair(client(Contexts.client(clientImpl), HOST), sctx.createSSLEngine());
+        String said = messages(nativeFailure(h, false));
         for (String phrase : new String[] {"cannot be exported", "needs", "encoding", "PKCS#11", "PKCS#12", "SunJSSE"}) {
             assertTrue(said.contains(phrase), "missing \"" + phrase + "\": " + said);
         }
@@ -129,11 +130,11 @@ class ErrorMessagesTest {
         SSLParameters p = c.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         c.setSSLParameters(p);
-        SSLHandshakeException e = nativeFailure(new Handshake(c, server(Impl.SUN)), true);
-        CertificateException cause = assertInstanceOf(CertificateException.class, e.getCause(), describe(e));
+        SSLHandshakeException e = nativeFailure(new EnginePair(c, server(Impl.SUN)), true);
+        CertificateException cause = assertInstanceOf(CertificateException.class, e.getCause(), messages(e));
         for (String phrase : new String[] {"hostname mismatch", "wrong.example.org", "DNS:localhost", "IP:127.0.0.1",
             "connect with one of those names"}) {
-            assertTrue(cause.getMessage().contains(phrase), "missing \"" + phrase + "\": " + describe(e));
+            assertTrue(cause.getMessage().contains(phrase), "missing \"" + phrase + "\": " + messages(e));
             assertTrue(e.getMessage().contains(phrase), "the handshake exception does not repeat it: " + e.getMessage());
         }
     }
@@ -146,9 +147,9 @@ class ErrorMessagesTest {
         SSLParameters p = c.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         c.setSSLParameters(p);
-        SSLHandshakeException e = nativeFailure(new Handshake(c, server(Impl.SUN)), true);
-        assertFalse(describe(e).contains("hostname mismatch"), describe(e));
-        assertFalse(describe(e).contains("hint:"), describe(e));
+        SSLHandshakeException e = nativeFailure(new EnginePair(c, server(Impl.SUN)), true);
+        assertFalse(messages(e).contains("hostname mismatch"), messages(e));
+        assertFalse(messages(e).contains("hint:"), messages(e));
     }
 
     // ---- nothing in common: cipher suites, protocol versions ------------------------------------
@@ -163,8 +164,8 @@ class ErrorMessagesTest {
         return out.stream();
     }
 
-    private static Handshake pair(boolean nativeIsClient, SSLEngine nativeEngine, SSLEngine sunEngine) {
-        return nativeIsClient ? new Handshake(nativeEngine, sunEngine) : new Handshake(sunEngine, nativeEngine);
+    private static EnginePair pair(boolean nativeIsClient, SSLEngine nativeEngine, SSLEngine sunEngine) {
+        return nativeIsClient ? new EnginePair(nativeEngine, sunEngine) : new EnginePair(sunEngine, nativeEngine);
     }
 
     private static SSLEngine engine(Impl impl, boolean client) {

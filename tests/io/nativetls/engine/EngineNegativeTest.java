@@ -1,9 +1,9 @@
 package io.nativetls.engine;
 
 import static io.nativetls.engine.EngineSupport.EMPTY;
-import static io.nativetls.engine.EngineSupport.chain;
-import static io.nativetls.engine.EngineSupport.chainContainsInstance;
-import static io.nativetls.engine.EngineSupport.describe;
+import static io.nativetls.testing.Causes.chain;
+import static io.nativetls.testing.Causes.chainContainsInstance;
+import static io.nativetls.testing.Causes.describe;
 import static io.nativetls.engine.EngineSupport.isNative;
 import static io.nativetls.engine.EngineSupport.random;
 import static io.nativetls.engine.EngineSupport.unwrapAll;
@@ -17,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.DelegatingKeyManager;
 import io.nativetls.testing.Contexts.Impl;
@@ -64,8 +66,8 @@ class EngineNegativeTest {
     }
 
     /** Both sides must have given up; NativeTLS sides must be closed in both directions. */
-    private static void assertBothFailed(EngineSupport.Duplex d) throws SSLException {
-        for (EngineSupport.Duplex.Side side : new EngineSupport.Duplex.Side[] {d.client, d.server}) {
+    private static void assertBothFailed(EnginePair d) throws SSLException {
+        for (EnginePair.Side side : new EnginePair.Side[] {d.client, d.server}) {
             String who = (side == d.client ? "client" : "server") + (isNative(side.engine) ? " (NativeTLS)"
                 : " (SunJSSE)");
             assertNotNull(side.failure, who + " did not fail");
@@ -88,8 +90,8 @@ class EngineNegativeTest {
         SSLEngine c = EngineSupport.clientOf(Contexts.create(Impl.NATIVE, "TLS", null, tm.asArray()), protocol);
         SSLEngine s = EngineSupport.serverOf(Contexts.create(server, "TLS", TestPki.get().keyManagers("rogue"),
             TestPki.get().trustManagers()));
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake with an untrusted server succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake with an untrusted server succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.client.failure, "client failure " + d.client.failure);
         assertNotNull(tm.thrown, "the trust manager did not refuse the rogue certificate");
         assertTrue(chainContainsInstance(d.client.failure, tm.thrown),
@@ -103,8 +105,8 @@ class EngineNegativeTest {
         EngineSupport.RecordingTrustManager tm = new EngineSupport.RecordingTrustManager(true);
         SSLEngine c = EngineSupport.clientOf(Contexts.create(Impl.NATIVE, "TLS", null, tm.asArray()), protocol);
         SSLEngine s = EngineSupport.server(server, "server-ec");
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake with a refusing trust manager succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake with a refusing trust manager succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.client.failure, "client failure " + d.client.failure);
         assertEquals(1, tm.serverChecks, "checkServerTrusted calls");
         assertNotNull(tm.thrown);
@@ -127,14 +129,14 @@ class EngineNegativeTest {
     void noCommonProtocolFailsTheHandshake(Impl client, Impl server) throws Exception {
         SSLEngine c = EngineSupport.client(client, "TLSv1.2");
         SSLEngine s = EngineSupport.server(server, "server-ec", "TLSv1.3");
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake without a common protocol succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake without a common protocol succeeded");
         assertNativeSidesFailedHandshake(d);
         assertBothFailed(d);
     }
 
-    private static void assertNativeSidesFailedHandshake(EngineSupport.Duplex d) {
-        for (EngineSupport.Duplex.Side side : new EngineSupport.Duplex.Side[] {d.client, d.server}) {
+    private static void assertNativeSidesFailedHandshake(EnginePair d) {
+        for (EnginePair.Side side : new EnginePair.Side[] {d.client, d.server}) {
             if (isNative(side.engine)) {
                 assertInstanceOf(SSLHandshakeException.class, side.failure,
                     "NativeTLS " + (side == d.client ? "client" : "server") + " failure: " + side.failure);
@@ -164,8 +166,8 @@ class EngineNegativeTest {
             c.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"});
             s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
         }
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake without a common cipher suite succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake without a common cipher suite succeeded");
         assertNativeSidesFailedHandshake(d);
         assertBothFailed(d);
     }
@@ -497,8 +499,8 @@ class EngineNegativeTest {
             TestPki.get().trustManagers());
         SSLEngine s = EngineSupport.serverOf(sctx);
         SSLEngine c = EngineSupport.client(client, protocol);
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake with an unexportable server key succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake with an unexportable server key succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.server.failure, "server failure " + d.server.failure);
         boolean says = false;
         for (Throwable t : chain(d.server.failure)) {

@@ -1,6 +1,7 @@
 package io.nativetls.security;
 
-import io.nativetls.security.SecuritySupport.Duplex;
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.security.SecuritySupport.FixedKeyManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
@@ -116,11 +117,11 @@ public final class PolicyProbe {
                         client.setEnabledCipherSuites(new String[] {suite});
                         server.setEnabledCipherSuites(new String[] {suite});
                     }
-                    Duplex d = new Duplex(client, server);
-                    boolean ok = d.run();
+                    EnginePair d = new EnginePair(client, server);
+                    boolean ok = d.settle(Exception.class);
                     Exception failure = d.client.failure != null ? d.client.failure : d.server.failure;
                     System.out.println("HS " + c + " " + s + " " + protocol + " " + (ok ? "OK" : "FAIL")
-                        + " # " + (ok ? client.getSession().getCipherSuite() : SecuritySupport.describe(failure)));
+                        + " # " + (ok ? client.getSession().getCipherSuite() : Causes.describe(failure)));
                 }
             }
         }
@@ -134,8 +135,8 @@ public final class PolicyProbe {
                 client.setEnabledProtocols(new String[] {protocol});
                 SSLEngine server = Contexts.server(Impl.SUN, serverKey).createSSLEngine();
                 server.setUseClientMode(false);
-                Duplex d = new Duplex(client, server);
-                d.run();
+                EnginePair d = new EnginePair(client, server);
+                d.settle(Exception.class);
                 String[] seen = ((ExtendedSSLSession) (server.getHandshakeSession() != null ? server.getHandshakeSession()
                     : server.getSession())).getPeerSupportedSignatureAlgorithms();
                 System.out.println("PEER " + c + " " + protocol + " " + String.join(",", seen));
@@ -195,8 +196,8 @@ public final class PolicyProbe {
                 SSLParameters sp = server.getSSLParameters();
                 sp.setApplicationProtocols(new String[] {"http/1.1"});
                 server.setSSLParameters(sp);
-                Duplex d = new Duplex(client, server);
-                boolean ok = d.run();
+                EnginePair d = new EnginePair(client, server);
+                boolean ok = d.settle(Exception.class);
                 List<SNIServerName> names = ((ExtendedSSLSession) server.getSession()).getRequestedServerNames();
                 String alpn = server.getApplicationProtocol();
                 System.out.println("EXT " + c + " " + s + " " + (ok ? names.toString().replace(' ', '_') : "FAIL")
@@ -218,7 +219,7 @@ public final class PolicyProbe {
                 s.startHandshake();
                 System.out.println("CONNECT " + impl + " OK # " + s.getSession().getCipherSuite());
             } catch (Exception e) {
-                System.out.println("CONNECT " + impl + " FAIL # " + SecuritySupport.describe(e));
+                System.out.println("CONNECT " + impl + " FAIL # " + Causes.describe(e));
             }
         }
     }

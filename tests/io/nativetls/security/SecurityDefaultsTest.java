@@ -2,8 +2,8 @@ package io.nativetls.security;
 
 import static io.nativetls.security.SecuritySupport.HOST;
 import static io.nativetls.security.SecuritySupport.SOCKET_TIMEOUT_MS;
-import static io.nativetls.security.SecuritySupport.chainContainsInstance;
-import static io.nativetls.security.SecuritySupport.describe;
+import static io.nativetls.testing.Causes.chainContainsInstance;
+import static io.nativetls.testing.Causes.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,10 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.security.SecuritySupport.Check;
 import io.nativetls.security.SecuritySupport.CountingTrustManager;
-import io.nativetls.security.SecuritySupport.Duplex;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.security.SecuritySupport.PlainTrustManager;
 import io.nativetls.testing.Contexts;
@@ -138,8 +139,8 @@ class SecurityDefaultsTest {
             SSLContext server = Contexts.create(Impl.NATIVE, "TLS", serverKeys, TestPki.get().trustManagers());
             SSLEngine c = client.createSSLEngine(HOST, 443);
             c.setEnabledProtocols(new String[] {protocol});
-            Duplex d = new Duplex(c, server.createSSLEngine());
-            assertTrue(d.run(), "handshake " + i + ": " + d.describe());
+            EnginePair d = new EnginePair(c, server.createSSLEngine());
+            assertTrue(d.settle(Exception.class), "handshake " + i + ": " + d.describe());
             assertEquals(protocol, c.getSession().getProtocol());
             assertEquals(i + 1, counter.serverChecks(), "trust manager calls after " + (i + 1) + " handshakes");
         }
@@ -155,8 +156,8 @@ class SecurityDefaultsTest {
         }
     }
 
-    private static void assertRefused(Duplex d, CountingTrustManager counter, String what) {
-        assertFalse(d.run(), what + ": the handshake succeeded with a trust manager that trusts nothing");
+    private static void assertRefused(EnginePair d, CountingTrustManager counter, String what) {
+        assertFalse(d.settle(Exception.class), what + ": the handshake succeeded with a trust manager that trusts nothing");
         SSLHandshakeException e = assertInstanceOf(SSLHandshakeException.class, d.client.failure,
             () -> what + ": " + d.describe());
         assertEquals(1, counter.serverChecks(), what + ": trust manager calls");
@@ -175,7 +176,7 @@ class SecurityDefaultsTest {
     void trustManagerThatTrustsNothingFailsEveryHandshake(Impl server, String protocol, boolean plain) {
         for (int i = 0; i < 3; i++) {
             CountingTrustManager counter = counting(true);
-            Duplex d = new Duplex(nativeClient(configured(counter, plain), protocol),
+            EnginePair d = new EnginePair(nativeClient(configured(counter, plain), protocol),
                 Contexts.server(server, "server-ec").createSSLEngine());
             assertRefused(d, counter, "handshake " + i);
         }
@@ -221,8 +222,8 @@ class SecurityDefaultsTest {
             p.setEndpointIdentificationAlgorithm("HTTPS");
             p.setProtocols(new String[] {protocol});
             c.setSSLParameters(p);
-            Duplex d = new Duplex(c, Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
-            assertFalse(d.run(), clientImpl + " client, " + protocol + ", "
+            EnginePair d = new EnginePair(c, Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
+            assertFalse(d.settle(Exception.class), clientImpl + " client, " + protocol + ", "
                 + (plain ? "plain X509TrustManager" : "X509ExtendedTrustManager")
                 + ": the handshake succeeded with a certificate for localhost while connecting to wrong.example"
                 + " with endpoint identification HTTPS");
@@ -260,8 +261,8 @@ class SecurityDefaultsTest {
     void needClientAuthWithoutClientKeyFails(Impl client, String protocol) {
         CountingTrustManager trust = counting(false);
         SSLEngine server = authServer(trust, true);
-        Duplex d = new Duplex(authClient(client, protocol, null), server);
-        assertFalse(d.run(), "the handshake succeeded without the client certificate the server needs");
+        EnginePair d = new EnginePair(authClient(client, protocol, null), server);
+        assertFalse(d.settle(Exception.class), "the handshake succeeded without the client certificate the server needs");
         assertInstanceOf(SSLHandshakeException.class, d.server.failure, d::describe);
         // In TLS 1.3 the client is done before the server judges its (empty) Certificate: it learns
         // of the refusal from the alert on its next read, which still ends in an SSLException.
@@ -276,8 +277,8 @@ class SecurityDefaultsTest {
         CountingTrustManager trust = counting(false);
         SSLEngine server = authServer(trust, false);
         SSLEngine client = authClient(Impl.NATIVE, protocol, null);
-        Duplex d = new Duplex(client, server);
-        assertTrue(d.run(), d.describe());
+        EnginePair d = new EnginePair(client, server);
+        assertTrue(d.settle(Exception.class), d.describe());
         assertEquals(protocol, server.getSession().getProtocol());
         assertThrows(SSLPeerUnverifiedException.class, () -> server.getSession().getPeerCertificates(),
             "the server's session claims a client certificate");
@@ -292,8 +293,8 @@ class SecurityDefaultsTest {
         CountingTrustManager trust = counting(false);
         SSLEngine server = authServer(trust, true);
         SSLEngine client = authClient(Impl.NATIVE, protocol, "client");
-        Duplex d = new Duplex(client, server);
-        assertTrue(d.run(), d.describe());
+        EnginePair d = new EnginePair(client, server);
+        assertTrue(d.settle(Exception.class), d.describe());
         assertEquals(1, trust.clientChecks(), "the server's trust manager checks the client chain once");
         Check check = trust.checks.get(0);
         assertFalse(check.server);
@@ -306,8 +307,8 @@ class SecurityDefaultsTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void needClientAuthRejectsAClientTheTrustManagerRefuses(String protocol) {
         CountingTrustManager trust = counting(true);
-        Duplex d = new Duplex(authClient(Impl.NATIVE, protocol, "client"), authServer(trust, true));
-        assertFalse(d.run(), "the server accepted a client its trust manager refused");
+        EnginePair d = new EnginePair(authClient(Impl.NATIVE, protocol, "client"), authServer(trust, true));
+        assertFalse(d.settle(Exception.class), "the server accepted a client its trust manager refused");
         SSLHandshakeException e = assertInstanceOf(SSLHandshakeException.class, d.server.failure, d::describe);
         assertEquals(1, trust.clientChecks());
         assertTrue(chainContainsInstance(e, trust.thrown.get(0)), describe(e));
@@ -700,20 +701,20 @@ class SecurityDefaultsTest {
                     SSLEngine server = Contexts.server(Impl.NATIVE, key).createSSLEngine();
                     server.setUseClientMode(false);
                     server.setNeedClientAuth(true);
-                    Duplex ok = new Duplex(authClient(Impl.NATIVE, protocol, "client"), server);
-                    assertTrue(ok.run(), ok.describe());
+                    EnginePair ok = new EnginePair(authClient(Impl.NATIVE, protocol, "client"), server);
+                    assertTrue(ok.settle(Exception.class), ok.describe());
                 }
                 // failing ones: a key that does not match, and a refused server certificate
                 SecuritySupport.FixedKeyManager mismatched = new SecuritySupport.FixedKeyManager("mismatched",
                     SecuritySupport.chainOf("server-ec"), pki.privateKey("server-rsa"));
                 SSLEngine badServer = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {mismatched},
                     pki.trustManagers()).createSSLEngine();
-                Duplex bad = new Duplex(authClient(Impl.NATIVE, protocol, null), badServer);
-                assertFalse(bad.run());
+                EnginePair bad = new EnginePair(authClient(Impl.NATIVE, protocol, null), badServer);
+                assertFalse(bad.settle(Exception.class));
                 exceptions.add(bad.describe());
-                Duplex refused = new Duplex(nativeClient(counting(true), protocol),
+                EnginePair refused = new EnginePair(nativeClient(counting(true), protocol),
                     Contexts.server(Impl.NATIVE, "server-rsa").createSSLEngine());
-                assertFalse(refused.run());
+                assertFalse(refused.settle(Exception.class));
                 exceptions.add(refused.describe());
             }
         } finally {

@@ -36,8 +36,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Helpers for the security tests: a handshake driver that keeps going after a failure, key and
- * trust managers that misbehave or count, extra certificates made with the openssl command line.
+ * Helpers for the security tests: key and trust managers that misbehave or count, extra certificates made with the openssl command line.
  */
 final class SecuritySupport {
     static final String HOST = "localhost";
@@ -47,202 +46,14 @@ final class SecuritySupport {
 
     private SecuritySupport() {}
 
-    // ---- exceptions -------------------------------------------------------------------------------
-
-    /** Every throwable in t's cause chain (t first), each once. */
-    static List<Throwable> chain(Throwable t) {
-        List<Throwable> out = new ArrayList<>();
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
-            out.add(c);
-        }
-        return out;
-    }
-
-    /** The whole cause chain as one line, for assertion messages and message checks. */
-    static String describe(Throwable t) {
-        if (t == null) {
-            return "no exception";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c : chain(t)) {
-            sb.append(sb.length() == 0 ? "" : " <- caused by ").append(c);
-        }
-        return sb.toString();
-    }
-
-    static <T extends Throwable> T cause(Throwable t, Class<T> type) {
-        for (Throwable c : chain(t)) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
-
-    static boolean chainContainsInstance(Throwable t, Throwable target) {
-        for (Throwable c : chain(t)) {
-            if (c == target) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static boolean isNative(SSLEngine e) {
         return e.getClass().getName().startsWith("io.nativetls.");
     }
 
-    // ---- in-memory handshake --------------------------------------------------------------------
-
-    /**
-     * Drives a client and a server engine in memory. Unlike EnginePair it keeps going after one side
-     * throws, so that side's alert reaches the other, and records each side's first exception of
-     * any type (an NPE is recorded, not thrown, so tests can say what they got instead of an
-     * SSLHandshakeException).
-     */
-    static final class Duplex {
-        final Side client;
-        final Side server;
-
-        Duplex(SSLEngine client, SSLEngine server) {
-            client.setUseClientMode(true);
-            server.setUseClientMode(false);
-            this.client = new Side("client", client);
-            this.server = new Side("server", server);
-        }
-
-        static final class Side {
-            final String name;
-            final SSLEngine engine;
-            Exception failure;
-            int finished;
-            ByteBuffer inbound = ByteBuffer.allocate(0);
-            final ByteBuffer net;
-            final ByteBuffer app;
-
-            Side(String name, SSLEngine engine) {
-                this.name = name;
-                this.engine = engine;
-                this.net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-                this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-            }
-
-            void fail(Exception e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-
-            void count(SSLEngineResult r) {
-                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                    finished++;
-                }
-                Runnable task;
-                for (int i = 0; i < 100 && (task = engine.getDelegatedTask()) != null; i++) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        fail(e);
-                    }
-                }
-            }
-        }
-
-        /** Runs until nothing moves; true if both sides completed the handshake without failing. */
-        boolean run() {
-            begin(client);
-            begin(server);
-            for (int round = 0; round < 10_000; round++) {
-                boolean progress = false;
-                progress |= wrap(client, server);
-                progress |= wrap(server, client);
-                progress |= unwrap(server);
-                progress |= unwrap(client);
-                if (!progress) {
-                    return client.failure == null && server.failure == null && !handshaking(client.engine)
-                        && !handshaking(server.engine);
-                }
-            }
-            throw new AssertionError("handshake driver did not settle in 10 000 rounds");
-        }
-
-        private static void begin(Side s) {
-            try {
-                s.engine.beginHandshake();
-            } catch (Exception e) {
-                s.fail(e);
-            }
-        }
-
-        static boolean handshaking(SSLEngine e) {
-            HandshakeStatus hs = e.getHandshakeStatus();
-            return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
-        }
-
-        private static boolean wrap(Side from, Side to) {
-            boolean progress = false;
-            for (int i = 0; i < 100 && !from.engine.isOutboundDone(); i++) {
-                if (from.failure == null && from.engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-                SSLEngineResult r;
-                try {
-                    r = from.engine.wrap(EMPTY, from.net);
-                } catch (Exception e) {
-                    boolean first = from.failure == null;
-                    from.fail(e);
-                    if (!first || !(e instanceof SSLException)) {
-                        break; // a second failure, or not an SSLException: this side is done
-                    }
-                    progress = true;
-                    continue;
-                }
-                from.count(r);
-                if (r.bytesProduced() > 0) {
-                    from.net.flip();
-                    ByteBuffer grown = ByteBuffer.allocate(to.inbound.remaining() + from.net.remaining());
-                    grown.put(to.inbound).put(from.net).flip();
-                    to.inbound = grown;
-                    from.net.clear();
-                    progress = true;
-                } else if (r.getStatus() != Status.BUFFER_OVERFLOW) {
-                    break;
-                } else {
-                    throw new AssertionError("wrap overflowed a packet-buffer-sized destination");
-                }
-            }
-            return progress;
-        }
-
-        private static boolean unwrap(Side s) {
-            boolean progress = false;
-            for (int i = 0; i < 1000 && s.inbound.hasRemaining() && !s.engine.isInboundDone(); i++) {
-                SSLEngineResult r;
-                try {
-                    r = s.engine.unwrap(s.inbound, s.app);
-                } catch (Exception e) {
-                    boolean first = s.failure == null;
-                    s.fail(e);
-                    return first;
-                }
-                s.count(r);
-                s.app.clear();
-                if (r.bytesConsumed() + r.bytesProduced() == 0) {
-                    break;
-                }
-                progress = true;
-                if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-            }
-            return progress;
-        }
-
-        String describe() {
-            return "client " + client.engine + ": " + SecuritySupport.describe(client.failure) + "; server "
-                + server.engine + ": " + SecuritySupport.describe(server.failure);
-        }
+    /** Whether e is still in its handshake (not NOT_HANDSHAKING or FINISHED). */
+    static boolean handshaking(SSLEngine e) {
+        HandshakeStatus hs = e.getHandshakeStatus();
+        return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
     }
 
     // ---- key managers and keys --------------------------------------------------------------------
