@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.RawPrivateKey;
+import io.nativetls.testing.PlainTrustManager;
 import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
@@ -58,38 +60,13 @@ class ErrorMessagesTest {
 
     // ---- a private key that cannot be exported (PKCS#11 token, HSM) -----------------------------
 
-    /** A real key that, like one inside a token, gives out no encoding. */
-    private static final class OpaqueKey implements PrivateKey {
-        private static final long serialVersionUID = 1L;
-        private final transient PrivateKey real;
-
-        OpaqueKey(PrivateKey real) {
-            this.real = real;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return real.getAlgorithm();
-        }
-
-        @Override
-        public String getFormat() {
-            return null;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
-    }
-
     @ParameterizedTest(name = "{0} client")
     @ValueSource(strings = {"NATIVE", "SUN"})
     void aKeyWithoutEncodingSaysWhatToDo(Impl clientImpl) {
         KeyManager opaque = new DelegatingKeyManager((X509ExtendedKeyManager) TestPki.get().keyManagers("server-ec")[0]) {
             @Override
             public PrivateKey getPrivateKey(String alias) {
-                return new OpaqueKey(super.getPrivateKey(alias));
+                return new RawPrivateKey(super.getPrivateKey(alias).getAlgorithm(), null, null); // no format, no encoding
             }
         };
         SSLContext sctx = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {opaque}, TestPki.get().trustManagers());
@@ -102,30 +79,10 @@ class ErrorMessagesTest {
 
     // ---- host name mismatch ------------------------------------------------------------------
 
-    /** A trust manager that is not an X509ExtendedTrustManager: NativeTLS does the name check itself. */
-    private static final class PlainTrustManager implements X509TrustManager {
-        private final X509TrustManager d = (X509TrustManager) TestPki.get().trustManagers()[0];
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            d.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            d.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return d.getAcceptedIssuers();
-        }
-    }
-
     @ParameterizedTest(name = "extended trust manager: {0}")
     @ValueSource(booleans = {true, false})
     void aHostNameMismatchNamesBothSides(boolean extended) {
-        TrustManager tm = extended ? TestPki.get().trustManagers()[0] : new PlainTrustManager();
+        TrustManager tm = extended ? TestPki.get().trustManagers()[0] : new PlainTrustManager((X509TrustManager) TestPki.get().trustManagers()[0]);
         SSLEngine c = client(Contexts.create(Impl.NATIVE, "TLS", null, new TrustManager[] {tm}), "wrong.example.org");
         SSLParameters p = c.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");

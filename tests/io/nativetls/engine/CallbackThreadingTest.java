@@ -12,6 +12,7 @@ import io.nativetls.testing.Contexts;
 import io.nativetls.testing.DelegatingKeyManager;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.ForwardingTrustManager;
 import io.nativetls.testing.TestPki;
 import java.net.Socket;
 import java.security.Principal;
@@ -106,7 +107,7 @@ class CallbackThreadingTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void trustManagerMayCallBackIntoTheEngine(String protocol) throws Exception {
-        X509ExtendedTrustManager real = EngineSupport.RecordingTrustManager.caTrustManager();
+        X509ExtendedTrustManager real = ForwardingTrustManager.testCa();
         AtomicReference<String> seen = new AtomicReference<>();
         TrustManager reentrant = new X509ExtendedTrustManager() {
             @Override

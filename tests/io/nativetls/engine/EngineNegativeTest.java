@@ -17,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nativetls.testing.Matrix;
+import io.nativetls.testing.RawPrivateKey;
 import io.nativetls.testing.Causes;
 import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts;
@@ -56,13 +58,7 @@ class EngineNegativeTest {
     private static final Impl[][] ROLES = {{Impl.NATIVE, Impl.NATIVE}, {Impl.NATIVE, Impl.SUN}, {Impl.SUN, Impl.NATIVE}};
 
     static Stream<Arguments> serversAndProtocols() {
-        List<Arguments> out = new ArrayList<>();
-        for (Impl server : Impl.values()) {
-            for (String protocol : PROTOCOLS) {
-                out.add(Arguments.of(server, protocol));
-            }
-        }
-        return out.stream();
+        return Matrix.of(Impl.values(), PROTOCOLS);
     }
 
     /** Both sides must have given up; NativeTLS sides must be closed in both directions. */
@@ -401,17 +397,8 @@ class EngineNegativeTest {
     }
 
     static Stream<Arguments> tampering() {
-        List<Arguments> out = new ArrayList<>();
-        for (String role : new String[] {"client", "server"}) {
-            for (Impl peer : Impl.values()) {
-                for (String protocol : PROTOCOLS) {
-                    for (String where : new String[] {"first body byte", "middle", "last byte"}) {
-                        out.add(Arguments.of(role, peer, protocol, where));
-                    }
-                }
-            }
-        }
-        return out.stream();
+        return Matrix.of(new String[] {"client", "server"}, Impl.values(), PROTOCOLS,
+            new String[] {"first body byte", "middle", "last byte"});
     }
 
     @ParameterizedTest(name = "NativeTLS {0}, {1} peer, {2}, flip {3}")
@@ -445,30 +432,6 @@ class EngineNegativeTest {
 
     // ---- a key that cannot be exported ----------------------------------------------------------
 
-    /** A real key that, like a key held in a token, will not give out its encoding. */
-    private static final class OpaqueKey implements PrivateKey {
-        private final PrivateKey real;
-
-        OpaqueKey(PrivateKey real) {
-            this.real = real;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return real.getAlgorithm();
-        }
-
-        @Override
-        public String getFormat() {
-            return real.getFormat();
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
-    }
-
     /** The test PKI's key manager for one key, handing out that key as an OpaqueKey. */
     private static final class OpaqueKeyManager extends DelegatingKeyManager {
         OpaqueKeyManager(String keyName) {
@@ -478,7 +441,7 @@ class EngineNegativeTest {
         @Override
         public PrivateKey getPrivateKey(String alias) {
             PrivateKey k = super.getPrivateKey(alias);
-            return k == null ? null : new OpaqueKey(k);
+            return k == null ? null : new RawPrivateKey(k.getAlgorithm(), k.getFormat(), null);
         }
     }
 

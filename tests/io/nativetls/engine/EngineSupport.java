@@ -3,6 +3,7 @@ package io.nativetls.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ForwardingTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -194,8 +195,7 @@ final class EngineSupport {
      * engine and that engine's handshake session at that moment, and any exception it throws.
      * With refuse set it throws its own CertificateException("nope") instead of asking the delegate.
      */
-    static class RecordingTrustManager extends X509ExtendedTrustManager {
-        final X509ExtendedTrustManager delegate;
+    static class RecordingTrustManager extends ForwardingTrustManager {
         final boolean refuse;
         volatile int serverChecks;
         volatile X509Certificate[] chain;
@@ -207,17 +207,7 @@ final class EngineSupport {
         volatile CertificateException thrown;
 
         RecordingTrustManager(boolean refuse) {
-            this.delegate = caTrustManager();
             this.refuse = refuse;
-        }
-
-        static X509ExtendedTrustManager caTrustManager() {
-            for (TrustManager tm : TestPki.get().trustManagers()) {
-                if (tm instanceof X509ExtendedTrustManager) {
-                    return (X509ExtendedTrustManager) tm;
-                }
-            }
-            throw new IllegalStateException("no X509ExtendedTrustManager");
         }
 
         TrustManager[] asArray() {
@@ -271,28 +261,6 @@ final class EngineSupport {
                 thrown = e;
                 throw e;
             }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-            delegate.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-            delegate.checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return delegate.getAcceptedIssuers();
         }
     }
 }

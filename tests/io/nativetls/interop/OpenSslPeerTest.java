@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Closer;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -23,9 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -37,9 +37,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,41 +54,12 @@ class OpenSslPeerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    @RegisterExtension
+    final Closer cleanup = new Closer();
     private final Random random = new Random();
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        Exception first = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.push(resource);
-        return resource;
-    }
-
     static Stream<Arguments> protocolsAndKeys() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (String key : new String[] {"server-rsa", "server-ec"}) {
-                out.add(Arguments.of(protocol, key));
-            }
-        }
-        return out.stream();
+        return Matrix.of(new String[] {"TLSv1.3", "TLSv1.2"}, new String[] {"server-rsa", "server-ec"});
     }
 
     /** s_server's flag for just this protocol: -tls1_3 or -tls1_2. */
@@ -107,7 +78,7 @@ class OpenSslPeerTest {
         TestPki pki = TestPki.get();
         List<String> args = new ArrayList<>(List.of("-cert", key + ".pem", "-key", key + ".key"));
         args.addAll(List.of(more));
-        return closeLater(ChildProcess.opensslServer(pki.dir, args, WAIT));
+        return cleanup.later(ChildProcess.opensslServer(pki.dir, args, WAIT));
     }
 
     /** A NativeTLS client engine over a fresh connection to 127.0.0.1:port. */
@@ -126,7 +97,7 @@ class OpenSslPeerTest {
     }
 
     private Connection connectNativeClientSocket(int port, String... protocols) throws IOException {
-        Socket socket = closeLater(new Socket());
+        Socket socket = cleanup.later(new Socket());
         socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port),
             SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
@@ -249,14 +220,14 @@ class OpenSslPeerTest {
     @MethodSource("protocolsAndKeys")
     void openSslClientTalksToNativeServer(String protocol, String key) throws Exception {
         TestPki pki = TestPki.get();
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        ChildProcess client = closeLater(ChildProcess.openssl(pki.dir, List.of("s_client",
+        ChildProcess client = cleanup.later(ChildProcess.openssl(pki.dir, List.of("s_client",
             "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(),
             "-CAfile", "ca.pem", "-verify_return_error", "-verify_hostname", "localhost",
             onlyFlag(protocol), "-servername", "localhost")));
 
-        Socket socket = closeLater(listener.accept());
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.server(Impl.NATIVE, key).createSSLEngine();
         engine.setUseClientMode(false);
@@ -383,12 +354,12 @@ class OpenSslPeerTest {
                 System.setProperty("jdk.tls.namedGroups", saved);
             }
         }
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        ChildProcess client = closeLater(ChildProcess.openssl(pki.dir, List.of("s_client",
+        ChildProcess client = cleanup.later(ChildProcess.openssl(pki.dir, List.of("s_client",
             "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem",
             "-groups", "X25519:P-256:P-384")));
-        Socket socket = closeLater(listener.accept());
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
@@ -423,11 +394,11 @@ class OpenSslPeerTest {
     @Test
     void tls12RenegotiationFromOpenSslClientIsRefused() throws Exception {
         TestPki pki = TestPki.get();
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        ChildProcess client = closeLater(ChildProcess.openssl(pki.dir, List.of("s_client",
+        ChildProcess client = cleanup.later(ChildProcess.openssl(pki.dir, List.of("s_client",
             "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem", "-tls1_2")));
-        Socket socket = closeLater(listener.accept());
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine();
         engine.setUseClientMode(false);

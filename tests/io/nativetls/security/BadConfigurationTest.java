@@ -12,12 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
+import io.nativetls.testing.RawPrivateKey;
 import io.nativetls.testing.Causes;
 import io.nativetls.testing.EnginePair;
 import io.nativetls.security.SecuritySupport.CountingTrustManager;
 import io.nativetls.security.SecuritySupport.ExtraPki;
 import io.nativetls.security.SecuritySupport.FixedKeyManager;
-import io.nativetls.security.SecuritySupport.RawPrivateKey;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -75,13 +76,7 @@ class BadConfigurationTest {
     }
 
     static Stream<Arguments> clientsAndProtocols() {
-        List<Arguments> out = new ArrayList<>();
-        for (Impl client : Impl.values()) {
-            for (String protocol : PROTOCOLS) {
-                out.add(Arguments.of(client, protocol));
-            }
-        }
-        return out.stream();
+        return Matrix.of(Impl.values(), PROTOCOLS);
     }
 
     static Stream<Arguments> serversAndProtocols() {

@@ -2,6 +2,7 @@ package io.nativetls.security;
 
 import io.nativetls.testing.Causes;
 import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.PlainTrustManager;
 import io.nativetls.security.SecuritySupport.FixedKeyManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
@@ -76,18 +77,7 @@ public final class PolicyProbe {
             case "ext":
                 return new TrustAll();
             default:
-                return new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
-                    }
-                };
+                return new PlainTrustManager(new TrustAll()); // trusts all, without the extended checks
         }
     }
 

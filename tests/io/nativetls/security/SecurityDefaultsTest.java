@@ -18,7 +18,8 @@ import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.security.SecuritySupport.Check;
 import io.nativetls.security.SecuritySupport.CountingTrustManager;
 import io.nativetls.testing.ChildProcess;
-import io.nativetls.security.SecuritySupport.PlainTrustManager;
+import io.nativetls.testing.Closer;
+import io.nativetls.testing.PlainTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -36,11 +37,9 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -59,9 +58,9 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,32 +78,9 @@ class SecurityDefaultsTest {
     @TempDir
     Path tmp;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    @RegisterExtension
+    final Closer cleanup = new Closer();
     private final Random random = new Random();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        Exception first = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.push(resource);
-        return resource;
-    }
 
     private static String onlyFlag(String protocol) {
         return protocol.equals("TLSv1.3") ? "-tls1_3" : "-tls1_2";
@@ -185,7 +161,7 @@ class SecurityDefaultsTest {
     @ParameterizedTest(name = "against openssl s_server, {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void trustManagerThatTrustsNothingFailsAgainstOpenSslServer(String protocol) throws Exception {
-        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir,
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir,
             List.of("-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol)), ChildProcess.WAIT));
         for (int i = 0; i < 2; i++) {
             int mark = server.output().length();
@@ -461,13 +437,13 @@ class SecurityDefaultsTest {
     }
 
     private Served serveOpenSslClient(SSLContext ctx, String... sClientArgs) throws Exception {
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
         List<String> args = new ArrayList<>(List.of("s_client", "-connect",
             ChildProcess.LOOPBACK + ":" + listener.getLocalPort()));
         args.addAll(List.of(sClientArgs));
-        ChildProcess client = closeLater(ChildProcess.openssl(TestPki.get().dir, args));
-        Socket socket = closeLater(listener.accept());
+        ChildProcess client = cleanup.later(ChildProcess.openssl(TestPki.get().dir, args));
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(false);
@@ -475,7 +451,7 @@ class SecurityDefaultsTest {
     }
 
     private Socket connect(int port) throws IOException {
-        Socket socket = closeLater(new Socket());
+        Socket socket = cleanup.later(new Socket());
         socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port), SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         return socket;
@@ -487,11 +463,11 @@ class SecurityDefaultsTest {
         List<String> serverArgs = new ArrayList<>(List.of("-cert", "server-ec.pem", "-key", "server-ec.key",
             "-tls1_1"));
         serverArgs.addAll(seclevel0);
-        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir, serverArgs, ChildProcess.WAIT));
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir, serverArgs, ChildProcess.WAIT));
         List<String> clientArgs = new ArrayList<>(List.of("s_client", "-connect",
             ChildProcess.LOOPBACK + ":" + server.port(), "-tls1_1"));
         clientArgs.addAll(seclevel0);
-        ChildProcess client = closeLater(ChildProcess.openssl(TestPki.get().dir, clientArgs));
+        ChildProcess client = cleanup.later(ChildProcess.openssl(TestPki.get().dir, clientArgs));
         assertTrue(client.awaitOutput("New, TLSv1", ChildProcess.WAIT), "control: openssl s_client and s_server at SECLEVEL=0 did not"
             + " complete a TLS 1.1 handshake, so the checks below would prove nothing" + client.describe()
             + server.describe());
@@ -521,7 +497,7 @@ class SecurityDefaultsTest {
     @ParameterizedTest(name = "NativeTLS client against openssl s_server {0}")
     @ValueSource(strings = {"-tls1_1", "-tls1"})
     void legacyProtocolServerIsRefused(String flag) throws Exception {
-        ChildProcess server = closeLater(ChildProcess.opensslServer(TestPki.get().dir,
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir,
             List.of("-cert", "server-ec.pem", "-key", "server-ec.key", flag, "-cipher", "DEFAULT@SECLEVEL=0"), ChildProcess.WAIT));
         CountingTrustManager trust = counting(false);
         SSLEngine engine = nativeClient(trust, "TLSv1.2");

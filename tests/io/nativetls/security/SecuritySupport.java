@@ -116,35 +116,6 @@ final class SecuritySupport {
         }
     }
 
-    /** A PrivateKey with whatever algorithm, format and encoding it is given. */
-    static final class RawPrivateKey implements PrivateKey {
-        private static final long serialVersionUID = 1L;
-        private final String algorithm;
-        private final String format;
-        private final byte[] encoded;
-
-        RawPrivateKey(String algorithm, String format, byte[] encoded) {
-            this.algorithm = algorithm;
-            this.format = format;
-            this.encoded = encoded == null ? null : encoded.clone();
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return algorithm;
-        }
-
-        @Override
-        public String getFormat() {
-            return format;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return encoded == null ? null : encoded.clone();
-        }
-    }
-
     /** The test CA's chain for name: the certificate of name, then the CA. */
     static X509Certificate[] chainOf(String name) {
         TestPki pki = TestPki.get();
@@ -275,30 +246,6 @@ final class SecuritySupport {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return delegate.getAcceptedIssuers();
-        }
-    }
-
-    /** A plain X509TrustManager (not extended) around a CountingTrustManager. */
-    static final class PlainTrustManager implements X509TrustManager {
-        final CountingTrustManager counter;
-
-        PlainTrustManager(CountingTrustManager counter) {
-            this.counter = counter;
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            counter.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            counter.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return counter.getAcceptedIssuers();
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -35,13 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(90)
 class SocketResumptionTest {
     static List<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (Impl server : Impl.values()) {
-                out.add(Arguments.of(protocol, server));
-            }
-        }
-        return out;
+        return Matrix.list(Matrix.PROTOCOLS, Impl.values());
     }
 
     /** Connects, sends a line, reads the echo (so a TLS 1.3 ticket is read too), closes. */
