@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nativetls.testing.SavedProperty;
 import io.nativetls.testing.Matrix;
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.testing.ChildProcess;
@@ -342,17 +343,10 @@ class OpenSslPeerTest {
     @Test
     void namedGroupsPropertyChoosesTheKeyExchangeGroup() throws Exception {
         TestPki pki = TestPki.get();
-        String saved = System.getProperty("jdk.tls.namedGroups");
         javax.net.ssl.SSLContext context;
-        try {
+        try (SavedProperty restored = SavedProperty.of("jdk.tls.namedGroups")) {
             System.setProperty("jdk.tls.namedGroups", "secp384r1");
             context = Contexts.server(Impl.NATIVE, "server-ec"); // read when the context is initialised
-        } finally {
-            if (saved == null) {
-                System.clearProperty("jdk.tls.namedGroups");
-            } else {
-                System.setProperty("jdk.tls.namedGroups", saved);
-            }
         }
         ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
