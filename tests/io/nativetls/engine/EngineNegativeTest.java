@@ -327,11 +327,22 @@ class EngineNegativeTest {
         EngineSupport.assertFailedEngineClosesCleanly(e, what + " (" + x + ")");
     }
 
+    /** One round: g fed to a fresh server engine, which must fail and close cleanly. */
+    private static void toFreshServer(Garbage g, String kind, long seed) throws SSLException {
+        garbageFails(freshServer(), g, "fresh server, " + kind + ", seed " + seed);
+    }
+
+    /** One round: g fed to a client mid-handshake, TLS 1.3 or 1.2 as round is odd or even. */
+    private static void toClientMidHandshake(long round, Garbage g, String kind, long seed) throws SSLException {
+        String protocol = PROTOCOLS[(int) (round % 2)];
+        garbageFails(clientMidHandshake(protocol), g, "client mid-handshake (" + protocol + "), " + kind + ", seed " + seed);
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void randomBytesToAFreshServer() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            garbageFails(freshServer(), randomBytes(seed), "fresh server, random bytes, seed " + seed);
+            toFreshServer(randomBytes(seed), "random bytes", seed);
         }
     }
 
@@ -339,9 +350,7 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void randomBytesToAClientMidHandshake() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            String protocol = PROTOCOLS[(int) (seed % 2)];
-            garbageFails(clientMidHandshake(protocol), randomBytes(1000 + seed),
-                "client mid-handshake (" + protocol + "), random bytes, seed " + (1000 + seed));
+            toClientMidHandshake(seed, randomBytes(1000 + seed), "random bytes", 1000 + seed);
         }
     }
 
@@ -349,7 +358,7 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void recordShapedGarbageToAFreshServer() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            garbageFails(freshServer(), recordShaped(seed), "fresh server, record-shaped garbage, seed " + seed);
+            toFreshServer(recordShaped(seed), "record-shaped garbage", seed);
         }
     }
 
@@ -357,9 +366,7 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void recordShapedGarbageToAClientMidHandshake() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            String protocol = PROTOCOLS[(int) (seed % 2)];
-            garbageFails(clientMidHandshake(protocol), recordShaped(2000 + seed),
-                "client mid-handshake (" + protocol + "), record-shaped garbage, seed " + (2000 + seed));
+            toClientMidHandshake(seed, recordShaped(2000 + seed), "record-shaped garbage", 2000 + seed);
         }
     }
 
@@ -367,11 +374,8 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void handshakeMessageShapedGarbage() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            garbageFails(freshServer(), handshakeShaped(3000 + seed, 1),
-                "fresh server, garbage ClientHello, seed " + (3000 + seed));
-            String protocol = PROTOCOLS[(int) (seed % 2)];
-            garbageFails(clientMidHandshake(protocol), handshakeShaped(4000 + seed, 2),
-                "client mid-handshake (" + protocol + "), garbage ServerHello, seed " + (4000 + seed));
+            toFreshServer(handshakeShaped(3000 + seed, 1), "garbage ClientHello", 3000 + seed);
+            toClientMidHandshake(seed, handshakeShaped(4000 + seed, 2), "garbage ServerHello", 4000 + seed);
         }
     }
 
