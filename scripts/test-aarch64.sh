@@ -69,13 +69,15 @@ echo "--- selfcheck"
 "$wrapper" -jar "$jar" selfcheck || fail "selfcheck on aarch64"
 
 echo "--- $TESTS under qemu (fuzz smoke: $FUZZ_INPUTS inputs)"
-reports=target/surefire-reports
+# its own reports directory: the test command runs other stages beside this one
+reports=${NATIVETLS_AARCH64_REPORTS:-$PWD/target/surefire-reports-aarch64}
 for t in ${TESTS//,/ }; do
   rm -f "$reports"/TEST-*."$t".xml
 done
 # surefire.timeout bounds the forked JVM: a hang under qemu fails the stage instead of stalling CI.
 mvn -B -ntp surefire:test -Djvm="$wrapper" -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=true \
-  -Dnativetls.fuzz.inputs="$FUZZ_INPUTS" -Dsurefire.timeout=900
+  -Dnativetls.fuzz.inputs="$FUZZ_INPUTS" -Dsurefire.timeout=900 \
+  -Dnativetls.test.reports="$reports" -Dnativetls.test.stage=aarch64
 for t in ${TESTS//,/ }; do
   report=$(ls "$reports"/TEST-*."$t".xml 2>/dev/null | head -1 || true)
   [ -n "$report" ] || fail "no Surefire report for $t"

@@ -5,15 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.install.ForkedJvm;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.OutputStream;
-import java.security.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HandshakeLogProbe. One line per handshake, done or failed, never a WARNING; nothing at INFO.
  */
 @Timeout(120)
+@Tag(Tags.JVM)
 class HandshakeLogTest {
     @TempDir
     static Path dir;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.nativetls.NativeTlsProvider;
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 @ExtendWith(AppendedProvider.class)
+@Tag(Tags.FRAMEWORKS)
 class JettyTest {
     @ParameterizedTest(name = "{0} over {1}")
     @CsvSource({"HTTP_2, TLSv1.3", "HTTP_2, TLSv1.2", "HTTP_1_1, TLSv1.3", "HTTP_1_1, TLSv1.2"})

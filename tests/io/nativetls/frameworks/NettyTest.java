@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,6 +45,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +55,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SslProvider, exchanging an HTTP/1.1 request and response over NIO on 127.0.0.1.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Tag(Tags.FRAMEWORKS)
 class NettyTest {
     private static EventLoopGroup group;
 

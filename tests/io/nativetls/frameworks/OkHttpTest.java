@@ -4,8 +4,9 @@ import static io.nativetls.frameworks.FrameworkSupport.TIMEOUT;
 import static io.nativetls.frameworks.FrameworkSupport.assertNative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,6 +18,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.TlsVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 @ExtendWith(AppendedProvider.class)
+@Tag(Tags.FRAMEWORKS)
 class OkHttpTest {
     @ParameterizedTest(name = "{0} over {1}, server on {2}")
     @CsvSource({"HTTP_2, TLSv1.3, SunJSSE", "HTTP_1_1, TLSv1.2, SunJSSE", "HTTP_2, TLSv1.2, NativeTLS"})

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.jni.SslNative;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.StageFiles;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,6 +35,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -227,6 +230,7 @@ class UnwrapFuzzTest {
     private java.io.BufferedWriter outcomeLog;
 
     @Test
+    @Tag(Tags.FUZZ)
     void unwrapSurvivesMutatedTraffic() throws Throwable {
         long inputs = Long.getLong("io.nativetls.fuzz.inputs", 100_000);
         long seed = Long.decode(System.getProperty("io.nativetls.fuzz.seed", Long.toString(DEFAULT_SEED)));
@@ -455,7 +459,7 @@ class UnwrapFuzzTest {
 
     /** Writes a failing input next to the crash note, for a regression case. */
     private static Path save(Current cur, byte[] input) {
-        Path p = Paths.get("target", "unwrap-fuzz-failures", "input-" + cur.index + ".bin").toAbsolutePath();
+        Path p = StageFiles.inTarget("unwrap-fuzz-failures").resolve("input-" + cur.index + ".bin");
         try {
             Files.createDirectories(p.getParent());
             Files.write(p, input);
@@ -579,7 +583,7 @@ class UnwrapFuzzTest {
     // ---- where a crashed JVM left off ---------------------------------------------------------
 
     private void openCrashNote() throws IOException {
-        Path p = Paths.get("target", "unwrap-fuzz-current-input.txt");
+        Path p = StageFiles.inTarget("unwrap-fuzz-current-input.txt");
         Files.createDirectories(p.getParent());
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

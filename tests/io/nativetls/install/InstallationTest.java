@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Tags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing may be registered, one warning must say why, and TLS must keep working on SunJSSE.
  */
 @Timeout(180)
+@Tag(Tags.JVM)
 class InstallationTest {
     private static final String NATIVE_ACCESS_WARNING = "WARNING: A restricted method";
     private static final String UNAVAILABLE_WARNING = "WARNING: NativeTLS is not available";

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nativetls.internal.jni.NativeLibrary;
 import io.nativetls.internal.jni.SslNative;
 import io.nativetls.internal.tool.Main;
+import io.nativetls.testing.Tags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * prints the cause on one line with exit code 1. A valid custom file still runs NativeTLS.
  */
 @Timeout(300)
+@Tag(Tags.JVM)
 class OpenSslConfigTest {
     private static final String CAUSE = "OpenSSL cannot run TLS with its configuration file ";
 

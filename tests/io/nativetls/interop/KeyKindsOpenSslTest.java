@@ -10,6 +10,8 @@ import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Closer;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * digest it reports is the one the NativeTLS key had to pick.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Tag(Tags.INTEROP)
 class KeyKindsOpenSslTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;

@@ -14,6 +14,8 @@ import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Closer;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,6 +40,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,6 +54,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * line tools, over TCP on 127.0.0.1, with the engine driven by {@link EngineStream}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Tag(Tags.INTEROP)
 class OpenSslPeerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;

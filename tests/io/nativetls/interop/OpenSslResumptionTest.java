@@ -9,6 +9,8 @@ import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * "Reused" for each connection, so resumption is observed at the server, not inferred.
  */
 @Timeout(60)
+@Tag(Tags.INTEROP)
 class OpenSslResumptionTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private final List<AutoCloseable> cleanup = new ArrayList<>();

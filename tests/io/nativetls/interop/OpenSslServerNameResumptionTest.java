@@ -6,6 +6,8 @@ import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * whatever {@code -servername} it is given, and says "Reused" or "New" for each connection.
  */
 @Timeout(60)
+@Tag(Tags.INTEROP)
 class OpenSslServerNameResumptionTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 

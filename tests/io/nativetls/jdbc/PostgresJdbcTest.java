@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.postgresql.util.PSQLException;
@@ -44,6 +46,7 @@ import org.postgresql.util.PSQLException;
  * 127.0.0.1 (see {@link PostgresServer}). Skipped only when no PostgreSQL server is installed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Tag(Tags.FRAMEWORKS)
 class PostgresJdbcTest {
     private static final String INTERNAL = "io.nativetls.internal.";
     private static final int BLOB_BYTES = 8 << 20;

@@ -1,6 +1,7 @@
 package io.nativetls.jdbc;
 
 import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.StageFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -59,7 +60,7 @@ final class PostgresServer implements AutoCloseable {
     /** Creates a cluster presenting certificate/key, and starts it. */
     static PostgresServer start(PostgresInstallation pg, Path certificate, Path key) throws Exception {
         long begin = System.nanoTime();
-        Path base = Path.of("target", "postgresql-jdbc").toAbsolutePath();
+        Path base = StageFiles.inTarget("postgresql-jdbc");
         boolean temporary = false;
         Files.createDirectories(base);
         removeStaleCluster(base.resolve("data"));

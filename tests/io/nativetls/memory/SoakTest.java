@@ -3,11 +3,13 @@ package io.nativetls.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Tags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * runs 100,000 cycles (property io.nativetls.soak.cycles). The probe JVM runs C1 only: C2's
  * compiler arenas make resident memory step up and down by tens of MiB and hide the signal.
  */
+@Tag(Tags.SOAK)
 class SoakTest {
     private static final int CYCLES = Integer.getInteger("io.nativetls.soak.cycles", 5_000);
     private static final long LIMIT_KIB = 16 * 1024;

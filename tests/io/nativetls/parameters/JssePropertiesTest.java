@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.install.ForkedJvm;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.File;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * in a fresh JVM (security.PolicyProbe), where SunJSSE's answer on the same input is the oracle.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Tag(Tags.JVM)
 class JssePropertiesTest {
     private static String probe(List<String> options, String scenario) throws Exception {
         List<String> args = new ArrayList<>();

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.install.ForkedJvm;
 import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sizes must be at least SunJSSE's (applications size their buffers from them).
  */
 @Timeout(120)
+@Tag(Tags.JVM)
 class LargeFragmentsTest {
     /** Prints "impl packet application" for a fresh engine's session of each provider. */
     public static final class Probe {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.install.ForkedJvm;
 import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * asserted on top.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Tag(Tags.JVM)
 class JdkPolicyTest {
     private static final String[] IMPLS = {"SUN", "NATIVE"};
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};

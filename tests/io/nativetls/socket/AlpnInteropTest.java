@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.net.Socket;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** ALPN with real peers: the JDK's HttpClient asking for h2, and openssl s_server -alpn. */
 @Timeout(60)
+@Tag(Tags.INTEROP)
 class AlpnInteropTest {
     /**
      * The JDK HttpClient (HTTP/2 preferred) against a NativeTLS server socket offering h2: the

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * caches its default factories, so this cannot share the test JVM).
  */
 @Timeout(120)
+@Tag(Tags.JVM)
 class DefaultProviderTest {
     private static Path trustStore() throws Exception {
         Path file = TestPki.get().dir.resolve("default-truststore.p12");

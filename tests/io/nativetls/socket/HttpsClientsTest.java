@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against a NativeTLS server socket.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Tag(Tags.INTEROP)
 class HttpsClientsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code openssl s_client -servername} sees it.
  */
 @Timeout(60)
+@Tag(Tags.INTEROP)
 class SniInteropTest {
     /** RSA for rsa.example, EC for anything else; the name read from the handshake session. */
     static final class ByNameKeyManager extends X509ExtendedKeyManager {

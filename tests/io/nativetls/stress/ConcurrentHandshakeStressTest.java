@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.internal.tool.EngineStream;
-import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
+import io.nativetls.testing.Contexts;
 import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.Tags;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * mixed, in memory and over loopback sockets, every byte checked. The default run is scaled down;
  * {@code mvn -Pstress test} runs the full 8 x 1000 (property io.nativetls.stress.handshakes).
  */
+@Tag(Tags.SOAK)
 class ConcurrentHandshakeStressTest {
     private static final int THREADS = 8;
     private static final int PER_THREAD = Integer.getInteger("io.nativetls.stress.handshakes", 200);

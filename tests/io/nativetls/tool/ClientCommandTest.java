@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code client} against {@code openssl s_server} on 127.0.0.1: what it prints, and how it fails. */
 @Timeout(90)
+@Tag(Tags.INTEROP)
 class ClientCommandTest {
     private static final TestPki PKI = TestPki.get();
 

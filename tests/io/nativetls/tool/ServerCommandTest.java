@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Tags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code server} with its self-signed identity, answered by curl and by openssl s_client. */
 @Timeout(90)
+@Tag(Tags.INTEROP)
 class ServerCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** How long curl and s_client may take to their end. */

@@ -12,7 +12,6 @@ import java.security.AlgorithmConstraints;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.BiFunction;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
@@ -20,8 +19,10 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * What an engine's user configured, and how that becomes the connection's native settings.
- * Mutable, guarded by the owning engine's lock.
+ * What an engine's user configured, and how that becomes the connection's native settings. The
+ * accessors JSSE names (enabled suites and protocols, mode, client authentication, session
+ * creation, ALPN selector, SSLParameters) are here, so engines and server sockets expose the same
+ * settings the same way. Mutable, guarded by its owner's lock (an engine's, a server socket's).
  */
 final class EngineConfig {
     static final int CLIENT_AUTH_NONE = 0;
@@ -53,8 +54,27 @@ final class EngineConfig {
         this.cipherSuites = defaults.serverSuites;
     }
 
+    /**
+     * A copy of these settings for a fresh engine (an accepted socket's, a socket's once it is
+     * connected): made as a user would make it, through the mode and the SSLParameters.
+     */
+    EngineConfig copy() {
+        EngineConfig to = new EngineConfig(defaults);
+        to.setUseClientMode(clientMode);
+        to.setSSLParameters(getSSLParameters());
+        to.sessionCreation = sessionCreation;
+        to.alpnSelector = alpnSelector;
+        return to;
+    }
+
+    // ---- the settings JSSE exposes (engines, sockets and server sockets share them) -----------
+
+    boolean getUseClientMode() {
+        return clientMode;
+    }
+
     /** As SunJSSE: suites still at the old role's default take the new role's. */
-    void setClientMode(boolean mode) {
+    void setUseClientMode(boolean mode) {
         if (cipherSuites == (clientMode ? defaults.clientSuites : defaults.serverSuites)) {
             cipherSuites = mode ? defaults.clientSuites : defaults.serverSuites;
         }
@@ -62,16 +82,60 @@ final class EngineConfig {
         modeSet = true;
     }
 
+    String[] getEnabledCipherSuites() {
+        return cipherSuites.clone();
+    }
+
+    void setEnabledCipherSuites(String[] suites) {
+        cipherSuites = CipherSuites.get().validate(suites);
+    }
+
     /** Explicitly enabled protocols, else the role's default (see ContextDefaults). */
-    String[] enabledProtocols() {
+    String[] getEnabledProtocols() {
         if (protocols != null) {
             return protocols.clone();
         }
         return (clientMode ? defaults.clientProtocols : defaults.serverProtocols).clone();
     }
 
-    SSLParameters toParameters() {
-        SSLParameters p = new SSLParameters(cipherSuites.clone(), enabledProtocols());
+    void setEnabledProtocols(String[] enabled) {
+        protocols = Protocols.validate(enabled);
+    }
+
+    boolean getNeedClientAuth() {
+        return clientAuth == CLIENT_AUTH_NEED;
+    }
+
+    void setNeedClientAuth(boolean need) {
+        clientAuth = need ? CLIENT_AUTH_NEED : CLIENT_AUTH_NONE;
+    }
+
+    boolean getWantClientAuth() {
+        return clientAuth == CLIENT_AUTH_WANT;
+    }
+
+    void setWantClientAuth(boolean want) {
+        clientAuth = want ? CLIENT_AUTH_WANT : CLIENT_AUTH_NONE;
+    }
+
+    boolean getEnableSessionCreation() {
+        return sessionCreation;
+    }
+
+    void setEnableSessionCreation(boolean flag) {
+        sessionCreation = flag;
+    }
+
+    BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        return alpnSelector;
+    }
+
+    void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        alpnSelector = selector;
+    }
+
+    SSLParameters getSSLParameters() {
+        SSLParameters p = new SSLParameters(cipherSuites.clone(), getEnabledProtocols());
         if (clientAuth == CLIENT_AUTH_NEED) {
             p.setNeedClientAuth(true);
         } else if (clientAuth == CLIENT_AUTH_WANT) {
@@ -96,13 +160,15 @@ final class EngineConfig {
         return p;
     }
 
-    /** Applies parameters already validated by the caller (suites and protocols may be null). */
-    void apply(SSLParameters p, String[] suites, String[] enabledProtocols) {
+    /** Suites and protocols are checked first: a list with a name unknown here changes nothing. */
+    void setSSLParameters(SSLParameters p) {
+        String[] suites = p.getCipherSuites() != null ? CipherSuites.get().validate(p.getCipherSuites()) : null;
+        String[] enabled = p.getProtocols() != null ? Protocols.validate(p.getProtocols()) : null;
         if (suites != null) {
             cipherSuites = suites;
         }
-        if (enabledProtocols != null) {
-            protocols = enabledProtocols;
+        if (enabled != null) {
+            protocols = enabled;
         }
         if (p.getNeedClientAuth()) {
             clientAuth = CLIENT_AUTH_NEED;
@@ -165,7 +231,7 @@ final class EngineConfig {
         String[] lists = suites.openSslLists(disabled.allowedSuites(cipherSuites));
         String tls12 = lists[0];
         String tls13 = lists[1];
-        int mask = Protocols.mask(disabled.allowedProtocols(enabledProtocols()));
+        int mask = Protocols.mask(disabled.allowedProtocols(getEnabledProtocols()));
         // A protocol without an enabled suite is switched off rather than left on OpenSSL's defaults.
         if (tls12.isEmpty()) {
             mask &= ~Protocols.MASK_TLS12;
@@ -180,7 +246,8 @@ final class EngineConfig {
         return new Native(mask,
             !tls12On || tls12.equals(suites.defaultTls12List()) ? null : tls12,
             !tls13On || tls13.equals(suites.defaultTls13List()) ? null : tls13,
-            clientMode && !defaults.clientExtensions.disables(DisabledExtensions.SERVER_NAME) ? serverName(peerHost)
+            clientMode && !defaults.clientExtensions.disables(DisabledExtensions.SERVER_NAME)
+                ? AlpnSniPolicy.serverNameToSend(serverNames, peerHost)
                 : null,
             clientMode ? CLIENT_AUTH_NONE : clientAuth,
             clientMode && applicationProtocols.length > 0 && !defaults.clientExtensions.disables(DisabledExtensions.ALPN)
@@ -210,26 +277,5 @@ final class EngineConfig {
             names = SignatureSchemes.permitted(names, algorithmConstraints);
         }
         return SchemePolicy.forConnection(names, disabled);
-    }
-
-    /** SNI as SunJSSE sends it: explicit server names first, else the peer host if it is a DNS name. */
-    private String serverName(String peerHost) {
-        if (serverNames != null) {
-            for (SNIServerName name : serverNames) {
-                if (name instanceof SNIHostName) {
-                    return ((SNIHostName) name).getAsciiName();
-                }
-            }
-            return null;
-        }
-        if (peerHost == null || peerHost.indexOf('.') <= 0 || peerHost.endsWith(".") || peerHost.indexOf(':') >= 0
-            || peerHost.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
-            return null;
-        }
-        try {
-            return new SNIHostName(peerHost).getAsciiName();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

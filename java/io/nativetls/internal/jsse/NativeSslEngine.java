@@ -1,6 +1,5 @@
 package io.nativetls.internal.jsse;
 
-import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.RecordResult;
@@ -9,14 +8,12 @@ import io.nativetls.internal.ssl.SslContextHandle;
 import io.nativetls.internal.ssl.SslHandle;
 import io.nativetls.internal.ssl.Transport;
 import java.nio.ByteBuffer;
-import java.nio.ReadOnlyBufferException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -30,21 +27,21 @@ import javax.net.ssl.SSLSocket;
 /**
  * SSLEngine over one OpenSSL connection. Every public operation takes the engine's lock (JSSE lets
  * wrap and unwrap run on two threads; OpenSSL does not), so the lock guards both the Java state
- * below and every native call, including the final free.
+ * and every native call, including the final free.
  *
  * <p>unwrap hands OpenSSL exactly one whole record per call, which makes BUFFER_UNDERFLOW consume
  * nothing and lets BUFFER_OVERFLOW be decided before anything is decrypted.
+ *
+ * <p>This class drives the connection; the parts it drives each have their own class: the state
+ * machines ({@link EngineState}), the caller's buffers ({@link EngineBuffers}), record headers
+ * ({@link RecordFraming}), sessions ({@link EngineSessions}), ALPN and SNI ({@link AlpnSniPolicy})
+ * and the settings ({@link EngineConfig}).
  */
 final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
-    private static final int MAX_PLAINTEXT = RecordLimits.MAX_PLAINTEXT;
-    private static final int APPLICATION_DATA = 23;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-    private enum Phase { NEW, HANDSHAKING, ESTABLISHED }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final SslContextHandle context;
-    private final NativeSslContextSpi owner;
     private final EngineConfig config;
     private final Transport transport;
     /**
@@ -54,56 +51,28 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
      * wait for the outbound side to close before they release a connection the server ended.
      */
     private final boolean halfClose;
-
-    private Phase phase = Phase.NEW;
+    private final EngineState state = new EngineState();
+    private final EngineBuffers buffers = new EngineBuffers();
+    private final RecordFraming framing = new RecordFraming();
+    private final EngineSessions sessions;
+    private final AlpnSniPolicy alpnSni = new AlpnSniPolicy();
     private SslHandle ssl;
-    private boolean nativeFinished;
-    /** Whether a record has gone to OpenSSL: a refusal before that needs no keys for its alert. */
-    private boolean recordsRead;
-    /** Bytes the handshake has taken since OpenSSL last had something to say (RecordFraming.FLOOD). */
-    private long quietHandshakeBytes;
-    private boolean pendingOutput;
-    private boolean inboundDone;
-    private boolean outboundDone;
-    private boolean outboundClosing;
-    private boolean receivedCloseNotify;
-    /** closeOutbound came from a callback while OpenSSL was busy: close_notify is made by the next wrap. */
-    private boolean closeNotifyDeferred;
-    private NativeSslSession session;
-    private NativeSslSession nullSession;
-    private volatile NativeSslSession handshakeSession;
-    /** The cached session this client offered to resume, if any. */
-    private NativeSslSession offered;
-    /**
-     * The native session OpenSSL made during the handshake (client: to offer next time; server:
-     * a TLS 1.2 session a client may ask for by id), kept once the final session object is known.
-     */
-    private SessionHandle newSession;
-    private byte[] newSessionId;
-    /** Server: the protocol chosen from the client's ALPN list ("" for none), during the handshake. */
-    private volatile String chosenApplicationProtocol;
-    /** After the handshake: the negotiated application protocol, "" for none. */
-    private volatile String applicationProtocol;
-    /** Server: the cached session the client's ticket or session id names, if still resumable. */
-    private NativeSslSession resumeCandidate;
-    /** Server: a ticket was issued in this handshake, so the session is known by its token. */
-    private boolean ticketIssued;
-    private byte[] staging;
-    private byte[] recordStaging;
 
     NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port) {
-        this(context, owner, host, port, null);
+        this(context, owner, host, port, null, new EngineConfig(owner.defaults()));
     }
 
     /**
-     * An engine that runs the TLS of a socket: key and trust managers are then shown the socket,
-     * not this engine, as SunJSSE would.
+     * An engine that runs the TLS of a socket (null: none) with the given settings, which it owns
+     * from now on. Key and trust managers are then shown the socket, not this engine, as SunJSSE
+     * would.
      */
-    NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port, SSLSocket socket) {
+    NativeSslEngine(SslContextHandle context, NativeSslContextSpi owner, String host, int port, SSLSocket socket,
+                    EngineConfig config) {
         super(host, port);
         this.context = context;
-        this.owner = owner;
-        this.config = new EngineConfig(owner.defaults());
+        this.config = config;
+        this.sessions = new EngineSessions(owner, config, host, port);
         this.transport = socket != null ? Transport.of(socket) : Transport.of(this);
         this.halfClose = socket != null || "false".equalsIgnoreCase(System.getProperty("jdk.tls.acknowledgeCloseNotify"));
     }
@@ -120,53 +89,43 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
-        checkArray(srcs, offset, length, "srcs");
+        EngineBuffers.checkArray(srcs, offset, length, "srcs");
         return wrap(srcs, offset, length, null, dst);
     }
 
     private SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer single, ByteBuffer dst)
         throws SSLException {
-        checkDestination(dst);
+        EngineBuffers.checkDestination(dst);
         lock.lock();
         try {
             checkNotInCallback();
-            if (outboundDone) {
+            if (state.outbound().isDone()) {
                 return result(Status.CLOSED, false, 0, 0);
             }
             start();
             long r;
             int consumed = 0;
-            if (outboundClosing) {
-                if (closeNotifyDeferred) {
-                    closeNotifyDeferred = false;
-                    track(RecordResult.flags(ssl.shutdown()));
+            if (state.outbound().isClosing()) {
+                if (state.outbound() == OutboundState.CLOSE_DEFERRED) {
+                    state.closeNotifyQueued(RecordResult.flags(ssl.shutdown()));
                 }
                 r = ssl.drain(dst);
-            } else if (phase != Phase.ESTABLISHED || pendingOutput) {
+            } else if (state.phase() != HandshakePhase.ESTABLISHED || state.pendingOutput()) {
                 r = ssl.wrap(EMPTY, 0, dst);
             } else {
-                ByteBuffer src = single != null ? single : soleSource(srcs, offset, length);
-                if (src != null && (src.isDirect() || src.hasArray())) {
-                    r = ssl.wrap(src, src.remaining(), dst);
-                    consumed = RecordResult.consumed(r);
-                    src.position(src.position() + consumed);
-                } else {
-                    ByteBuffer gathered = gather(single, srcs, offset, length);
-                    r = ssl.wrap(gathered, gathered.remaining(), dst);
-                    consumed = RecordResult.consumed(r);
-                    advance(single, srcs, offset, length, consumed);
-                }
+                ByteBuffer src = buffers.source(single, srcs, offset, length);
+                r = ssl.wrap(src, src.remaining(), dst);
+                consumed = RecordResult.consumed(r);
+                EngineBuffers.advance(single, srcs, offset, length, consumed);
             }
             int produced = RecordResult.produced(r);
             dst.position(dst.position() + produced);
             int flags = RecordResult.flags(r);
-            track(flags);
-            if (outboundClosing && !pendingOutput) {
-                outboundDone = true;
-            }
+            state.track(flags);
+            state.drained();
             boolean finished = finishHandshakeIfDone(flags);
             Status status = RecordResult.overflow(flags) ? Status.BUFFER_OVERFLOW
-                : outboundDone ? Status.CLOSED : Status.OK;
+                : state.outbound().isDone() ? Status.CLOSED : Status.OK;
             SSLEngineResult result = result(status, finished, consumed, produced);
             releaseIfDone();
             return result;
@@ -179,58 +138,19 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
     }
 
-    private static ByteBuffer soleSource(ByteBuffer[] srcs, int offset, int length) {
-        ByteBuffer found = null;
-        for (int i = offset; i < offset + length; i++) {
-            if (srcs[i].hasRemaining()) {
-                if (found != null) {
-                    return null;
-                }
-                found = srcs[i];
-            }
-        }
-        return found != null ? found : EMPTY;
-    }
-
-    /** Copies up to one record's worth of the sources into the staging array, leaving them as they are. */
-    private ByteBuffer gather(ByteBuffer single, ByteBuffer[] srcs, int offset, int length) {
-        byte[] buf = staging();
-        int filled = 0;
-        int end = single != null ? 1 : offset + length;
-        for (int i = single != null ? 0 : offset; i < end && filled < buf.length; i++) {
-            ByteBuffer b = single != null ? single : srcs[i];
-            int n = Math.min(b.remaining(), buf.length - filled);
-            b.get(b.position(), buf, filled, n);
-            filled += n;
-        }
-        return ByteBuffer.wrap(buf, 0, filled);
-    }
-
-    private static void advance(ByteBuffer single, ByteBuffer[] srcs, int offset, int length, int consumed) {
-        if (single != null) {
-            single.position(single.position() + consumed);
-            return;
-        }
-        for (int i = offset; i < offset + length && consumed > 0; i++) {
-            int n = Math.min(srcs[i].remaining(), consumed);
-            srcs[i].position(srcs[i].position() + n);
-            consumed -= n;
-        }
-    }
-
     // ---- unwrap -------------------------------------------------------------------------------
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        checkDestination(dst);
+        EngineBuffers.checkDestination(dst);
         return unwrap(src, null, 0, 0, dst);
     }
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-        checkArray(dsts, offset, length, "dsts");
+        EngineBuffers.checkArray(dsts, offset, length, "dsts");
         for (int i = offset; i < offset + length; i++) {
-            checkDestination(dsts[i]);
+            EngineBuffers.checkDestination(dsts[i]);
         }
         return unwrap(src, dsts, offset, length, null);
     }
@@ -243,7 +163,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         lock.lock();
         try {
             checkNotInCallback();
-            if (inboundDone) {
+            if (state.inbound().isDone()) {
                 return result(Status.CLOSED, false, 0, 0);
             }
             start();
@@ -253,42 +173,33 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             if (available < recordLength) {
                 return result(Status.BUFFER_UNDERFLOW, false, 0, 0);
             }
-            int type = src.get(at) & 0xff;
             int bodyLength = recordLength - RecordFraming.HEADER;
-            int needed = nativeFinished && type == APPLICATION_DATA ? Math.min(bodyLength, MAX_PLAINTEXT) : 0;
-            ByteBuffer dst = single != null ? single : roomyDestination(dsts, offset, length, needed);
+            int needed = state.nativeFinished() && RecordFraming.isApplicationData(src, at)
+                ? Math.min(bodyLength, RecordFraming.MAX_PLAINTEXT) : 0;
+            ByteBuffer dst = buffers.destination(single, dsts, offset, length, needed);
             if (dst == null) {
-                if (needed > remaining(dsts, offset, length)) {
-                    return result(Status.BUFFER_OVERFLOW, false, 0, 0);
-                }
-                dst = ByteBuffer.wrap(staging());
-            } else if (dst.remaining() < needed) {
                 return result(Status.BUFFER_OVERFLOW, false, 0, 0);
             }
-            recordsRead = true;
-            long r = ssl.unwrap(readable(src, recordLength), recordLength, dst);
+            state.recordRead();
+            long r = ssl.unwrap(buffers.record(src, recordLength), recordLength, dst);
             int consumed = RecordResult.consumed(r);
             int produced = RecordResult.produced(r);
             src.position(src.position() + consumed);
-            if (dst.hasArray() && dst.array() == staging && single == null) {
-                scatter(staging, produced, dsts, offset, length);
-            } else {
-                dst.position(dst.position() + produced);
-            }
+            buffers.delivered(dst, produced, dsts, offset, length);
             int flags = RecordResult.flags(r);
-            track(flags);
-            quietHandshakeBytes = (RecordResult.pending(flags) || RecordResult.finished(flags)) ? 0
-                : quietHandshakeBytes + consumed;
-            if (RecordResult.receivedShutdown(flags) && !inboundDone) {
-                receivedCloseNotify = true;
-                inboundDone = true;
+            state.track(flags);
+            framing.recordTaken(consumed, RecordResult.pending(flags) || RecordResult.finished(flags));
+            if (RecordResult.receivedShutdown(flags) && !state.inbound().isDone()) {
+                state.inboundClosed(true);
                 // TLS 1.2 must answer close_notify. TLS 1.3 closes each direction on its own; see halfClose.
+                NativeSslSession session = sessions.current();
                 if (!halfClose || session == null || !Protocols.TLS13.equals(session.getProtocol())) {
                     closeOutboundLocked();
                 }
             }
             boolean finished = finishHandshakeIfDone(flags);
-            SSLEngineResult result = result(inboundDone ? Status.CLOSED : Status.OK, finished, consumed, produced);
+            SSLEngineResult result = result(state.inbound().isDone() ? Status.CLOSED : Status.OK, finished, consumed,
+                produced);
             releaseIfDone();
             return result;
         } catch (SSLException e) {
@@ -306,31 +217,23 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
      * OpenSSL sees any of it: OpenSSL would judge the type only after the whole body.
      */
     private int framedLength(ByteBuffer src, int at, int available) throws SSLException {
-        int verdict = RecordFraming.check(src, at, available, RecordFraming.MAX_BODY,
-            !recordsRead && !config.clientMode);
-        int maxBody = RecordFraming.MAX_BODY;
-        if (RecordFraming.tooLongForTls13(verdict) && negotiatedTls13()) {
-            verdict = RecordFraming.TOO_LONG;
-            maxBody = RecordFraming.MAX_TLS13_BODY;
-        }
-        if (verdict != RecordFraming.INCOMPLETE && verdict >= 0 && phase == Phase.HANDSHAKING
-            && quietHandshakeBytes + verdict > RecordFraming.MAX_QUIET_HANDSHAKE) {
-            verdict = RecordFraming.FLOOD;
-        }
+        boolean handshaking = state.phase() != HandshakePhase.ESTABLISHED;
+        boolean firstRecord = state.inbound() == InboundState.AWAITING_FIRST_RECORD;
+        int verdict = framing.judge(src, at, available, firstRecord && !config.clientMode, handshaking,
+            this::negotiatedTls13);
         if (verdict >= 0) {
             return verdict;
         }
-        SSLException refusal = RecordFraming.refusal(verdict, src, at, available, maxBody,
-            phase != Phase.ESTABLISHED);
+        SSLException refusal = RecordFraming.refusal(verdict, src, at, available, handshaking);
         int problem = RecordFraming.problem(verdict);
         if (problem == 0) {
             throw refusal; // an SSLv2 hello: its sender would not read a TLS alert
         }
         // The peer is told why, as SunJSSE tells it: the fatal alert waits for the next wrap.
-        if (outboundDone || outboundClosing) {
+        if (state.outbound() != OutboundState.OPEN) {
             throw RecordFraming.withoutAlert(refusal, "this side had already closed");
         }
-        if (ssl == null || ssl.isClosed() || ssl.refuseRecord(problem, !recordsRead) == 0) {
+        if (ssl == null || ssl.isClosed() || ssl.refuseRecord(problem, firstRecord) == 0) {
             throw RecordFraming.withoutAlert(refusal, "OpenSSL made none");
         }
         throw refusal;
@@ -342,63 +245,14 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
      * 2^14 bytes, so TLS 1.3's tighter limit refuses nothing a peer may send.
      */
     private boolean negotiatedTls13() {
+        NativeSslSession session = sessions.current();
         if (session != null) {
             return Protocols.TLS13.equals(session.getProtocol());
         }
         return ssl != null && !ssl.isClosed() && Protocols.TLS13.equals(ssl.sessionInfo()[0]);
     }
 
-    /**
-     * The buffer to decrypt into directly: the first one with room, if it can take the whole
-     * record. Otherwise null, and the record goes through staging to be scattered in order.
-     */
-    private static ByteBuffer roomyDestination(ByteBuffer[] dsts, int offset, int length, int needed) {
-        for (int i = offset; i < offset + length; i++) {
-            ByteBuffer b = dsts[i];
-            if (b.hasRemaining() || needed == 0) {
-                return b.remaining() >= needed && (b.isDirect() || b.hasArray()) ? b : null;
-            }
-        }
-        return null;
-    }
-
-    private static long remaining(ByteBuffer[] dsts, int offset, int length) {
-        long total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            total += dsts[i].remaining();
-        }
-        return total;
-    }
-
-    private static void scatter(byte[] from, int count, ByteBuffer[] dsts, int offset, int length) {
-        int done = 0;
-        for (int i = offset; i < offset + length && done < count; i++) {
-            int n = Math.min(dsts[i].remaining(), count - done);
-            dsts[i].put(from, done, n);
-            done += n;
-        }
-    }
-
-    /** src itself, unless it is a read-only heap buffer (no array to hand over): then a copy. */
-    private ByteBuffer readable(ByteBuffer src, int length) {
-        if (src.isDirect() || src.hasArray()) {
-            return src;
-        }
-        if (recordStaging == null) {
-            recordStaging = new byte[RecordFraming.HEADER + RecordFraming.MAX_BODY];
-        }
-        src.get(src.position(), recordStaging, 0, length);
-        return ByteBuffer.wrap(recordStaging, 0, length);
-    }
-
-    private byte[] staging() {
-        if (staging == null) {
-            staging = new byte[MAX_PLAINTEXT];
-        }
-        return staging;
-    }
-
-    // ---- state --------------------------------------------------------------------------------
+    // ---- the connection's life ----------------------------------------------------------------
 
     /** wrap, unwrap and beginHandshake from a callback of this engine's own handshake are refused. */
     private void checkNotInCallback() {
@@ -409,7 +263,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     /** Creates and configures the native connection on first use; clients then write their hello. */
     private void start() throws SSLException {
-        if (phase != Phase.NEW) {
+        if (state.phase() != HandshakePhase.NEW) {
             return;
         }
         if (!config.modeSet) {
@@ -417,218 +271,53 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
         EngineConfig.Native settings = config.nativeSettings(getPeerHost());
         if (settings.protocols == 0) {
-            inboundDone = true;
-            outboundDone = true;
+            state.stop();
             throw new SSLHandshakeException(
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
         }
         ssl = context.newConnection(config.clientMode, transport, this, settings.tls12Ciphers, settings.tls13Suites);
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
-        NativeSslSession hs = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),
-            getPeerPort());
-        if (settings.serverName != null) {
-            hs.requestedServerNames(List.of(new SNIHostName(settings.serverName)));
-        }
-        handshakeSession = hs;
-        phase = Phase.HANDSHAKING;
+        sessions.begin(settings.serverName);
+        state.advanceTo(HandshakePhase.HANDSHAKING);
         if (config.clientMode) {
-            offerCachedSession(settings.serverName);
-            track(RecordResult.flags(ssl.handshake()));
+            sessions.offerCached(ssl, settings.serverName);
+            state.track(RecordResult.flags(ssl.handshake()));
         }
-    }
-
-    /** Offers the newest session with this peer, if this engine could have made it (see ResumptionRules). */
-    private void offerCachedSession(String serverName) throws SSLException {
-        NativeSslSession cached = owner.sessionContext(true).findClient(getPeerHost(), getPeerPort());
-        if (cached == null) {
-            return;
-        }
-        SessionHandle resumption = cached.resumption();
-        if (resumption == null || !ResumptionRules.clientMayOffer(cached, config, serverName)) {
-            return;
-        }
-        if (ssl.offerSession(resumption)) {
-            offered = cached;
-        }
-    }
-
-    private void track(int flags) {
-        pendingOutput = RecordResult.pending(flags) || closeNotifyDeferred;
-        nativeFinished = RecordResult.finished(flags);
     }
 
     /** FINISHED is reported once: when OpenSSL is done and the last handshake bytes have gone out. */
     private boolean finishHandshakeIfDone(int flags) throws SSLException {
-        if (phase != Phase.HANDSHAKING || !RecordResult.finished(flags)
+        if (state.phase() != HandshakePhase.HANDSHAKING || !RecordResult.finished(flags)
             || RecordResult.pending(flags) || ssl.isClosed()) {
             return false; // not done yet, or a callback closed the engine while OpenSSL finished
         }
-        NativeSslSession s = resumedSession();
-        if (s == null) {
-            s = handshakeSession;
-            String[] info = ssl.sessionInfo();
-            s.negotiating(info[0], info[1]);
-            s.peerSignatureScheme(info[2]);
-            s.peerCertificates(ssl.peerCertificates());
-            s.localCertificates(ssl.localCertificates());
-            s.established(newSessionId(), config.endpointIdentification);
-        }
-        s.accessed();
-        String alpn = ssl.applicationProtocol();
-        applicationProtocol = alpn != null ? alpn : "";
-        session = s;
-        handshakeSession = null;
-        offered = null;
-        phase = Phase.ESTABLISHED;
+        NativeSslSession s = completedSession();
+        state.advanceTo(HandshakePhase.ESTABLISHED);
         HandshakeLog.completed(this, s, ssl);
-        keepNewSessions();
+        sessions.publish();
         return true;
     }
 
-    /** The existing session object this handshake resumed, so users see the same SSLSession. */
-    private NativeSslSession resumedSession() {
-        if (!ssl.sessionReused()) {
-            return null;
+    /**
+     * Everything the engine learns from OpenSSL about a completed handshake is asked here, in
+     * this one method: whether it resumed, what it negotiated, both sides' certificates, the
+     * session id and the application protocol. Returns the connection's session from now on.
+     */
+    private NativeSslSession completedSession() throws SSLException {
+        NativeSslSession s = sessions.resumed(ssl.sessionReused());
+        if (s == null) {
+            String[] info = ssl.sessionInfo();
+            s = sessions.made(info[0], info[1], info[2], ssl.peerCertificates(), ssl.localCertificates(),
+                ssl.sessionId());
         }
-        NativeSslSession found = config.clientMode ? offered : resumeCandidate;
-        return found != null && found.isValid() ? found : null;
-    }
-
-    /** The id a new session gets: OpenSSL's, except a server session known by its tickets' token. */
-    private byte[] newSessionId() {
-        byte[] nativeId = ssl.sessionId();
-        if (!config.clientMode && (ticketIssued || nativeId.length == 0)) {
-            return handshakeSession.token();
-        }
-        return nativeId;
-    }
-
-    /** Hands what OpenSSL reported during the handshake (or after it: TLS 1.3 tickets) to the cache. */
-    private void keepNewSessions() {
-        NativeSessionContext cache = owner.sessionContext(config.clientMode);
-        SessionHandle handle = newSession;
-        byte[] handleId = newSessionId;
-        newSession = null;
-        newSessionId = null;
-        if (config.clientMode) {
-            if (handle != null) {
-                session.resumption(handle);
-            }
-            cache.rememberClient(session);
-            return;
-        }
-        cache.rememberServer(session.getId(), session);
-        if (handle != null) {
-            if (java.util.Arrays.equals(handleId, session.getId())) {
-                session.resumption(handle); // a TLS 1.2 session clients may ask for by id
-            } else {
-                handle.release();
-            }
-        }
-    }
-
-    @Override
-    public void sessionCreated(SessionHandle handle, byte[] id, boolean tls13) {
-        if (inboundDone && outboundDone) {
-            handle.release(); // a callback closed the engine earlier in this handshake
-            return;
-        }
-        if (!config.clientMode && (tls13 || id.length == 0)) {
-            handle.release(); // tickets carry these sessions; the server keeps nothing native
-            return;
-        }
-        releaseNewSession();
-        newSession = handle;
-        newSessionId = id;
-        if (phase == Phase.ESTABLISHED && session != null && session.isValid()) {
-            keepNewSessions();
-        }
-    }
-
-    @Override
-    public SessionHandle findSession(byte[] id, String serverName) {
-        NativeSslSession found = owner.sessionContext(false).findServer(id);
-        if (found != null && !ResumptionRules.serverMayResume(found, config, serverName)) {
-            found = null;
-        }
-        resumeCandidate = found;
-        return found == null ? null : found.resumption();
-    }
-
-    @Override
-    public boolean acceptTicket(byte[] token, long createdSeconds, String serverName) {
-        NativeSessionContext cache = owner.sessionContext(false);
-        NativeSslSession found = cache.findServer(token);
-        if (found == null || cache.expired(createdSeconds * 1000)
-            || !ResumptionRules.serverMayResume(found, config, serverName)) {
-            return false;
-        }
-        resumeCandidate = found;
-        return true;
-    }
-
-    @Override
-    public void peerSignatureAlgorithms(String[] algorithms) {
-        NativeSslSession hs = handshakeSession;
-        if (hs != null) {
-            hs.peerSignatureAlgorithms(algorithms);
-        }
-    }
-
-    @Override
-    public int selectApplicationProtocol(List<String> offered) {
-        BiFunction<SSLEngine, List<String>, String> selector = config.alpnSelector;
-        int chosen;
-        if (offered.isEmpty()) {
-            chosen = SslHandle.ALPN_NONE; // the client offered none: known now that ALPN is not used
-        } else if (selector != null) {
-            String answer = selector.apply(this, List.copyOf(offered));
-            // As SunJSSE: "" declines ALPN; null or a protocol the client did not offer is fatal.
-            chosen = answer == null ? SslHandle.ALPN_FATAL : answer.isEmpty() ? SslHandle.ALPN_NONE
-                : offered.indexOf(answer) >= 0 ? offered.indexOf(answer) : SslHandle.ALPN_FATAL;
-        } else if (config.applicationProtocols.length > 0) {
-            chosen = SslHandle.ALPN_FATAL;
-            for (String mine : config.applicationProtocols) {
-                if (offered.contains(mine)) {
-                    chosen = offered.indexOf(mine); // the server's preference decides
-                    break;
-                }
-            }
-        } else {
-            chosen = SslHandle.ALPN_NONE;
-        }
-        chosenApplicationProtocol = chosen >= 0 ? offered.get(chosen) : "";
-        return chosen;
-    }
-
-    @Override
-    public boolean serverNameReceived(SNIHostName name) {
-        NativeSslSession hs = handshakeSession;
-        if (hs != null) {
-            hs.requestedServerNames(List.of(name));
-        }
-        if (config.sniMatchers == null || config.sniMatchers.isEmpty()) {
-            return true;
-        }
-        // As SunJSSE: with matchers configured, some matcher of the name's type must accept it.
-        for (SNIMatcher matcher : config.sniMatchers) {
-            if (matcher.getType() == name.getType() && matcher.matches(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public byte[] ticketToken() {
-        ticketIssued = true;
-        NativeSslSession target = resumeCandidate != null ? resumeCandidate : handshakeSession;
-        return target != null ? target.token() : null;
+        sessions.established(s);
+        alpnSni.established(ssl.applicationProtocol());
+        return s;
     }
 
     private SSLException failed(SSLException failure) {
-        SSLException e = HandshakeLog.failed(this, failure, phase != Phase.ESTABLISHED);
+        SSLException e = HandshakeLog.failed(this, failure, state.phase() != HandshakePhase.ESTABLISHED);
         end(ssl != null && ssl.pendingBytes() > 0);
         return e;
     }
@@ -644,74 +333,26 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     /** Ends the connection after a failure; an alert OpenSSL queued is left for wrap when sendAlert. */
     private void end(boolean sendAlert) {
-        inboundDone = true;
-        outboundClosing = true;
-        closeNotifyDeferred = false;
-        pendingOutput = sendAlert;
-        if (!pendingOutput) {
-            outboundDone = true;
-        }
-        NativeSslSession hs = handshakeSession;
-        if (hs != null) {
-            hs.invalidate();
-        }
-        if (session != null) {
-            session.invalidate();
-        }
-        if (offered != null) {
-            offered.invalidate();
-            offered = null;
-        }
-        releaseNewSession();
-        handshakeSession = null;
+        state.fail(sendAlert);
+        sessions.invalidate();
         releaseIfDone();
     }
 
     private void releaseIfDone() {
-        if (inboundDone && outboundDone && ssl != null && !ssl.isClosed()) {
-            releaseNewSession();
+        if (state.closed() && ssl != null && !ssl.isClosed()) {
+            sessions.releaseNew();
             ssl.close();
         }
     }
 
-    /** A native session reported but never handed to a cache (the connection failed or ended first). */
-    private void releaseNewSession() {
-        if (newSession != null) {
-            newSession.release();
-            newSession = null;
-        }
-    }
-
     private SSLEngineResult result(Status status, boolean finished, int consumed, int produced) {
-        return new SSLEngineResult(status, finished ? HandshakeStatus.FINISHED : handshakeStatus(), consumed,
+        return new SSLEngineResult(status, finished ? HandshakeStatus.FINISHED : state.handshakeStatus(), consumed,
             produced);
-    }
-
-    private HandshakeStatus handshakeStatus() {
-        if (phase == Phase.NEW) {
-            return HandshakeStatus.NOT_HANDSHAKING;
-        }
-        if (pendingOutput && !outboundDone) {
-            return HandshakeStatus.NEED_WRAP;
-        }
-        if (inboundDone && outboundDone) {
-            return HandshakeStatus.NOT_HANDSHAKING;
-        }
-        if (phase == Phase.HANDSHAKING) {
-            return inboundDone ? HandshakeStatus.NEED_WRAP : HandshakeStatus.NEED_UNWRAP;
-        }
-        if (outboundDone) {
-            return HandshakeStatus.NEED_UNWRAP;
-        }
-        if (inboundDone && outboundClosing) {
-            return HandshakeStatus.NEED_WRAP;
-        }
-        return HandshakeStatus.NOT_HANDSHAKING;
     }
 
     @Override
     public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
-        return locked(this::handshakeStatus);
+        return locked(state::handshakeStatus);
     }
 
     @Override
@@ -729,12 +370,12 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         lock.lock();
         try {
             checkNotInCallback();
-            if (outboundClosing && !outboundDone) {
+            if (state.outbound().isClosing()) {
                 // close_notify is on its way out: as on a closed engine, no handshake can begin.
                 throw new SSLException("Cannot begin a handshake: the engine is closing");
             }
-            if (phase == Phase.ESTABLISHED && !inboundDone && !outboundDone) {
-                if (!Protocols.TLS13.equals(session.getProtocol())) {
+            if (state.phase() == HandshakePhase.ESTABLISHED && !state.inbound().isDone() && !state.outbound().isDone()) {
+                if (!Protocols.TLS13.equals(sessions.current().getProtocol())) {
                     // A refused request, not a broken connection: it goes on with its session.
                     throw new SSLException("NativeTLS refuses TLS 1.2 renegotiation: the connection goes on with"
                         + " its current session");
@@ -742,7 +383,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                 return; // TLS 1.3 has no renegotiation
             }
             try {
-                if (inboundDone || outboundDone) {
+                if (state.inbound().isDone() || state.outbound().isDone()) {
                     throw new SSLException("Cannot begin a handshake: the engine is closed");
                 }
                 start();
@@ -756,18 +397,19 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
     }
 
+    /** Throws, as SunJSSE, once the handshake has started: had the peer's close_notify come, inbound would be done. */
     @Override
     public void closeInbound() throws SSLException {
         lock.lock();
         try {
-            if (inboundDone) {
+            if (state.inbound().isDone()) {
                 return;
             }
-            boolean started = phase != Phase.NEW;
-            inboundDone = true;
+            boolean started = state.phase() != HandshakePhase.NEW;
+            state.inboundClosed(false);
             closeOutboundLocked();
             releaseIfDone();
-            if (started && !receivedCloseNotify) {
+            if (started) {
                 throw new SSLException("closing inbound before receiving peer's close_notify"
                     + " (possible truncation attack)");
             }
@@ -778,7 +420,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public boolean isInboundDone() {
-        return locked(() -> inboundDone);
+        return locked(() -> state.inbound().isDone());
     }
 
     @Override
@@ -793,66 +435,86 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     private void closeOutboundLocked() {
-        if (outboundClosing || outboundDone) {
+        if (state.outbound() != OutboundState.OPEN) {
             return;
         }
-        outboundClosing = true;
-        if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed() && ssl.inCall()) {
+        boolean connected = state.phase() == HandshakePhase.ESTABLISHED && ssl != null && !ssl.isClosed();
+        if (connected && ssl.inCall()) {
             // A callback inside unwrap (a session listener): OpenSSL is busy, the next wrap says goodbye.
-            closeNotifyDeferred = true;
-            pendingOutput = true;
-        } else if (phase == Phase.ESTABLISHED && ssl != null && !ssl.isClosed()) {
-            track(RecordResult.flags(ssl.shutdown()));
-            if (!pendingOutput) {
-                outboundDone = true;
-            }
+            state.deferCloseNotify();
+        } else if (connected) {
+            state.closeNotifyQueued(RecordResult.flags(ssl.shutdown()));
+            state.drained();
         } else {
-            // Before or during the handshake there is no session to close: the engine just stops.
-            outboundDone = true;
-            inboundDone = true;
-            pendingOutput = false;
+            state.stop();
         }
     }
 
     @Override
     public boolean isOutboundDone() {
-        return locked(() -> outboundDone);
+        return locked(() -> state.outbound().isDone());
     }
 
     // ---- sessions -----------------------------------------------------------------------------
 
     @Override
     public SSLSession getSession() {
-        lock.lock();
-        try {
-            if (session != null) {
-                return session;
-            }
-            if (nullSession == null) {
-                nullSession = new NativeSslSession(owner.sessionContext(config.clientMode), getPeerHost(),
-                    getPeerPort());
-            }
-            return nullSession;
-        } finally {
-            lock.unlock();
-        }
+        return locked(sessions::shown);
     }
 
     @Override
     public SSLSession getHandshakeSession() {
-        return handshakeSession;
+        return sessions.handshake();
     }
+
+    // ---- callbacks from OpenSSL (SslHandle.Listener), on the thread in a native call ------------
 
     @Override
     public void peerCertificates(X509Certificate[] chain, String protocol, String cipherSuite) {
-        NativeSslSession hs = handshakeSession;
-        if (hs != null) {
-            hs.negotiating(protocol, cipherSuite);
-            hs.peerCertificates(chain);
-        }
+        sessions.peerCertificates(chain, protocol, cipherSuite);
     }
 
-    // ---- configuration ------------------------------------------------------------------------
+    @Override
+    public void peerSignatureAlgorithms(String[] algorithms) {
+        sessions.peerSignatureAlgorithms(algorithms);
+    }
+
+    @Override
+    public void sessionCreated(SessionHandle handle, byte[] id, boolean tls13) {
+        if (state.closed()) {
+            handle.release(); // a callback closed the engine earlier in this handshake
+            return;
+        }
+        sessions.created(handle, id, tls13, state.phase() == HandshakePhase.ESTABLISHED);
+    }
+
+    @Override
+    public SessionHandle findSession(byte[] id, String serverName) {
+        return sessions.find(id, serverName);
+    }
+
+    @Override
+    public boolean acceptTicket(byte[] token, long createdSeconds, String serverName) {
+        return sessions.acceptTicket(token, createdSeconds, serverName);
+    }
+
+    @Override
+    public byte[] ticketToken() {
+        return sessions.ticketToken();
+    }
+
+    @Override
+    public int selectApplicationProtocol(List<String> offered) {
+        return alpnSni.select(this, config.alpnSelector, config.applicationProtocols, offered);
+    }
+
+    @Override
+    public boolean serverNameReceived(SNIHostName name) {
+        sessions.serverNameRequested(name);
+        return AlpnSniPolicy.serverNameAccepted(config.sniMatchers, name);
+    }
+
+    // ---- configuration (EngineConfig's, under this engine's lock) -----------------------------
 
     @Override
     public String[] getSupportedCipherSuites() {
@@ -861,13 +523,12 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public String[] getEnabledCipherSuites() {
-        return locked(() -> config.cipherSuites.clone());
+        return locked(config::getEnabledCipherSuites);
     }
 
     @Override
     public void setEnabledCipherSuites(String[] suites) {
-        String[] checked = CipherSuites.get().validate(suites);
-        locked(() -> config.cipherSuites = checked);
+        locked(() -> config.setEnabledCipherSuites(suites));
     }
 
     @Override
@@ -877,23 +538,23 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public String[] getEnabledProtocols() {
-        return locked(config::enabledProtocols);
+        return locked(config::getEnabledProtocols);
     }
 
     @Override
     public void setEnabledProtocols(String[] protocols) {
-        String[] checked = Protocols.validate(protocols);
-        locked(() -> config.protocols = checked);
+        locked(() -> config.setEnabledProtocols(protocols));
     }
 
+    /** The one setting that is not only a setting: the role cannot change once the connection exists. */
     @Override
     public void setUseClientMode(boolean mode) {
         lock.lock();
         try {
-            if (phase != Phase.NEW) {
+            if (state.phase() != HandshakePhase.NEW) {
                 throw new IllegalArgumentException("Cannot change mode after the handshake has started");
             }
-            config.setClientMode(mode);
+            config.setUseClientMode(mode);
         } finally {
             lock.unlock();
         }
@@ -901,98 +562,75 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public boolean getUseClientMode() {
-        return locked(() -> config.clientMode);
+        return locked(config::getUseClientMode);
     }
 
     @Override
     public void setNeedClientAuth(boolean need) {
-        locked(() -> config.clientAuth = need ? EngineConfig.CLIENT_AUTH_NEED : EngineConfig.CLIENT_AUTH_NONE);
+        locked(() -> config.setNeedClientAuth(need));
     }
 
     @Override
     public boolean getNeedClientAuth() {
-        return locked(() -> config.clientAuth == EngineConfig.CLIENT_AUTH_NEED);
+        return locked(config::getNeedClientAuth);
     }
 
     @Override
     public void setWantClientAuth(boolean want) {
-        locked(() -> config.clientAuth = want ? EngineConfig.CLIENT_AUTH_WANT : EngineConfig.CLIENT_AUTH_NONE);
+        locked(() -> config.setWantClientAuth(want));
     }
 
     @Override
     public boolean getWantClientAuth() {
-        return locked(() -> config.clientAuth == EngineConfig.CLIENT_AUTH_WANT);
+        return locked(config::getWantClientAuth);
     }
 
     @Override
     public void setEnableSessionCreation(boolean flag) {
-        locked(() -> config.sessionCreation = flag);
+        locked(() -> config.setEnableSessionCreation(flag));
     }
 
     @Override
     public boolean getEnableSessionCreation() {
-        return locked(() -> config.sessionCreation);
+        return locked(config::getEnableSessionCreation);
     }
 
     @Override
     public SSLParameters getSSLParameters() {
-        return locked(config::toParameters);
+        return locked(config::getSSLParameters);
     }
 
     @Override
     public void setSSLParameters(SSLParameters params) {
-        String[] suites = params.getCipherSuites() != null ? CipherSuites.get().validate(params.getCipherSuites())
-            : null;
-        String[] protocols = params.getProtocols() != null ? Protocols.validate(params.getProtocols()) : null;
-        lock.lock();
-        try {
-            config.apply(params, suites, protocols);
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> config.setSSLParameters(params));
+    }
+
+    @Override
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        locked(() -> config.setHandshakeApplicationProtocolSelector(selector));
+    }
+
+    @Override
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        return locked(config::getHandshakeApplicationProtocolSelector);
+    }
+
+    /** A copy of the settings, for the engine that replaces this one (a socket once it connects). */
+    EngineConfig settingsCopy() {
+        return locked(config::copy);
     }
 
     /** During the handshake, as SunJSSE: what the handshake has decided so far (null while it has not). */
     @Override
     public String getApplicationProtocol() {
-        lock.lock();
-        try {
-            return phase == Phase.HANDSHAKING ? handshakeApplicationProtocol() : applicationProtocol;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> state.phase() == HandshakePhase.HANDSHAKING
+            ? alpnSni.duringHandshake(config.clientMode, ssl) : alpnSni.negotiated());
     }
 
     @Override
     public String getHandshakeApplicationProtocol() {
-        lock.lock();
-        try {
-            return phase == Phase.HANDSHAKING ? handshakeApplicationProtocol() : null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private String handshakeApplicationProtocol() {
-        if (!config.clientMode) {
-            return chosenApplicationProtocol;
-        }
-        if (ssl == null || ssl.isClosed()) {
-            return null;
-        }
-        String selected = ssl.applicationProtocol();
-        // Every client callback runs after the ServerHello: by then no ALPN answer means none.
-        return selected == null && ssl.inCall() ? "" : selected;
-    }
-
-    @Override
-    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
-        locked(() -> config.alpnSelector = selector);
-    }
-
-    @Override
-    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
-        return locked(() -> config.alpnSelector);
+        return locked(() -> state.phase() == HandshakePhase.HANDSHAKING
+            ? alpnSni.duringHandshake(config.clientMode, ssl) : null);
     }
 
     private <T> T locked(Supplier<T> read) {
@@ -1013,36 +651,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         }
     }
 
-    // ---- argument checks ----------------------------------------------------------------------
-
-    private static void checkArray(ByteBuffer[] buffers, int offset, int length, String name) {
-        if (buffers == null) {
-            throw new IllegalArgumentException(name + " is null");
-        }
-        if (offset < 0 || length < 0 || offset > buffers.length - length) {
-            throw new IndexOutOfBoundsException(name + ": offset " + offset + ", length " + length + ", size "
-                + buffers.length);
-        }
-        for (int i = offset; i < offset + length; i++) {
-            if (buffers[i] == null) {
-                throw new IllegalArgumentException(name + "[" + i + "] is null");
-            }
-        }
-    }
-
-    private static void checkDestination(ByteBuffer dst) {
-        if (dst == null) {
-            throw new IllegalArgumentException("destination buffer is null");
-        }
-        if (dst.isReadOnly()) {
-            throw new ReadOnlyBufferException();
-        }
-    }
-
     @Override
     public String toString() {
         return "NativeSslEngine[" + (config.clientMode ? "client" : "server") + ", " + getPeerHost() + ":"
-            + getPeerPort() + ", " + phase + "]";
+            + getPeerPort() + ", " + state.phase() + "]";
     }
-
 }

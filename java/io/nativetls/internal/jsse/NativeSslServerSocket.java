@@ -1,5 +1,7 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.CipherSuites;
+import io.nativetls.internal.ssl.Protocols;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -8,12 +10,15 @@ import javax.net.ssl.SSLServerSocket;
 
 /**
  * A listening socket whose accepted connections are NativeTLS sockets (server mode unless told
- * otherwise). The settings live in an engine that is never started, so the server socket accepts
- * and reports exactly what an engine does; each accepted socket's engine gets a copy.
+ * otherwise). Its settings are an {@link EngineConfig}, the engines' own, so the server socket
+ * accepts and reports exactly what an engine does; each accepted socket's engine gets a copy.
+ *
+ * <p>The settings are guarded by this object's monitor: accept copies them on the accepting
+ * thread while others may change them (ServerSocket's own synchronized methods are short too).
  */
 final class NativeSslServerSocket extends SSLServerSocket {
     private final SocketEngines engines;
-    private final NativeSslEngine settings;
+    private final EngineConfig settings;
 
     NativeSslServerSocket(SocketEngines engines) throws IOException {
         super();
@@ -31,90 +36,94 @@ final class NativeSslServerSocket extends SSLServerSocket {
     public Socket accept() throws IOException {
         Socket plain = super.accept();
         try {
-            return NativeSslSocket.accepted(engines, plain, settings);
+            return NativeSslSocket.accepted(engines, plain, settingsCopy());
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
         }
     }
 
+    private synchronized EngineConfig settingsCopy() {
+        return settings.copy();
+    }
+
     @Override
-    public String[] getEnabledCipherSuites() {
+    public synchronized String[] getEnabledCipherSuites() {
         return settings.getEnabledCipherSuites();
     }
 
     @Override
-    public void setEnabledCipherSuites(String[] suites) {
+    public synchronized void setEnabledCipherSuites(String[] suites) {
         settings.setEnabledCipherSuites(suites);
     }
 
     @Override
     public String[] getSupportedCipherSuites() {
-        return settings.getSupportedCipherSuites();
+        return CipherSuites.get().supported();
     }
 
     @Override
     public String[] getSupportedProtocols() {
-        return settings.getSupportedProtocols();
+        return Protocols.supported();
     }
 
     @Override
-    public String[] getEnabledProtocols() {
+    public synchronized String[] getEnabledProtocols() {
         return settings.getEnabledProtocols();
     }
 
     @Override
-    public void setEnabledProtocols(String[] protocols) {
+    public synchronized void setEnabledProtocols(String[] protocols) {
         settings.setEnabledProtocols(protocols);
     }
 
     @Override
-    public void setNeedClientAuth(boolean need) {
+    public synchronized void setNeedClientAuth(boolean need) {
         settings.setNeedClientAuth(need);
     }
 
     @Override
-    public boolean getNeedClientAuth() {
+    public synchronized boolean getNeedClientAuth() {
         return settings.getNeedClientAuth();
     }
 
     @Override
-    public void setWantClientAuth(boolean want) {
+    public synchronized void setWantClientAuth(boolean want) {
         settings.setWantClientAuth(want);
     }
 
     @Override
-    public boolean getWantClientAuth() {
+    public synchronized boolean getWantClientAuth() {
         return settings.getWantClientAuth();
     }
 
     @Override
-    public void setUseClientMode(boolean mode) {
+    public synchronized void setUseClientMode(boolean mode) {
         settings.setUseClientMode(mode);
     }
 
     @Override
-    public boolean getUseClientMode() {
+    public synchronized boolean getUseClientMode() {
         return settings.getUseClientMode();
     }
 
     @Override
-    public void setEnableSessionCreation(boolean flag) {
+    public synchronized void setEnableSessionCreation(boolean flag) {
         settings.setEnableSessionCreation(flag);
     }
 
     @Override
-    public boolean getEnableSessionCreation() {
+    public synchronized boolean getEnableSessionCreation() {
         return settings.getEnableSessionCreation();
     }
 
     @Override
-    public SSLParameters getSSLParameters() {
+    public synchronized SSLParameters getSSLParameters() {
         return settings.getSSLParameters();
     }
 
     @Override
-    public void setSSLParameters(SSLParameters params) {
+    public synchronized void setSSLParameters(SSLParameters params) {
         settings.setSSLParameters(params);
     }
 

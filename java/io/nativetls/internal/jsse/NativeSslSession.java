@@ -1,6 +1,5 @@
 package io.nativetls.internal.jsse;
 
-import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.SessionHandle;
 import java.security.Principal;
 import java.security.SecureRandom;
@@ -24,10 +23,6 @@ import javax.net.ssl.SSLSessionContext;
  * buffers from it), as the handshake session trust managers read, and as the final session.
  */
 final class NativeSslSession extends ExtendedSSLSession {
-    /** Largest record: header plus 2^14 plaintext plus 2048 of expansion, the TLS 1.2 maximum. */
-    static final int PACKET_BUFFER_SIZE = RecordLimits.HEADER + RecordLimits.MAX_BODY;
-    /** Largest plaintext a record can carry. */
-    static final int APPLICATION_BUFFER_SIZE = RecordLimits.MAX_PLAINTEXT;
     /**
      * jsse.SSLEngine.acceptLargeFragments, read once as SunJSSE reads it: sessions then report
      * SunJSSE's larger sizes, so applications that size their buffers for peers sending oversized
@@ -302,12 +297,12 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     @Override
     public int getPacketBufferSize() {
-        return LARGE_FRAGMENTS ? LARGE_PACKET_BUFFER_SIZE : PACKET_BUFFER_SIZE;
+        return LARGE_FRAGMENTS ? LARGE_PACKET_BUFFER_SIZE : RecordFraming.MAX_RECORD;
     }
 
     @Override
     public int getApplicationBufferSize() {
-        return LARGE_FRAGMENTS ? LARGE_APPLICATION_BUFFER_SIZE : APPLICATION_BUFFER_SIZE;
+        return LARGE_FRAGMENTS ? LARGE_APPLICATION_BUFFER_SIZE : RecordFraming.MAX_PLAINTEXT;
     }
 
     @Override

@@ -58,8 +58,7 @@ final class NativeSslSocket extends SSLSocket {
     /** An unconnected client socket: connect() comes later. */
     static NativeSslSocket unconnected(SocketEngines engines) {
         NativeSslSocket s = new NativeSslSocket(engines, new Socket(), false, null);
-        s.engine = engines.create(null, -1, s);
-        s.engine.setUseClientMode(true);
+        s.engine = engines.create(null, -1, s, engines.settings(true));
         return s;
     }
 
@@ -72,18 +71,16 @@ final class NativeSslSocket extends SSLSocket {
     static NativeSslSocket layered(SocketEngines engines, Socket plain, String host, int port, boolean clientMode,
         boolean autoClose, byte[] prefix) throws IOException {
         NativeSslSocket s = new NativeSslSocket(engines, plain, !autoClose, prefix);
-        s.engine = engines.create(host, port, s);
-        s.engine.setUseClientMode(clientMode);
+        s.engine = engines.create(host, port, s, engines.settings(clientMode));
         s.startTls();
         return s;
     }
 
-    /** A socket a server socket accepted, with the server socket's settings. */
-    static NativeSslSocket accepted(SocketEngines engines, Socket plain, NativeSslEngine settings)
+    /** A socket a server socket accepted, with (a copy of) the server socket's settings. */
+    static NativeSslSocket accepted(SocketEngines engines, Socket plain, EngineConfig settings)
         throws IOException {
         NativeSslSocket s = new NativeSslSocket(engines, plain, false, null);
-        s.engine = engines.create(plain.getInetAddress().getHostAddress(), plain.getPort(), s);
-        SocketEngines.copySettings(settings, s.engine);
+        s.engine = engines.create(plain.getInetAddress().getHostAddress(), plain.getPort(), s, settings);
         s.startTls();
         return s;
     }
@@ -126,9 +123,7 @@ final class NativeSslSocket extends SSLSocket {
         }
         plain.connect(endpoint, timeout);
         InetSocketAddress address = (InetSocketAddress) endpoint;
-        NativeSslEngine connected = engines.create(address.getHostString(), address.getPort(), this);
-        SocketEngines.copySettings(engine, connected);
-        engine = connected;
+        engine = engines.create(address.getHostString(), address.getPort(), this, engine.settingsCopy());
         startTls();
     }
 

@@ -3,6 +3,7 @@ package io.nativetls.internal.jsse;
 import io.nativetls.internal.ssl.RecordLimits;
 import io.nativetls.internal.ssl.SslHandle;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLProtocolException;
@@ -33,12 +34,18 @@ import javax.net.ssl.SSLProtocolException;
  * a legitimate peer can send, which OpenSSL's message limits bound at about 336 KiB (a TLS 1.2
  * server's: ServerHello 20,000 bytes, Certificate, ServerKeyExchange and CertificateRequest
  * 102,400 each, CertificateStatus 16,384). Without it a client would take an endless stream of
- * HelloRequests, which OpenSSL ignores during a handshake (as RFC 5246 lets it).
+ * HelloRequests, which OpenSSL ignores during a handshake (as RFC 5246 lets it). That count is
+ * the one piece of state here: each engine has its own RecordFraming.
+ *
+ * <p>The record sizes are defined here once for the JSSE layer: the engine, the sockets' buffers
+ * and the sessions' buffer sizes all take them from this class.
  */
 final class RecordFraming {
     static final int HEADER = RecordLimits.HEADER;
     static final int MAX_PLAINTEXT = RecordLimits.MAX_PLAINTEXT;
     static final int MAX_BODY = RecordLimits.MAX_BODY;
+    /** The largest record, header included: what one whole record needs of a buffer. */
+    static final int MAX_RECORD = HEADER + MAX_BODY;
     static final int MAX_TLS13_BODY = MAX_PLAINTEXT + 256;
     static final long MAX_QUIET_HANDSHAKE = 1L << 19;
 
@@ -51,19 +58,50 @@ final class RecordFraming {
     static final int SSLV2_HELLO = -4;
     /** Not from {@link #check}: the record would take the handshake past {@link #MAX_QUIET_HANDSHAKE}. */
     static final int FLOOD = -5;
+    /** Not from {@link #check}: longer than TLS 1.3 allows, on a connection that negotiated it. */
+    static final int TOO_LONG_TLS13 = -6;
 
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int APPLICATION_DATA = 23;
     private static final int SSL2_MT_CLIENT_HELLO = 1;
 
-    private RecordFraming() {}
+    /** Bytes the handshake has taken since OpenSSL last had something to say (see {@link #FLOOD}). */
+    private long quietHandshakeBytes;
+
+    /**
+     * The verdict on the record at {@code at} for this engine: {@link #check}'s, narrowed to TLS
+     * 1.3's limit when tls13 says that protocol applies (asked only for a header that needs it),
+     * and {@link #FLOOD} for a record that would take a handshake past its quiet bytes.
+     */
+    int judge(ByteBuffer src, int at, int available, boolean firstServerRecord, boolean handshaking,
+              BooleanSupplier tls13) {
+        int verdict = check(src, at, available, firstServerRecord);
+        if (verdict > HEADER + MAX_TLS13_BODY && verdict != INCOMPLETE && tls13.getAsBoolean()) {
+            return TOO_LONG_TLS13;
+        }
+        if (verdict >= 0 && verdict != INCOMPLETE && handshaking
+            && quietHandshakeBytes + verdict > MAX_QUIET_HANDSHAKE) {
+            return FLOOD;
+        }
+        return verdict;
+    }
+
+    /** OpenSSL took consumed bytes of records; handshakeMoved: it then had output, or finished. */
+    void recordTaken(int consumed, boolean handshakeMoved) {
+        quietHandshakeBytes = handshakeMoved ? 0 : quietHandshakeBytes + consumed;
+    }
+
+    /** Whether the record at {@code at} (whose header has been judged) carries application data. */
+    static boolean isApplicationData(ByteBuffer src, int at) {
+        return (src.get(at) & 0xff) == APPLICATION_DATA;
+    }
 
     /**
      * The whole length (header included) of the record at {@code at}, given {@code available}
      * bytes there: {@link #INCOMPLETE} while the header cannot be judged yet, a negative refusal
      * if it cannot be TLS. firstServerRecord: this is the first record a server reads.
      */
-    static int check(ByteBuffer src, int at, int available, int maxBody, boolean firstServerRecord) {
+    static int check(ByteBuffer src, int at, int available, boolean firstServerRecord) {
         if (available < 1) {
             return INCOMPLETE;
         }
@@ -87,12 +125,7 @@ final class RecordFraming {
             return INCOMPLETE;
         }
         int body = bodyLength(src, at);
-        return body > maxBody ? TOO_LONG : HEADER + body;
-    }
-
-    /** Whether a verdict of {@link #check} with {@link #MAX_BODY} is a record too long for TLS 1.3. */
-    static boolean tooLongForTls13(int verdict) {
-        return verdict > HEADER + MAX_TLS13_BODY && verdict != INCOMPLETE;
+        return body > MAX_BODY ? TOO_LONG : HEADER + body;
     }
 
     /** The {@code SslHandle.REFUSE_*} problem of a refusal; 0 for an SSLv2 hello, which gets no alert. */
@@ -104,6 +137,7 @@ final class RecordFraming {
             case BAD_VERSION:
                 return SslHandle.REFUSE_VERSION;
             case TOO_LONG:
+            case TOO_LONG_TLS13:
                 return SslHandle.REFUSE_LENGTH;
             default:
                 return 0;
@@ -114,8 +148,7 @@ final class RecordFraming {
      * The exception for a refusal: SSLHandshakeException during the handshake, else
      * SSLProtocolException; worded as SunJSSE words it where it has words for it.
      */
-    static SSLException refusal(int verdict, ByteBuffer src, int at, int available, int maxBody,
-                                boolean handshaking) {
+    static SSLException refusal(int verdict, ByteBuffer src, int at, int available, boolean handshaking) {
         String message;
         switch (verdict) {
             case SSLV2_HELLO:
@@ -130,7 +163,9 @@ final class RecordFraming {
                     : String.format("0x%02x..", src.get(at + 1) & 0xff)) + ", plaintext connection?";
                 break;
             case TOO_LONG:
-                message = "Input record too big: max = " + maxBody + " len = " + bodyLength(src, at);
+            case TOO_LONG_TLS13:
+                message = "Input record too big: max = " + (verdict == TOO_LONG ? MAX_BODY : MAX_TLS13_BODY)
+                    + " len = " + bodyLength(src, at);
                 break;
             case FLOOD:
                 message = "The peer sent more than " + MAX_QUIET_HANDSHAKE + " bytes of records without the"

@@ -43,7 +43,7 @@ final class ResumptionRules {
 
     private static boolean negotiable(NativeSslSession session, EngineConfig config) {
         DisabledAlgorithms disabled = DisabledAlgorithms.current();
-        return Arrays.asList(disabled.allowedProtocols(config.enabledProtocols())).contains(session.getProtocol())
+        return Arrays.asList(disabled.allowedProtocols(config.getEnabledProtocols())).contains(session.getProtocol())
             && Arrays.asList(disabled.allowedSuites(config.cipherSuites)).contains(session.getCipherSuite());
     }
 

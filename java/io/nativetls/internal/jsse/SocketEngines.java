@@ -18,30 +18,25 @@ final class SocketEngines {
         this.owner = owner;
     }
 
-    /** An engine for socket; host and port are what the session cache keys on and SNI names. */
-    NativeSslEngine create(String host, int port, SSLSocket socket) {
-        return new NativeSslEngine(context, owner, host, port, socket);
+    /**
+     * An engine for socket with the given settings, which it owns from then on; host and port
+     * are what the session cache keys on and SNI names.
+     */
+    NativeSslEngine create(String host, int port, SSLSocket socket, EngineConfig settings) {
+        return new NativeSslEngine(context, owner, host, port, socket, settings);
     }
 
-    /** An engine holding settings only (never started), for server sockets and unconnected sockets. */
-    NativeSslEngine settings(boolean clientMode) {
-        NativeSslEngine engine = new NativeSslEngine(context, owner, null, -1);
-        engine.setUseClientMode(clientMode);
-        return engine;
+    /** Fresh settings for the role, as a new engine of this context has them. */
+    EngineConfig settings(boolean clientMode) {
+        EngineConfig settings = new EngineConfig(owner.defaults());
+        settings.setUseClientMode(clientMode);
+        return settings;
     }
 
     /** What a socket of that role enables by default (jdk.tls.{client,server}.cipherSuites, else NativeTLS's). */
     String[] defaultCipherSuites(boolean client) {
         ContextDefaults d = owner.defaults();
         return (client ? d.clientSuites : d.serverSuites).clone();
-    }
-
-    /** Copies what a user set on one engine onto a fresh one before its handshake. */
-    static void copySettings(NativeSslEngine from, NativeSslEngine to) {
-        to.setUseClientMode(from.getUseClientMode());
-        to.setSSLParameters(from.getSSLParameters());
-        to.setEnableSessionCreation(from.getEnableSessionCreation());
-        to.setHandshakeApplicationProtocolSelector(from.getHandshakeApplicationProtocolSelector());
     }
 
     /** The name the address was made with, else its literal: never a reverse lookup. */

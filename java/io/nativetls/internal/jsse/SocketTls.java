@@ -71,13 +71,14 @@ final class SocketTls {
         this.in = in;
         this.out = out;
         this.owner = owner;
-        int packet = NativeSslSession.PACKET_BUFFER_SIZE;
+        // Room for one whole record each way, and one record's plaintext; they grow if a peer needs more.
+        int packet = RecordFraming.MAX_RECORD;
         int prefixLength = prefix != null ? prefix.length : 0;
         this.netIn = ByteBuffer.allocate(Math.max(packet, prefixLength));
         if (prefixLength > 0) {
             netIn.put(prefix);
         }
-        this.appIn = ByteBuffer.allocate(NativeSslSession.APPLICATION_BUFFER_SIZE).flip();
+        this.appIn = ByteBuffer.allocate(RecordFraming.MAX_PLAINTEXT).flip();
         this.netOut = ByteBuffer.allocate(packet);
     }
 
