@@ -3,6 +3,7 @@ package io.nativetls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.SavedProperty;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -35,17 +36,10 @@ class KeyLogTest {
     @Test
     void secretsAreLoggedOnlyWhenAskedFor(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("keys.log");
-        String saved = System.getProperty("io.nativetls.keylog");
         SSLContext logging;
-        try {
+        try (SavedProperty restored = SavedProperty.of("io.nativetls.keylog")) {
             System.setProperty("io.nativetls.keylog", log.toString());
             logging = Contexts.client(Impl.NATIVE);
-        } finally {
-            if (saved == null) {
-                System.clearProperty("io.nativetls.keylog");
-            } else {
-                System.setProperty("io.nativetls.keylog", saved);
-            }
         }
         SSLContext quiet = Contexts.client(Impl.NATIVE);
         handshake(quiet, "TLSv1.3");

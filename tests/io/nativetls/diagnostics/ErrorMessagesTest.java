@@ -1,10 +1,13 @@
 package io.nativetls.diagnostics;
 
-import static io.nativetls.diagnostics.Handshake.describe;
+import static io.nativetls.testing.Causes.messages;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.RawPrivateKey;
+import io.nativetls.testing.PlainTrustManager;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.DelegatingKeyManager;
@@ -49,38 +52,13 @@ class ErrorMessagesTest {
     }
 
     /** The failure of the NativeTLS side, which must be an SSLHandshakeException. */
-    private static SSLHandshakeException nativeFailure(Handshake h, boolean nativeIsClient) {
-        assertFalse(h.run(), "the handshake succeeded");
-        SSLException e = nativeIsClient ? h.client.failure : h.server.failure;
+    private static SSLHandshakeException nativeFailure(EnginePair h, boolean nativeIsClient) {
+        assertFalse(h.settle(SSLException.class), "the handshake succeeded");
+        Exception e = nativeIsClient ? h.client.failure : h.server.failure;
         return assertInstanceOf(SSLHandshakeException.class, e, "NativeTLS side: " + e);
     }
 
     // ---- a private key that cannot be exported (PKCS#11 token, HSM) -----------------------------
-
-    /** A real key that, like one inside a token, gives out no encoding. */
-    private static final class OpaqueKey implements PrivateKey {
-        private static final long serialVersionUID = 1L;
-        private final transient PrivateKey real;
-
-        OpaqueKey(PrivateKey real) {
-            this.real = real;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return real.getAlgorithm();
-        }
-
-        @Override
-        public String getFormat() {
-            return null;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
-    }
 
     @ParameterizedTest(name = "{0} client")
     @ValueSource(strings = {"NATIVE", "SUN"})
@@ -88,12 +66,12 @@ class ErrorMessagesTest {
         KeyManager opaque = new DelegatingKeyManager((X509ExtendedKeyManager) TestPki.get().keyManagers("server-ec")[0]) {
             @Override
             public PrivateKey getPrivateKey(String alias) {
-                return new OpaqueKey(super.getPrivateKey(alias));
+                return new RawPrivateKey(super.getPrivateKey(alias).getAlgorithm(), null, null); // no format, no encoding
             }
         };
         SSLContext sctx = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {opaque}, TestPki.get().trustManagers());
-        Handshake h = new Handshake(client(Contexts.client(clientImpl), HOST), sctx.createSSLEngine());
-        String said = describe(nativeFailure(h, false));
+        EnginePair h = new EnginePair(client(Contexts.client(clientImpl), HOST), sctx.createSSLEngine());
+        String said = messages(nativeFailure(h, false));
         for (String phrase : new String[] {"cannot be exported", "needs", "encoding", "PKCS#11", "PKCS#12", "SunJSSE"}) {
             assertTrue(said.contains(phrase), "missing \"" + phrase + "\": " + said);
         }
@@ -101,39 +79,19 @@ class ErrorMessagesTest {
 
     // ---- host name mismatch ------------------------------------------------------------------
 
-    /** A trust manager that is not an X509ExtendedTrustManager: NativeTLS does the name check itself. */
-    private static final class PlainTrustManager implements X509TrustManager {
-        private final X509TrustManager d = (X509TrustManager) TestPki.get().trustManagers()[0];
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            d.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            d.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return d.getAcceptedIssuers();
-        }
-    }
-
     @ParameterizedTest(name = "extended trust manager: {0}")
     @ValueSource(booleans = {true, false})
     void aHostNameMismatchNamesBothSides(boolean extended) {
-        TrustManager tm = extended ? TestPki.get().trustManagers()[0] : new PlainTrustManager();
+        TrustManager tm = extended ? TestPki.get().trustManagers()[0] : new PlainTrustManager((X509TrustManager) TestPki.get().trustManagers()[0]);
         SSLEngine c = client(Contexts.create(Impl.NATIVE, "TLS", null, new TrustManager[] {tm}), "wrong.example.org");
         SSLParameters p = c.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         c.setSSLParameters(p);
-        SSLHandshakeException e = nativeFailure(new Handshake(c, server(Impl.SUN)), true);
-        CertificateException cause = assertInstanceOf(CertificateException.class, e.getCause(), describe(e));
+        SSLHandshakeException e = nativeFailure(new EnginePair(c, server(Impl.SUN)), true);
+        CertificateException cause = assertInstanceOf(CertificateException.class, e.getCause(), messages(e));
         for (String phrase : new String[] {"hostname mismatch", "wrong.example.org", "DNS:localhost", "IP:127.0.0.1",
             "connect with one of those names"}) {
-            assertTrue(cause.getMessage().contains(phrase), "missing \"" + phrase + "\": " + describe(e));
+            assertTrue(cause.getMessage().contains(phrase), "missing \"" + phrase + "\": " + messages(e));
             assertTrue(e.getMessage().contains(phrase), "the handshake exception does not repeat it: " + e.getMessage());
         }
     }
@@ -146,9 +104,9 @@ class ErrorMessagesTest {
         SSLParameters p = c.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         c.setSSLParameters(p);
-        SSLHandshakeException e = nativeFailure(new Handshake(c, server(Impl.SUN)), true);
-        assertFalse(describe(e).contains("hostname mismatch"), describe(e));
-        assertFalse(describe(e).contains("hint:"), describe(e));
+        SSLHandshakeException e = nativeFailure(new EnginePair(c, server(Impl.SUN)), true);
+        assertFalse(messages(e).contains("hostname mismatch"), messages(e));
+        assertFalse(messages(e).contains("hint:"), messages(e));
     }
 
     // ---- nothing in common: cipher suites, protocol versions ------------------------------------
@@ -163,8 +121,8 @@ class ErrorMessagesTest {
         return out.stream();
     }
 
-    private static Handshake pair(boolean nativeIsClient, SSLEngine nativeEngine, SSLEngine sunEngine) {
-        return nativeIsClient ? new Handshake(nativeEngine, sunEngine) : new Handshake(sunEngine, nativeEngine);
+    private static EnginePair pair(boolean nativeIsClient, SSLEngine nativeEngine, SSLEngine sunEngine) {
+        return nativeIsClient ? new EnginePair(nativeEngine, sunEngine) : new EnginePair(sunEngine, nativeEngine);
     }
 
     private static SSLEngine engine(Impl impl, boolean client) {

@@ -1,10 +1,12 @@
 package io.nativetls.diagnostics;
 
+import io.nativetls.testing.EnginePair;
 import io.nativetls.NativeTlsProvider;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -35,20 +37,20 @@ public final class HandshakeLogProbe {
         client.init(null, tmf.getTrustManagers(), null);
 
         for (int i = 0; i < 2; i++) { // the second one resumes the first one's session
-            report("ok", new Handshake(alpn(client.createSSLEngine("tls.example.org", 8443), "h2", "http/1.1"),
+            report("ok", new EnginePair(alpn(client.createSSLEngine("tls.example.org", 8443), "h2", "http/1.1"),
                 alpn(server.createSSLEngine(), "h2")));
         }
         TrustManagerFactory other = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         other.init(load(dir.resolve("rogue-trust.p12")));
         SSLContext distrustful = SSLContext.getInstance("TLS", provider);
         distrustful.init(null, other.getTrustManagers(), null);
-        report("untrusted", new Handshake(distrustful.createSSLEngine("tls.example.org", 8443), server.createSSLEngine()));
+        report("untrusted", new EnginePair(distrustful.createSSLEngine("tls.example.org", 8443), server.createSSLEngine()));
 
         SSLEngine c = client.createSSLEngine("tls.example.org", 8444);
         SSLEngine s = server.createSSLEngine();
         c.setEnabledCipherSuites(new String[] {"TLS_AES_128_GCM_SHA256"});
         s.setEnabledCipherSuites(new String[] {"TLS_AES_256_GCM_SHA384"});
-        report("nosuite", new Handshake(c, s));
+        report("nosuite", new EnginePair(c, s));
     }
 
     private static SSLEngine alpn(SSLEngine e, String... protocols) {
@@ -58,8 +60,8 @@ public final class HandshakeLogProbe {
         return e;
     }
 
-    private static void report(String what, Handshake h) {
-        System.out.println(what + " " + h.run() + " client=" + h.client.failure + " server=" + h.server.failure);
+    private static void report(String what, EnginePair h) {
+        System.out.println(what + " " + h.settle(SSLException.class) + " client=" + h.client.failure + " server=" + h.server.failure);
     }
 
     private static KeyStore load(Path file) throws Exception {

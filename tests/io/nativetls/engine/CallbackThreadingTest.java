@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Causes;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.DelegatingKeyManager;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.ForwardingTrustManager;
 import io.nativetls.testing.TestPki;
 import java.net.Socket;
 import java.security.Principal;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -73,11 +76,11 @@ class CallbackThreadingTest {
                     throw boom;
                 }
             }}, null);
-        EngineSupport.Duplex d = new EngineSupport.Duplex(EngineSupport.client(Impl.NATIVE, protocol),
+        EnginePair d = new EnginePair(EngineSupport.client(Impl.NATIVE, protocol),
             server.createSSLEngine());
-        assertFalse(d.run());
+        assertFalse(d.settle(SSLException.class));
         assertInstanceOf(SSLHandshakeException.class, d.server.failure);
-        assertTrue(EngineSupport.chainContainsInstance(d.server.failure, boom), EngineSupport.describe(d.server.failure));
+        assertTrue(Causes.chainContainsInstance(d.server.failure, boom), Causes.describe(d.server.failure));
         assertInstanceOf(SSLHandshakeException.class, d.client.failure, "the client learns through the alert");
     }
 
@@ -104,7 +107,7 @@ class CallbackThreadingTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void trustManagerMayCallBackIntoTheEngine(String protocol) throws Exception {
-        X509ExtendedTrustManager real = EngineSupport.RecordingTrustManager.caTrustManager();
+        X509ExtendedTrustManager real = ForwardingTrustManager.testCa();
         AtomicReference<String> seen = new AtomicReference<>();
         TrustManager reentrant = new X509ExtendedTrustManager() {
             @Override
@@ -169,9 +172,9 @@ class CallbackThreadingTest {
                     throw error;
                 }
             }});
-        EngineSupport.Duplex d = new EngineSupport.Duplex(client.createSSLEngine("localhost", 443),
+        EnginePair d = new EnginePair(client.createSSLEngine("localhost", 443),
             Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
-        AssertionError thrown = assertThrows(AssertionError.class, d::run);
+        AssertionError thrown = assertThrows(AssertionError.class, () -> d.settle(SSLException.class));
         assertSame(error, thrown);
         assertTrue(d.client.engine.isInboundDone() && d.client.engine.isOutboundDone(), "the engine is closed");
     }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.testing.Contexts.Impl;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -37,16 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EngineGatherScatterTest {
     static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        Impl[][] subjectPeer = {{Impl.NATIVE, Impl.NATIVE}, {Impl.NATIVE, Impl.SUN}, {Impl.SUN, Impl.NATIVE}};
-        for (Impl[] sp : subjectPeer) {
-            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-                for (boolean direct : new boolean[] {false, true}) {
-                    out.add(Arguments.of(sp[0], sp[1], protocol, direct));
-                }
-            }
-        }
-        return out.stream();
+        return Matrix.of(Matrix.WITH_NATIVE, Matrix.PROTOCOLS, new Object[] {false, true});
     }
 
     /** Subject is the client (of subjectImpl), peer the server; both handshaken. */

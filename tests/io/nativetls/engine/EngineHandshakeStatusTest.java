@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts.Impl;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -72,9 +74,9 @@ class EngineHandshakeStatusTest {
     void exactlyOneFinishedAndNoDelegatedTasks(Impl client, Impl server, String protocol) throws Exception {
         SSLEngine c = EngineSupport.client(client, protocol);
         SSLEngine s = EngineSupport.server(server, "server-rsa");
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertTrue(d.run(), "handshake failed: client " + d.client.failure + ", server " + d.server.failure);
-        for (EngineSupport.Duplex.Side side : new EngineSupport.Duplex.Side[] {d.client, d.server}) {
+        EnginePair d = new EnginePair(c, s);
+        assertTrue(d.settle(SSLException.class), "handshake failed: client " + d.client.failure + ", server " + d.server.failure);
+        for (EnginePair.Side side : new EnginePair.Side[] {d.client, d.server}) {
             if (isNative(side.engine)) {
                 String who = side == d.client ? "NativeTLS client" : "NativeTLS server";
                 assertEquals(1, side.finished, who + ": FINISHED results");

@@ -1,9 +1,9 @@
 package io.nativetls.engine;
 
 import static io.nativetls.engine.EngineSupport.EMPTY;
-import static io.nativetls.engine.EngineSupport.chain;
-import static io.nativetls.engine.EngineSupport.chainContainsInstance;
-import static io.nativetls.engine.EngineSupport.describe;
+import static io.nativetls.testing.Causes.chain;
+import static io.nativetls.testing.Causes.chainContainsInstance;
+import static io.nativetls.testing.Causes.describe;
 import static io.nativetls.engine.EngineSupport.isNative;
 import static io.nativetls.engine.EngineSupport.random;
 import static io.nativetls.engine.EngineSupport.unwrapAll;
@@ -17,6 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nativetls.testing.Matrix;
+import io.nativetls.testing.RawPrivateKey;
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.DelegatingKeyManager;
 import io.nativetls.testing.Contexts.Impl;
@@ -54,18 +58,12 @@ class EngineNegativeTest {
     private static final Impl[][] ROLES = {{Impl.NATIVE, Impl.NATIVE}, {Impl.NATIVE, Impl.SUN}, {Impl.SUN, Impl.NATIVE}};
 
     static Stream<Arguments> serversAndProtocols() {
-        List<Arguments> out = new ArrayList<>();
-        for (Impl server : Impl.values()) {
-            for (String protocol : PROTOCOLS) {
-                out.add(Arguments.of(server, protocol));
-            }
-        }
-        return out.stream();
+        return Matrix.of(Impl.values(), PROTOCOLS);
     }
 
     /** Both sides must have given up; NativeTLS sides must be closed in both directions. */
-    private static void assertBothFailed(EngineSupport.Duplex d) throws SSLException {
-        for (EngineSupport.Duplex.Side side : new EngineSupport.Duplex.Side[] {d.client, d.server}) {
+    private static void assertBothFailed(EnginePair d) throws SSLException {
+        for (EnginePair.Side side : new EnginePair.Side[] {d.client, d.server}) {
             String who = (side == d.client ? "client" : "server") + (isNative(side.engine) ? " (NativeTLS)"
                 : " (SunJSSE)");
             assertNotNull(side.failure, who + " did not fail");
@@ -88,8 +86,8 @@ class EngineNegativeTest {
         SSLEngine c = EngineSupport.clientOf(Contexts.create(Impl.NATIVE, "TLS", null, tm.asArray()), protocol);
         SSLEngine s = EngineSupport.serverOf(Contexts.create(server, "TLS", TestPki.get().keyManagers("rogue"),
             TestPki.get().trustManagers()));
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake with an untrusted server succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake with an untrusted server succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.client.failure, "client failure " + d.client.failure);
         assertNotNull(tm.thrown, "the trust manager did not refuse the rogue certificate");
         assertTrue(chainContainsInstance(d.client.failure, tm.thrown),
@@ -103,8 +101,8 @@ class EngineNegativeTest {
         EngineSupport.RecordingTrustManager tm = new EngineSupport.RecordingTrustManager(true);
         SSLEngine c = EngineSupport.clientOf(Contexts.create(Impl.NATIVE, "TLS", null, tm.asArray()), protocol);
         SSLEngine s = EngineSupport.server(server, "server-ec");
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake with a refusing trust manager succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake with a refusing trust manager succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.client.failure, "client failure " + d.client.failure);
         assertEquals(1, tm.serverChecks, "checkServerTrusted calls");
         assertNotNull(tm.thrown);
@@ -127,14 +125,14 @@ class EngineNegativeTest {
     void noCommonProtocolFailsTheHandshake(Impl client, Impl server) throws Exception {
         SSLEngine c = EngineSupport.client(client, "TLSv1.2");
         SSLEngine s = EngineSupport.server(server, "server-ec", "TLSv1.3");
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake without a common protocol succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake without a common protocol succeeded");
         assertNativeSidesFailedHandshake(d);
         assertBothFailed(d);
     }
 
-    private static void assertNativeSidesFailedHandshake(EngineSupport.Duplex d) {
-        for (EngineSupport.Duplex.Side side : new EngineSupport.Duplex.Side[] {d.client, d.server}) {
+    private static void assertNativeSidesFailedHandshake(EnginePair d) {
+        for (EnginePair.Side side : new EnginePair.Side[] {d.client, d.server}) {
             if (isNative(side.engine)) {
                 assertInstanceOf(SSLHandshakeException.class, side.failure,
                     "NativeTLS " + (side == d.client ? "client" : "server") + " failure: " + side.failure);
@@ -164,8 +162,8 @@ class EngineNegativeTest {
             c.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"});
             s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
         }
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake without a common cipher suite succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake without a common cipher suite succeeded");
         assertNativeSidesFailedHandshake(d);
         assertBothFailed(d);
     }
@@ -329,11 +327,22 @@ class EngineNegativeTest {
         EngineSupport.assertFailedEngineClosesCleanly(e, what + " (" + x + ")");
     }
 
+    /** One round: g fed to a fresh server engine, which must fail and close cleanly. */
+    private static void toFreshServer(Garbage g, String kind, long seed) throws SSLException {
+        garbageFails(freshServer(), g, "fresh server, " + kind + ", seed " + seed);
+    }
+
+    /** One round: g fed to a client mid-handshake, TLS 1.3 or 1.2 as round is odd or even. */
+    private static void toClientMidHandshake(long round, Garbage g, String kind, long seed) throws SSLException {
+        String protocol = PROTOCOLS[(int) (round % 2)];
+        garbageFails(clientMidHandshake(protocol), g, "client mid-handshake (" + protocol + "), " + kind + ", seed " + seed);
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void randomBytesToAFreshServer() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            garbageFails(freshServer(), randomBytes(seed), "fresh server, random bytes, seed " + seed);
+            toFreshServer(randomBytes(seed), "random bytes", seed);
         }
     }
 
@@ -341,9 +350,7 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void randomBytesToAClientMidHandshake() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            String protocol = PROTOCOLS[(int) (seed % 2)];
-            garbageFails(clientMidHandshake(protocol), randomBytes(1000 + seed),
-                "client mid-handshake (" + protocol + "), random bytes, seed " + (1000 + seed));
+            toClientMidHandshake(seed, randomBytes(1000 + seed), "random bytes", 1000 + seed);
         }
     }
 
@@ -351,7 +358,7 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void recordShapedGarbageToAFreshServer() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            garbageFails(freshServer(), recordShaped(seed), "fresh server, record-shaped garbage, seed " + seed);
+            toFreshServer(recordShaped(seed), "record-shaped garbage", seed);
         }
     }
 
@@ -359,9 +366,7 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void recordShapedGarbageToAClientMidHandshake() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            String protocol = PROTOCOLS[(int) (seed % 2)];
-            garbageFails(clientMidHandshake(protocol), recordShaped(2000 + seed),
-                "client mid-handshake (" + protocol + "), record-shaped garbage, seed " + (2000 + seed));
+            toClientMidHandshake(seed, recordShaped(2000 + seed), "record-shaped garbage", 2000 + seed);
         }
     }
 
@@ -369,11 +374,8 @@ class EngineNegativeTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void handshakeMessageShapedGarbage() throws Exception {
         for (long seed = 1; seed <= 200; seed++) {
-            garbageFails(freshServer(), handshakeShaped(3000 + seed, 1),
-                "fresh server, garbage ClientHello, seed " + (3000 + seed));
-            String protocol = PROTOCOLS[(int) (seed % 2)];
-            garbageFails(clientMidHandshake(protocol), handshakeShaped(4000 + seed, 2),
-                "client mid-handshake (" + protocol + "), garbage ServerHello, seed " + (4000 + seed));
+            toFreshServer(handshakeShaped(3000 + seed, 1), "garbage ClientHello", 3000 + seed);
+            toClientMidHandshake(seed, handshakeShaped(4000 + seed, 2), "garbage ServerHello", 4000 + seed);
         }
     }
 
@@ -399,17 +401,8 @@ class EngineNegativeTest {
     }
 
     static Stream<Arguments> tampering() {
-        List<Arguments> out = new ArrayList<>();
-        for (String role : new String[] {"client", "server"}) {
-            for (Impl peer : Impl.values()) {
-                for (String protocol : PROTOCOLS) {
-                    for (String where : new String[] {"first body byte", "middle", "last byte"}) {
-                        out.add(Arguments.of(role, peer, protocol, where));
-                    }
-                }
-            }
-        }
-        return out.stream();
+        return Matrix.of(new String[] {"client", "server"}, Impl.values(), PROTOCOLS,
+            new String[] {"first body byte", "middle", "last byte"});
     }
 
     @ParameterizedTest(name = "NativeTLS {0}, {1} peer, {2}, flip {3}")
@@ -443,30 +436,6 @@ class EngineNegativeTest {
 
     // ---- a key that cannot be exported ----------------------------------------------------------
 
-    /** A real key that, like a key held in a token, will not give out its encoding. */
-    private static final class OpaqueKey implements PrivateKey {
-        private final PrivateKey real;
-
-        OpaqueKey(PrivateKey real) {
-            this.real = real;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return real.getAlgorithm();
-        }
-
-        @Override
-        public String getFormat() {
-            return real.getFormat();
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
-    }
-
     /** The test PKI's key manager for one key, handing out that key as an OpaqueKey. */
     private static final class OpaqueKeyManager extends DelegatingKeyManager {
         OpaqueKeyManager(String keyName) {
@@ -476,7 +445,7 @@ class EngineNegativeTest {
         @Override
         public PrivateKey getPrivateKey(String alias) {
             PrivateKey k = super.getPrivateKey(alias);
-            return k == null ? null : new OpaqueKey(k);
+            return k == null ? null : new RawPrivateKey(k.getAlgorithm(), k.getFormat(), null);
         }
     }
 
@@ -497,8 +466,8 @@ class EngineNegativeTest {
             TestPki.get().trustManagers());
         SSLEngine s = EngineSupport.serverOf(sctx);
         SSLEngine c = EngineSupport.client(client, protocol);
-        EngineSupport.Duplex d = new EngineSupport.Duplex(c, s);
-        assertFalse(d.run(), "handshake with an unexportable server key succeeded");
+        EnginePair d = new EnginePair(c, s);
+        assertFalse(d.settle(SSLException.class), "handshake with an unexportable server key succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.server.failure, "server failure " + d.server.failure);
         boolean says = false;
         for (Throwable t : chain(d.server.failure)) {

@@ -3,6 +3,7 @@ package io.nativetls.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -17,18 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** NativeTLS against itself and against SunJSSE in both roles: handshake, 1 MiB each way, close. */
 class EnginePairTest {
     static Stream<Arguments> pairs() {
-        List<Arguments> out = new ArrayList<>();
-        Impl[][] roles = {{Impl.NATIVE, Impl.NATIVE}, {Impl.NATIVE, Impl.SUN}, {Impl.SUN, Impl.NATIVE}};
-        for (Impl[] r : roles) {
-            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-                for (String key : new String[] {"server-rsa", "server-ec"}) {
-                    for (boolean direct : new boolean[] {false, true}) {
-                        out.add(Arguments.of(r[0], r[1], protocol, key, direct));
-                    }
-                }
-            }
-        }
-        return out.stream();
+        return Matrix.of(Matrix.WITH_NATIVE, Matrix.PROTOCOLS, new String[] {"server-rsa", "server-ec"},
+            new Object[] {false, true});
     }
 
     @ParameterizedTest(name = "{0} client, {1} server, {2}, {3}, direct={4}")

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -57,16 +58,7 @@ class EngineSessionTest {
     }
 
     static Stream<Arguments> established() {
-        List<Arguments> out = new ArrayList<>();
-        Impl[][] roles = {{Impl.NATIVE, Impl.NATIVE}, {Impl.NATIVE, Impl.SUN}, {Impl.SUN, Impl.NATIVE}};
-        for (Impl[] r : roles) {
-            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-                for (String key : new String[] {"server-rsa", "server-ec"}) {
-                    out.add(Arguments.of(r[0], r[1], protocol, key));
-                }
-            }
-        }
-        return out.stream();
+        return Matrix.of(Matrix.WITH_NATIVE, Matrix.PROTOCOLS, new String[] {"server-rsa", "server-ec"});
     }
 
     @ParameterizedTest(name = "{0} client, {1} server, {2}, {3}")

@@ -3,6 +3,7 @@ package io.nativetls.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ForwardingTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -151,33 +152,6 @@ final class EngineSupport {
         return out.toByteArray();
     }
 
-    /** Every throwable in t's cause chain (t first), each once. */
-    static List<Throwable> chain(Throwable t) {
-        List<Throwable> out = new ArrayList<>();
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
-            out.add(c);
-        }
-        return out;
-    }
-
-    static boolean chainContainsInstance(Throwable t, Throwable target) {
-        for (Throwable c : chain(t)) {
-            if (c == target) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static String describe(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c : chain(t)) {
-            sb.append(sb.length() == 0 ? "" : " <- caused by ").append(c);
-        }
-        return sb.toString();
-    }
-
     /**
      * After a failure: isInboundDone(), then wrap yields the alert (if any) and reports CLOSED,
      * and wraps after that are CLOSED with nothing moved.
@@ -217,144 +191,11 @@ final class EngineSupport {
     }
 
     /**
-     * Drives a handshake that is expected to fail: unlike EnginePair it keeps going after one
-     * side throws, so that side's alert reaches the other, and records each side's first
-     * SSLException. Any other exception type propagates and fails the test.
-     */
-    static final class Duplex {
-        final Side client;
-        final Side server;
-
-        Duplex(SSLEngine client, SSLEngine server) {
-            client.setUseClientMode(true);
-            server.setUseClientMode(false);
-            this.client = new Side(client);
-            this.server = new Side(server);
-        }
-
-        static final class Side {
-            final SSLEngine engine;
-            SSLException failure;
-            /** FINISHED results and delegated tasks seen on this side. */
-            int finished;
-            int tasks;
-            ByteBuffer inbound = ByteBuffer.allocate(0);
-            final ByteBuffer net;
-            final ByteBuffer app;
-
-            Side(SSLEngine engine) {
-                this.engine = engine;
-                this.net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-                this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-            }
-
-            void count(SSLEngineResult r) {
-                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                    finished++;
-                }
-                tasks += runTasks(engine);
-            }
-
-            void fail(SSLException e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-
-        /** Runs until nothing moves; returns whether both sides completed the handshake. */
-        boolean run() {
-            try {
-                client.engine.beginHandshake();
-            } catch (SSLException e) {
-                client.fail(e);
-            }
-            try {
-                server.engine.beginHandshake();
-            } catch (SSLException e) {
-                server.fail(e);
-            }
-            for (int round = 0; round < 10_000; round++) {
-                boolean progress = false;
-                progress |= wrap(client, server);
-                progress |= wrap(server, client);
-                progress |= unwrap(server);
-                progress |= unwrap(client);
-                if (!progress) {
-                    return client.failure == null && server.failure == null
-                        && !handshaking(client.engine) && !handshaking(server.engine);
-                }
-            }
-            throw new AssertionError("handshake driver did not settle in 10 000 rounds");
-        }
-
-        private static boolean handshaking(SSLEngine e) {
-            HandshakeStatus hs = e.getHandshakeStatus();
-            return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
-        }
-
-        private static boolean wrap(Side from, Side to) {
-            boolean progress = false;
-            for (int i = 0; i < 100 && !from.engine.isOutboundDone(); i++) {
-                if (from.failure == null && from.engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-                SSLEngineResult r;
-                try {
-                    r = from.engine.wrap(EMPTY, from.net);
-                } catch (SSLException e) {
-                    from.fail(e);
-                    progress = true;
-                    continue;
-                }
-                from.count(r);
-                if (r.bytesProduced() > 0) {
-                    from.net.flip();
-                    ByteBuffer grown = ByteBuffer.allocate(to.inbound.remaining() + from.net.remaining());
-                    grown.put(to.inbound).put(from.net).flip();
-                    to.inbound = grown;
-                    from.net.clear();
-                    progress = true;
-                } else if (r.getStatus() != Status.BUFFER_OVERFLOW) {
-                    break;
-                } else {
-                    throw new AssertionError("wrap overflowed a packet-buffer-sized destination");
-                }
-            }
-            return progress;
-        }
-
-        private static boolean unwrap(Side s) {
-            boolean progress = false;
-            for (int i = 0; i < 1000 && s.inbound.hasRemaining() && !s.engine.isInboundDone(); i++) {
-                SSLEngineResult r;
-                try {
-                    r = s.engine.unwrap(s.inbound, s.app);
-                } catch (SSLException e) {
-                    s.fail(e);
-                    return true;
-                }
-                s.count(r);
-                s.app.clear();
-                if (r.bytesConsumed() + r.bytesProduced() == 0) {
-                    break;
-                }
-                progress = true;
-                if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-            }
-            return progress;
-        }
-    }
-
-    /**
      * Wraps a real trust manager and records what checkServerTrusted sees: the chain, authType,
      * engine and that engine's handshake session at that moment, and any exception it throws.
      * With refuse set it throws its own CertificateException("nope") instead of asking the delegate.
      */
-    static class RecordingTrustManager extends X509ExtendedTrustManager {
-        final X509ExtendedTrustManager delegate;
+    static class RecordingTrustManager extends ForwardingTrustManager {
         final boolean refuse;
         volatile int serverChecks;
         volatile X509Certificate[] chain;
@@ -366,17 +207,7 @@ final class EngineSupport {
         volatile CertificateException thrown;
 
         RecordingTrustManager(boolean refuse) {
-            this.delegate = caTrustManager();
             this.refuse = refuse;
-        }
-
-        static X509ExtendedTrustManager caTrustManager() {
-            for (TrustManager tm : TestPki.get().trustManagers()) {
-                if (tm instanceof X509ExtendedTrustManager) {
-                    return (X509ExtendedTrustManager) tm;
-                }
-            }
-            throw new IllegalStateException("no X509ExtendedTrustManager");
         }
 
         TrustManager[] asArray() {
@@ -430,28 +261,6 @@ final class EngineSupport {
                 thrown = e;
                 throw e;
             }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-            delegate.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-            delegate.checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return delegate.getAcceptedIssuers();
         }
     }
 }

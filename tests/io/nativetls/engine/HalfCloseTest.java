@@ -2,6 +2,7 @@ package io.nativetls.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.nativetls.testing.SavedProperty;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -58,16 +59,9 @@ class HalfCloseTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void withoutAcknowledgementBehavesAsSunJsse(String protocol) throws Exception {
-        String saved = System.getProperty("jdk.tls.acknowledgeCloseNotify");
-        System.setProperty("jdk.tls.acknowledgeCloseNotify", "false");
-        try {
+        try (SavedProperty restored = SavedProperty.of("jdk.tls.acknowledgeCloseNotify")) {
+            System.setProperty("jdk.tls.acknowledgeCloseNotify", "false");
             assertEquals(afterPeerClose(Impl.SUN, protocol), afterPeerClose(Impl.NATIVE, protocol));
-        } finally {
-            if (saved == null) {
-                System.clearProperty("jdk.tls.acknowledgeCloseNotify");
-            } else {
-                System.setProperty("jdk.tls.acknowledgeCloseNotify", saved);
-            }
         }
     }
 

@@ -26,7 +26,7 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,14 +37,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * through its TLS socket strategy) and the async client (SSLEngine, h2 through ALPN).
  */
 @org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(AppendedProvider.class)
 @Tag(Tags.FRAMEWORKS)
 class ApacheHttpClientTest {
     private static final Timeout TIMEOUT = Timeout.ofSeconds(10);
-
-    @BeforeAll
-    static void register() {
-        FrameworkSupport.registerAppended();
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})

@@ -24,7 +24,7 @@ import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,13 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the HttpClient negotiating HTTP/2 through ALPN on a NativeTLS SSLEngine.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(AppendedProvider.class)
 @Tag(Tags.FRAMEWORKS)
 class JdkClientsTest {
-    @BeforeAll
-    static void register() {
-        FrameworkSupport.registerAppended();
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void httpsUrlConnectionAgainstJetty(String tlsVersion) throws Exception {

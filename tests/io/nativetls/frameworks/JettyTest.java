@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,13 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and HTTP/1.1 to the JDK's HttpClient on SunJSSE.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(AppendedProvider.class)
 @Tag(Tags.FRAMEWORKS)
 class JettyTest {
-    @BeforeAll
-    static void register() {
-        FrameworkSupport.registerAppended();
-    }
-
     @ParameterizedTest(name = "{0} over {1}")
     @CsvSource({"HTTP_2, TLSv1.3", "HTTP_2, TLSv1.2", "HTTP_1_1, TLSv1.3", "HTTP_1_1, TLSv1.2"})
     void jettyOnNativeTlsServesTheJdkHttpClient(HttpClient.Version version, String protocol) throws Exception {

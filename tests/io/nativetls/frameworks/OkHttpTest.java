@@ -18,9 +18,9 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.TlsVersion;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,13 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * NativeTLS): HTTP/2 negotiated by OkHttp through the SSLSocket ALPN API, and HTTP/1.1.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(AppendedProvider.class)
 @Tag(Tags.FRAMEWORKS)
 class OkHttpTest {
-    @BeforeAll
-    static void register() {
-        FrameworkSupport.registerAppended();
-    }
-
     @ParameterizedTest(name = "{0} over {1}, server on {2}")
     @CsvSource({"HTTP_2, TLSv1.3, SunJSSE", "HTTP_1_1, TLSv1.2, SunJSSE", "HTTP_2, TLSv1.2, NativeTLS"})
     void okHttpOnNativeTls(Protocol protocol, String tlsVersion, String serverProvider) throws Exception {

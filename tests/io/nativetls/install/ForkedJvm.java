@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.NativeTlsProvider;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Security;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a probe class in a fresh JVM (the installation paths only show in a JVM that has not
@@ -46,14 +47,7 @@ public final class ForkedJvm {
 
     /** java, then the test JVM's library path setting (if any), then args. */
     public static List<String> command(List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String lib = System.getProperty("io.nativetls.library.path");
-        if (lib != null && args.stream().noneMatch(a -> a.startsWith("-Dio.nativetls.library.path="))) {
-            cmd.add("-Dio.nativetls.library.path=" + lib);
-        }
-        cmd.addAll(args);
-        return cmd;
+        return ChildProcess.java(args);
     }
 
     /** Runs java with args; the JVM must exit 0 within 60 s. Returns stdout and stderr together. */
@@ -89,24 +83,10 @@ public final class ForkedJvm {
     /** Runs java with args and env (on top of ours) to its end, within 60 s, whatever its exit code. */
     public static Exit exec(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
         List<String> cmd = command(args);
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        // Read on this thread: the probes print little, and a blocked child ends at the timeout below.
-        Thread killer = new Thread(() -> {
-            try {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        });
-        killer.setDaemon(true);
-        killer.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish: " + cmd + "\n" + out);
-        return new Exit(p.exitValue(), out, cmd);
+        ChildProcess.Result r = ChildProcess.in(null).env(env).charset(StandardCharsets.UTF_8)
+            .run(cmd, null, Duration.ofSeconds(60));
+        assertTrue(r.exit >= 0, "probe JVM did not finish: " + cmd + "\n" + r.output);
+        return new Exit(r.exit, r.output, cmd);
     }
 
     /** A java.security override naming NativeTLS first and the JDK's providers after it. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.keys.KeyManagers;
+import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Closer;
+import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Tags;
@@ -19,16 +22,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,19 +47,8 @@ class KeyKindsOpenSslTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        while (!cleanup.isEmpty()) {
-            cleanup.pop().close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.push(resource);
-        return resource;
-    }
+    @RegisterExtension
+    final Closer cleanup = new Closer();
 
     /** protocol, key name, n,d-only form?, schemes openssl offers, the digest it must report. */
     static List<Arguments> serverCases() {
@@ -105,18 +95,18 @@ class KeyKindsOpenSslTest {
     @MethodSource("serverCases")
     void openSslClientVerifiesTheServersSignature(String protocol, String name, boolean withoutCrt, String schemes,
                                                   String digest) throws Exception {
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(TestPki.get().dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", issuerFile(name),
+        ChildProcess client = cleanup.later(ChildProcess.openssl(TestPki.get().dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", issuerFile(name),
             "-verify_return_error", "-verify_hostname", "localhost", onlyFlag(protocol), "-servername", "localhost",
             "-sigalgs", schemes)));
-        Socket socket = closeLater(listener.accept());
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         KeyManagers.Handing km = keys(name, withoutCrt);
         SSLEngine engine = context(km).createSSLEngine();
         engine.setUseClientMode(false);
-        EngineStream server = closeLater(new EngineStream(engine, socket));
+        EngineStream server = cleanup.later(new EngineStream(engine, socket));
         server.handshake();
         assertEquals(protocol, engine.getSession().getProtocol());
         assertEquals(TestPki.get().certificate(name), engine.getSession().getLocalCertificates()[0]);
@@ -138,17 +128,17 @@ class KeyKindsOpenSslTest {
     @MethodSource("clientCases")
     void openSslServerVerifiesTheClientsSignature(String protocol, String name, boolean withoutCrt, String schemes,
                                                   String digest) throws Exception {
-        OpenSslProcess server = closeLater(OpenSslProcess.startServer(TestPki.get().dir, List.of(
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir, List.of(
             "-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol), "-Verify", "1",
             "-verify_return_error", "-CAfile", issuerFile(name), "-client_sigalgs", schemes), WAIT));
-        Socket socket = closeLater(new Socket());
-        socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSslProcess.LOOPBACK), server.port()),
+        Socket socket = cleanup.later(new Socket());
+        socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), server.port()),
             SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         KeyManagers.Handing km = keys(name, withoutCrt);
         SSLEngine engine = context(km).createSSLEngine("localhost", server.port());
         engine.setUseClientMode(true);
-        EngineStream client = closeLater(new EngineStream(engine, socket));
+        EngineStream client = cleanup.later(new EngineStream(engine, socket));
         client.handshake();
         assertEquals(protocol, engine.getSession().getProtocol());
         write(client, "from-client\n");

@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nativetls.testing.SavedProperty;
+import io.nativetls.testing.Matrix;
 import io.nativetls.internal.tool.EngineStream;
+import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Closer;
+import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Tags;
@@ -23,9 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -37,10 +40,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,41 +59,12 @@ class OpenSslPeerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SOCKET_TIMEOUT_MS = 10_000;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    @RegisterExtension
+    final Closer cleanup = new Closer();
     private final Random random = new Random();
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        Exception first = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.push(resource);
-        return resource;
-    }
-
     static Stream<Arguments> protocolsAndKeys() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (String key : new String[] {"server-rsa", "server-ec"}) {
-                out.add(Arguments.of(protocol, key));
-            }
-        }
-        return out.stream();
+        return Matrix.of(new String[] {"TLSv1.3", "TLSv1.2"}, new String[] {"server-rsa", "server-ec"});
     }
 
     /** s_server's flag for just this protocol: -tls1_3 or -tls1_2. */
@@ -105,11 +79,11 @@ class OpenSslPeerTest {
         }
     }
 
-    private OpenSslProcess startServer(String key, String... more) throws Exception {
+    private ChildProcess startServer(String key, String... more) throws Exception {
         TestPki pki = TestPki.get();
         List<String> args = new ArrayList<>(List.of("-cert", key + ".pem", "-key", key + ".key"));
         args.addAll(List.of(more));
-        return closeLater(OpenSslProcess.startServer(pki.dir, args, WAIT));
+        return cleanup.later(ChildProcess.opensslServer(pki.dir, args, WAIT));
     }
 
     /** A NativeTLS client engine over a fresh connection to 127.0.0.1:port. */
@@ -128,8 +102,8 @@ class OpenSslPeerTest {
     }
 
     private Connection connectNativeClientSocket(int port, String... protocols) throws IOException {
-        Socket socket = closeLater(new Socket());
-        socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSslProcess.LOOPBACK), port),
+        Socket socket = cleanup.later(new Socket());
+        socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port),
             SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.client(Impl.NATIVE).createSSLEngine("localhost", port);
@@ -188,7 +162,7 @@ class OpenSslPeerTest {
     @ParameterizedTest(name = "NativeTLS client, s_server {0}, {1}")
     @MethodSource("protocolsAndKeys")
     void nativeClientTalksToOpenSslServer(String protocol, String key) throws Exception {
-        OpenSslProcess server = startServer(key, onlyFlag(protocol));
+        ChildProcess server = startServer(key, onlyFlag(protocol));
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
 
@@ -219,7 +193,7 @@ class OpenSslPeerTest {
     @ParameterizedTest(name = "NativeTLS client, s_server -rev {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void nativeClientGetsLinesReversedByOpenSslServer(String protocol) throws Exception {
-        OpenSslProcess server = startServer("server-ec", onlyFlag(protocol), "-rev");
+        ChildProcess server = startServer("server-ec", onlyFlag(protocol), "-rev");
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
         assertNegotiated(protocol, client.engine().getSession());
@@ -251,14 +225,14 @@ class OpenSslPeerTest {
     @MethodSource("protocolsAndKeys")
     void openSslClientTalksToNativeServer(String protocol, String key) throws Exception {
         TestPki pki = TestPki.get();
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(),
+        ChildProcess client = cleanup.later(ChildProcess.openssl(pki.dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(),
             "-CAfile", "ca.pem", "-verify_return_error", "-verify_hostname", "localhost",
             onlyFlag(protocol), "-servername", "localhost")));
 
-        Socket socket = closeLater(listener.accept());
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.server(Impl.NATIVE, key).createSSLEngine();
         engine.setUseClientMode(false);
@@ -305,7 +279,7 @@ class OpenSslPeerTest {
     @ParameterizedTest(name = "NativeTLS client rejects untrusted s_server certificate, {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void nativeClientRejectsUntrustedServer(String protocol) throws Exception {
-        OpenSslProcess server = startServer("rogue", onlyFlag(protocol));
+        ChildProcess server = startServer("rogue", onlyFlag(protocol));
         Connection connection = connectNativeClientSocket(server.port());
         EngineStream client = connection.stream;
 
@@ -338,7 +312,7 @@ class OpenSslPeerTest {
 
     @Test
     void nativeTls12ClientFailsAgainstTls13OnlyServer() throws Exception {
-        OpenSslProcess server = startServer("server-ec", "-tls1_3");
+        ChildProcess server = startServer("server-ec", "-tls1_3");
         EngineStream client = connectNativeClient(server.port(), "TLSv1.2");
 
         assertThrows(SSLHandshakeException.class, client::handshake,
@@ -352,7 +326,7 @@ class OpenSslPeerTest {
 
     @Test
     void tls13KeyUpdateFromOpenSslServerIsHandledTransparently() throws Exception {
-        OpenSslProcess server = startServer("server-ec", "-tls1_3");
+        ChildProcess server = startServer("server-ec", "-tls1_3");
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
         for (int round = 0; round < 3; round++) {
@@ -373,24 +347,17 @@ class OpenSslPeerTest {
     @Test
     void namedGroupsPropertyChoosesTheKeyExchangeGroup() throws Exception {
         TestPki pki = TestPki.get();
-        String saved = System.getProperty("jdk.tls.namedGroups");
         javax.net.ssl.SSLContext context;
-        try {
+        try (SavedProperty restored = SavedProperty.of("jdk.tls.namedGroups")) {
             System.setProperty("jdk.tls.namedGroups", "secp384r1");
             context = Contexts.server(Impl.NATIVE, "server-ec"); // read when the context is initialised
-        } finally {
-            if (saved == null) {
-                System.clearProperty("jdk.tls.namedGroups");
-            } else {
-                System.setProperty("jdk.tls.namedGroups", saved);
-            }
         }
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem",
+        ChildProcess client = cleanup.later(ChildProcess.openssl(pki.dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem",
             "-groups", "X25519:P-256:P-384")));
-        Socket socket = closeLater(listener.accept());
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
@@ -408,7 +375,7 @@ class OpenSslPeerTest {
 
     @Test
     void tls12RenegotiationRequestFromOpenSslServerIsRefused() throws Exception {
-        OpenSslProcess server = startServer("server-ec", "-tls1_2");
+        ChildProcess server = startServer("server-ec", "-tls1_2");
         EngineStream client = connectNativeClient(server.port());
         client.handshake();
         byte[] sessionId = client.engine().getSession().getId();
@@ -425,11 +392,11 @@ class OpenSslPeerTest {
     @Test
     void tls12RenegotiationFromOpenSslClientIsRefused() throws Exception {
         TestPki pki = TestPki.get();
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-        OpenSslProcess client = closeLater(OpenSslProcess.start(pki.dir, List.of("s_client",
-            "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem", "-tls1_2")));
-        Socket socket = closeLater(listener.accept());
+        ChildProcess client = cleanup.later(ChildProcess.openssl(pki.dir, List.of("s_client",
+            "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), "-CAfile", "ca.pem", "-tls1_2")));
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine();
         engine.setUseClientMode(false);

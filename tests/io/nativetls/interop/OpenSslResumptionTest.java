@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.internal.tool.EngineStream;
+import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Tags;
@@ -53,13 +55,13 @@ class OpenSslResumptionTest {
             Arguments.of("TLSv1.2", "-tls1_2", "session ids"));
     }
 
-    private OpenSslProcess server(String flag, String mechanism, String... extra) throws Exception {
+    private ChildProcess server(String flag, String mechanism, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("-cert", "server-ec.pem", "-key", "server-ec.key", "-www", flag));
         args.addAll(List.of(extra));
         if (mechanism.equals("session ids")) {
             args.add("-no_ticket");
         }
-        OpenSslProcess server = OpenSslProcess.startServer(TestPki.get().dir, args, WAIT);
+        ChildProcess server = ChildProcess.opensslServer(TestPki.get().dir, args, WAIT);
         cleanup.add(server);
         return server;
     }
@@ -71,7 +73,7 @@ class OpenSslResumptionTest {
 
     private static Object[] fetch(SSLContext client, String host, int port) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSslProcess.LOOPBACK), port), 10_000);
+            socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port), 10_000);
             socket.setSoTimeout(10_000);
             SSLEngine engine = client.createSSLEngine(host, port);
             engine.setUseClientMode(true);
@@ -99,7 +101,7 @@ class OpenSslResumptionTest {
     @ParameterizedTest(name = "{0} with {2}")
     @MethodSource("modes")
     void nativeClientResumesWithOpenSslServer(String protocol, String flag, String mechanism) throws Exception {
-        OpenSslProcess server = server(flag, mechanism);
+        ChildProcess server = server(flag, mechanism);
         SSLContext client = Contexts.client(Impl.NATIVE);
         Object[] first = fetch(client, server.port());
         assertTrue(((String) first[0]).contains("\nNew, "), "first connection is a full handshake:\n" + first[0]);
@@ -118,7 +120,7 @@ class OpenSslResumptionTest {
     @ParameterizedTest(name = "{0} with {2}")
     @MethodSource("modes")
     void invalidatedSessionIsNotOffered(String protocol, String flag, String mechanism) throws Exception {
-        OpenSslProcess server = server(flag, mechanism);
+        ChildProcess server = server(flag, mechanism);
         SSLContext client = Contexts.client(Impl.NATIVE);
         Object[] first = fetch(client, server.port());
         ((SSLSession) first[1]).invalidate();
@@ -134,7 +136,7 @@ class OpenSslResumptionTest {
     @ParameterizedTest(name = "{0} with {2}")
     @MethodSource("modes")
     void resumingHelloCarriesTheServerName(String protocol, String flag, String mechanism) throws Exception {
-        OpenSslProcess server = server(flag, mechanism, "-tlsextdebug");
+        ChildProcess server = server(flag, mechanism, "-tlsextdebug");
         SSLContext client = Contexts.client(Impl.NATIVE);
         String sni = "TLS client extension \"server name\"";
         int before = 0;

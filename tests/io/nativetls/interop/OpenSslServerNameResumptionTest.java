@@ -3,6 +3,8 @@ package io.nativetls.interop;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.internal.tool.EngineStream;
+import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Tags;
@@ -78,9 +80,9 @@ class OpenSslServerNameResumptionTest {
     /** One s_client connection to a NativeTLS server engine; returns what s_client printed. */
     private static String connect(SSLContext context, String flag, String serverName, String sessionFlag,
                                   Path sessionFile) throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName(OpenSslProcess.LOOPBACK));
-             OpenSslProcess client = OpenSslProcess.start(TestPki.get().dir, List.of("s_client",
-                 "-connect", OpenSslProcess.LOOPBACK + ":" + listener.getLocalPort(), flag,
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK));
+             ChildProcess client = ChildProcess.openssl(TestPki.get().dir, List.of("s_client",
+                 "-connect", ChildProcess.LOOPBACK + ":" + listener.getLocalPort(), flag,
                  "-servername", serverName, sessionFlag, sessionFile.toString()))) {
             listener.setSoTimeout(10_000);
             try (Socket socket = listener.accept()) {

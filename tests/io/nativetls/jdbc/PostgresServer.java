@@ -1,5 +1,6 @@
 package io.nativetls.jdbc;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.StageFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -154,7 +155,7 @@ final class PostgresServer implements AutoCloseable {
             .directory(base.toFile()).redirectErrorStream(true)
             .redirectOutput(base.resolve("postgres.log").toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        Commands.cleanEnvironment(pb.environment());
+        ChildProcess.useSystemLibraries(pb.environment());
         CompletableFuture<Process> started = new CompletableFuture<>();
         Thread parent = new Thread(() -> {
             try {
@@ -234,7 +235,7 @@ final class PostgresServer implements AutoCloseable {
         boolean interrupted = false;
         try {
             ProcessBuilder signal = new ProcessBuilder("kill", "-INT", String.valueOf(postmaster.pid()));
-            Commands.cleanEnvironment(signal.environment());
+            ChildProcess.useSystemLibraries(signal.environment());
             Process kill = signal.start();
             kill.waitFor(5, TimeUnit.SECONDS);
             if (!postmaster.waitFor(20, TimeUnit.SECONDS)) {

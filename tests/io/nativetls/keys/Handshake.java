@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.SavedProperty;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -60,20 +61,13 @@ final class Handshake {
     static EnginePair run(Role role, Impl signer, Impl peer, String protocol, KeyManager[] signerKeys,
                           String... peerSchemes) throws SSLException {
         String property = role == Role.SERVER ? "jdk.tls.client.SignatureSchemes" : "jdk.tls.server.SignatureSchemes";
-        String saved = System.getProperty(property);
-        try {
+        try (SavedProperty restored = SavedProperty.of(property)) {
             if (peerSchemes.length > 0 && peer == Impl.NATIVE) {
                 System.setProperty(property, String.join(",", withServerScheme(role, peerSchemes)));
             }
             EnginePair pair = pair(role, signer, peer, protocol, signerKeys, peerSchemes);
             pair.handshake();
             return pair;
-        } finally {
-            if (saved == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, saved);
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.keys.Handshake.Role;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -27,17 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(120)
 class RsaWithoutCrtTest {
     static List<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (Role role : Role.values()) {
-                for (Impl signer : Impl.values()) {
-                    for (Impl peer : Impl.values()) {
-                        out.add(Arguments.of(protocol, role, signer, peer));
-                    }
-                }
-            }
-        }
-        return out;
+        return Matrix.list(Matrix.PROTOCOLS, Role.values(), Impl.values(), Impl.values());
     }
 
     private static String name(Role role) {

@@ -131,13 +131,18 @@ class AlpnTest {
         assertEquals("|", run(scenarios().get(3), "TLSv1.3", Impl.NATIVE, Impl.NATIVE), "\"\" when none");
     }
 
-    @Test
-    void failureSaysNoApplicationProtocol() {
+    private static SSLEngine nativeClientOfferingH2() {
         SSLEngine client = Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
         SSLParameters cp = client.getSSLParameters();
         cp.setApplicationProtocols(new String[] {"h2"});
         client.setSSLParameters(cp);
+        return client;
+    }
+
+    @Test
+    void failureSaysNoApplicationProtocol() {
+        SSLEngine client = nativeClientOfferingH2();
         SSLEngine server = Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine();
         server.setUseClientMode(false);
         server.setHandshakeApplicationProtocolSelector((e, offered) -> "spdy/3");
@@ -150,11 +155,7 @@ class AlpnTest {
     /** SunJSSE lets the selector's exception escape wrap/unwrap; NativeTLS fails the handshake with it as cause. */
     @Test
     void selectorExceptionFailsTheHandshakeWithItAsCause() {
-        SSLEngine client = Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443);
-        client.setUseClientMode(true);
-        SSLParameters cp = client.getSSLParameters();
-        cp.setApplicationProtocols(new String[] {"h2"});
-        client.setSSLParameters(cp);
+        SSLEngine client = nativeClientOfferingH2();
         SSLEngine server = Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine();
         server.setUseClientMode(false);
         IllegalStateException refusal = new IllegalStateException("selector refuses");

@@ -64,21 +64,15 @@ class JsseNamesTest {
             },
             (ctx, n) -> {
                 try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-                    if (suites) {
-                        s.setEnabledCipherSuites(n);
-                    } else {
-                        s.setEnabledProtocols(n);
-                    }
+                    (suites ? (Consumer<String[]>) s::setEnabledCipherSuites : (Consumer<String[]>) s::setEnabledProtocols)
+                        .accept(n);
                     return "";
                 }
             },
             (ctx, n) -> {
                 try (SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket()) {
-                    if (suites) {
-                        s.setEnabledCipherSuites(n);
-                    } else {
-                        s.setEnabledProtocols(n);
-                    }
+                    (suites ? (Consumer<String[]>) s::setEnabledCipherSuites : (Consumer<String[]>) s::setEnabledProtocols)
+                        .accept(n);
                     return "";
                 }
             },

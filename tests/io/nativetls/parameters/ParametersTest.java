@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.nativetls.testing.SavedProperty;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -166,8 +167,7 @@ class ParametersTest {
     @Test
     void signatureSchemePropertyLimitsTheServersChoice() throws Exception {
         String key = "jdk.tls.client.SignatureSchemes";
-        String saved = System.getProperty(key);
-        try {
+        try (SavedProperty restored = SavedProperty.of(key)) {
             // An RSA server (its chain signed by an EC CA): without PSS offered, TLS 1.2 signs with PKCS#1.
             System.setProperty(key, "rsa_pkcs1_sha384,ecdsa_secp256r1_sha256,bogus_scheme");
             SSLEngine client = Contexts.client(Impl.NATIVE).createSSLEngine("localhost", 443);
@@ -183,12 +183,6 @@ class ParametersTest {
             seen.addAll(Arrays.asList(peerAlgs));
             assertTrue(seen.contains("SHA384withRSA"), seen.toString());
             assertEquals(List.of("SHA384withRSA", "SHA256withECDSA"), seen, "only what the property names, in order");
-        } finally {
-            if (saved == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, saved);
-            }
         }
     }
 
@@ -199,11 +193,10 @@ class ParametersTest {
     @Test
     void serverWithTwoKeysFollowsTheClientsSchemes() throws Exception {
         String key = "jdk.tls.client.SignatureSchemes";
-        String saved = System.getProperty(key);
-        javax.net.ssl.SSLContext server = Contexts.create(Impl.NATIVE, "TLS",
-            io.nativetls.testing.TestPki.get().keyManagers("server-rsa", "server-ec"),
-            io.nativetls.testing.TestPki.get().trustManagers());
-        try {
+        try (SavedProperty restored = SavedProperty.of(key)) {
+            javax.net.ssl.SSLContext server = Contexts.create(Impl.NATIVE, "TLS",
+                io.nativetls.testing.TestPki.get().keyManagers("server-rsa", "server-ec"),
+                io.nativetls.testing.TestPki.get().trustManagers());
             for (String protocol : new String[] {"TLSv1.3"}) {
                 for (String[] c : new String[][] {{"rsa_pss_rsae_sha256,ecdsa_secp256r1_sha256", "RSA"},
                     {"ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256", "EC"}}) {
@@ -219,12 +212,6 @@ class ParametersTest {
                     assertEquals(client.getSession().getPeerCertificates()[0], s.getSession().getLocalCertificates()[0],
                         "the server reports the certificate it used");
                 }
-            }
-        } finally {
-            if (saved == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, saved);
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.DelegatingKeyManager;
@@ -88,15 +89,8 @@ class SniTest {
     }
 
     static List<Arguments> hosts() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (Impl clientImpl : Impl.values()) {
-                for (String host : new String[] {"rsa.example", "ec.example", "127.0.0.1", "localhost", "::1"}) {
-                    out.add(Arguments.of(protocol, clientImpl, host));
-                }
-            }
-        }
-        return out;
+        return Matrix.list(Matrix.PROTOCOLS, Impl.values(),
+            new String[] {"rsa.example", "ec.example", "127.0.0.1", "localhost", "::1"});
     }
 
     @ParameterizedTest(name = "{0}, {1} client, host {2}")
@@ -126,13 +120,7 @@ class SniTest {
     }
 
     static List<Arguments> matcherCases() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (Impl clientImpl : Impl.values()) {
-                out.add(Arguments.of(protocol, clientImpl));
-            }
-        }
-        return out;
+        return Matrix.list(Matrix.PROTOCOLS, Impl.values());
     }
 
     @ParameterizedTest(name = "{0}, {1} client")

@@ -1,10 +1,10 @@
 package io.nativetls.security;
 
 import static io.nativetls.security.SecuritySupport.HOST;
-import static io.nativetls.security.SecuritySupport.cause;
-import static io.nativetls.security.SecuritySupport.chainContainsInstance;
+import static io.nativetls.testing.Causes.cause;
+import static io.nativetls.testing.Causes.chainContainsInstance;
 import static io.nativetls.security.SecuritySupport.chainOf;
-import static io.nativetls.security.SecuritySupport.describe;
+import static io.nativetls.testing.Causes.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,11 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
+import io.nativetls.testing.RawPrivateKey;
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.security.SecuritySupport.CountingTrustManager;
-import io.nativetls.security.SecuritySupport.Duplex;
 import io.nativetls.security.SecuritySupport.ExtraPki;
 import io.nativetls.security.SecuritySupport.FixedKeyManager;
-import io.nativetls.security.SecuritySupport.RawPrivateKey;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -74,13 +76,7 @@ class BadConfigurationTest {
     }
 
     static Stream<Arguments> clientsAndProtocols() {
-        List<Arguments> out = new ArrayList<>();
-        for (Impl client : Impl.values()) {
-            for (String protocol : PROTOCOLS) {
-                out.add(Arguments.of(client, protocol));
-            }
-        }
-        return out.stream();
+        return Matrix.of(Impl.values(), PROTOCOLS);
     }
 
     static Stream<Arguments> serversAndProtocols() {
@@ -101,9 +97,9 @@ class BadConfigurationTest {
     }
 
     /** Runs a handshake that must fail, and returns the driver with both sides' exceptions. */
-    private static Duplex failingHandshake(SSLEngine client, SSLEngine server) {
-        Duplex d = new Duplex(client, server);
-        assertFalse(d.run(), "the handshake succeeded: " + d.describe());
+    private static EnginePair failingHandshake(SSLEngine client, SSLEngine server) {
+        EnginePair d = new EnginePair(client, server);
+        assertFalse(d.settle(Exception.class), "the handshake succeeded: " + d.describe());
         return d;
     }
 
@@ -111,7 +107,7 @@ class BadConfigurationTest {
     private static <T extends Throwable> T assertClean(Class<T> type, Throwable e, String what) {
         assertNotNull(e, what + ": no exception");
         T typed = assertInstanceOf(type, e, () -> what + ": " + describe(e));
-        for (Throwable c : SecuritySupport.chain(e)) {
+        for (Throwable c : Causes.chain(e)) {
             assertFalse(c instanceof NullPointerException || c instanceof IllegalStateException
                 || c instanceof ClassCastException || c instanceof IndexOutOfBoundsException
                 || c instanceof Error, what + ": a crash in the cause chain: " + describe(e));
@@ -135,11 +131,11 @@ class BadConfigurationTest {
      */
     private static SSLHandshakeException assertServerRejectsCredential(KeyManager km, Impl clientImpl,
         String protocol, String... fragments) {
-        Duplex d = failingHandshake(client(clientImpl, protocol, TestPki.get().trustManagers()),
+        EnginePair d = failingHandshake(client(clientImpl, protocol, TestPki.get().trustManagers()),
             server(Impl.NATIVE, new KeyManager[] {km}));
         SSLHandshakeException server = assertClean(SSLHandshakeException.class, d.server.failure, "server");
         assertClean(expectedClientFailure(clientImpl), d.client.failure, "client");
-        assertFalse(Duplex.handshaking(d.client.engine) && !d.client.engine.isInboundDone(),
+        assertFalse(SecuritySupport.handshaking(d.client.engine) && !d.client.engine.isInboundDone(),
             "the client still waits for the handshake: " + d.describe());
         assertMentions(server, "the server's exception or its causes", fragments);
         return server;
@@ -266,7 +262,7 @@ class BadConfigurationTest {
     private void certificateOutsideValidity(String name, Impl serverImpl, String protocol,
         Class<? extends CertificateException> expected, PKIXReasonCheck reason, String... alerts) throws Exception {
         CountingTrustManager trust = new CountingTrustManager(SecuritySupport.caTrustManager(), false);
-        Duplex d = failingHandshake(client(Impl.NATIVE, protocol, new TrustManager[] {trust}),
+        EnginePair d = failingHandshake(client(Impl.NATIVE, protocol, new TrustManager[] {trust}),
             server(serverImpl, keyManagersFor(name)));
 
         SSLHandshakeException client = assertClean(SSLHandshakeException.class, d.client.failure, "client");
@@ -377,7 +373,7 @@ class BadConfigurationTest {
     void emptyTrustStoreFailsTheHandshake(Impl serverImpl, String protocol) throws Exception {
         CountingTrustManager trust = new CountingTrustManager(SecuritySupport.extended(emptyTrustStoreManagers()),
             false);
-        Duplex d = failingHandshake(client(Impl.NATIVE, protocol, new TrustManager[] {trust}),
+        EnginePair d = failingHandshake(client(Impl.NATIVE, protocol, new TrustManager[] {trust}),
             Contexts.server(serverImpl, "server-ec").createSSLEngine());
         assertEquals(1, trust.serverChecks(), "the trust manager was asked once");
         assertEquals(1, trust.thrown.size(), "the trust manager threw once");
@@ -400,7 +396,7 @@ class BadConfigurationTest {
         // least as good.
         CountingTrustManager trust = new CountingTrustManager(SecuritySupport.extended(emptyTrustStoreManagers()),
             false);
-        Duplex d = failingHandshake(client(Impl.SUN, protocol, new TrustManager[] {trust}),
+        EnginePair d = failingHandshake(client(Impl.SUN, protocol, new TrustManager[] {trust}),
             Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
         assertEquals(1, trust.thrown.size(), "the trust manager threw once: " + d.describe());
         assertTrue(chainContainsInstance(d.client.failure, trust.thrown.get(0)), d.describe());
@@ -414,7 +410,7 @@ class BadConfigurationTest {
         SSLContext ctx = Impl.NATIVE.context("TLS");
         ctx.init(null, null, null);
         SSLEngine server = ctx.createSSLEngine();
-        Duplex d = failingHandshake(client(clientImpl, protocol, TestPki.get().trustManagers()), server);
+        EnginePair d = failingHandshake(client(clientImpl, protocol, TestPki.get().trustManagers()), server);
         SSLHandshakeException e = assertClean(SSLHandshakeException.class, d.server.failure, "server");
         // the server's handshake_failure alert: SunJSSE's client too makes an SSLHandshakeException of it
         assertClean(SSLHandshakeException.class, d.client.failure, "client");

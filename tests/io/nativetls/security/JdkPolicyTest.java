@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.install.ForkedJvm;
-import io.nativetls.security.SecuritySupport.OpenSsl;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.File;
@@ -173,11 +173,11 @@ class JdkPolicyTest {
     @Test
     void aDisabledGroupIsNotOfferedToAPeer() throws Exception {
         Path dir = TestPki.get().dir;
-        try (OpenSsl server = OpenSsl.startServer(dir, List.of("-cert", "server-ec.pem", "-key", "server-ec.key",
-            "-groups", "X25519"))) {
+        try (ChildProcess server = ChildProcess.opensslServer(dir, List.of("-cert", "server-ec.pem", "-key", "server-ec.key",
+            "-groups", "X25519"), ChildProcess.WAIT)) {
             List<String> groups = List.of("-Djdk.tls.namedGroups=x25519,secp256r1");
             for (String protocol : PROTOCOLS) {
-                String scenario = "connect " + server.port + " " + protocol + " -";
+                String scenario = "connect " + server.port() + " " + protocol + " -";
                 String refused = probe(tlsDisabled("x25519"), groups, scenario);
                 String allowed = probe(Map.of(), groups, scenario);
                 for (String impl : IMPLS) {
@@ -235,9 +235,9 @@ class JdkPolicyTest {
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl dhparam failed");
             }
         }
-        try (OpenSsl server = OpenSsl.startServer(dir, List.of("-cert", "server-rsa.pem", "-key", "server-rsa.key",
-            "-dhparam", params.toString(), "-cipher", "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0", "-tls1_2"))) {
-            String scenario = "connect " + server.port + " TLSv1.2 TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
+        try (ChildProcess server = ChildProcess.opensslServer(dir, List.of("-cert", "server-rsa.pem", "-key", "server-rsa.key",
+            "-dhparam", params.toString(), "-cipher", "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0", "-tls1_2"), ChildProcess.WAIT)) {
+            String scenario = "connect " + server.port() + " TLSv1.2 TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
             String strict = Security.getProperty("jdk.tls.disabledAlgorithms").replace("DH keySize < 1024",
                 "DH keySize < 2048");
             String refused = probe(Map.of("jdk.tls.disabledAlgorithms", strict), List.of(), scenario);

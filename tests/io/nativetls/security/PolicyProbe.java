@@ -1,6 +1,8 @@
 package io.nativetls.security;
 
-import io.nativetls.security.SecuritySupport.Duplex;
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
+import io.nativetls.testing.PlainTrustManager;
 import io.nativetls.security.SecuritySupport.FixedKeyManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
@@ -75,18 +77,7 @@ public final class PolicyProbe {
             case "ext":
                 return new TrustAll();
             default:
-                return new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
-                    }
-                };
+                return new PlainTrustManager(new TrustAll()); // trusts all, without the extended checks
         }
     }
 
@@ -116,11 +107,11 @@ public final class PolicyProbe {
                         client.setEnabledCipherSuites(new String[] {suite});
                         server.setEnabledCipherSuites(new String[] {suite});
                     }
-                    Duplex d = new Duplex(client, server);
-                    boolean ok = d.run();
+                    EnginePair d = new EnginePair(client, server);
+                    boolean ok = d.settle(Exception.class);
                     Exception failure = d.client.failure != null ? d.client.failure : d.server.failure;
                     System.out.println("HS " + c + " " + s + " " + protocol + " " + (ok ? "OK" : "FAIL")
-                        + " # " + (ok ? client.getSession().getCipherSuite() : SecuritySupport.describe(failure)));
+                        + " # " + (ok ? client.getSession().getCipherSuite() : Causes.describe(failure)));
                 }
             }
         }
@@ -134,8 +125,8 @@ public final class PolicyProbe {
                 client.setEnabledProtocols(new String[] {protocol});
                 SSLEngine server = Contexts.server(Impl.SUN, serverKey).createSSLEngine();
                 server.setUseClientMode(false);
-                Duplex d = new Duplex(client, server);
-                d.run();
+                EnginePair d = new EnginePair(client, server);
+                d.settle(Exception.class);
                 String[] seen = ((ExtendedSSLSession) (server.getHandshakeSession() != null ? server.getHandshakeSession()
                     : server.getSession())).getPeerSupportedSignatureAlgorithms();
                 System.out.println("PEER " + c + " " + protocol + " " + String.join(",", seen));
@@ -195,8 +186,8 @@ public final class PolicyProbe {
                 SSLParameters sp = server.getSSLParameters();
                 sp.setApplicationProtocols(new String[] {"http/1.1"});
                 server.setSSLParameters(sp);
-                Duplex d = new Duplex(client, server);
-                boolean ok = d.run();
+                EnginePair d = new EnginePair(client, server);
+                boolean ok = d.settle(Exception.class);
                 List<SNIServerName> names = ((ExtendedSSLSession) server.getSession()).getRequestedServerNames();
                 String alpn = server.getApplicationProtocol();
                 System.out.println("EXT " + c + " " + s + " " + (ok ? names.toString().replace(' ', '_') : "FAIL")
@@ -218,7 +209,7 @@ public final class PolicyProbe {
                 s.startHandshake();
                 System.out.println("CONNECT " + impl + " OK # " + s.getSession().getCipherSuite());
             } catch (Exception e) {
-                System.out.println("CONNECT " + impl + " FAIL # " + SecuritySupport.describe(e));
+                System.out.println("CONNECT " + impl + " FAIL # " + Causes.describe(e));
             }
         }
     }

@@ -2,8 +2,8 @@ package io.nativetls.security;
 
 import static io.nativetls.security.SecuritySupport.HOST;
 import static io.nativetls.security.SecuritySupport.SOCKET_TIMEOUT_MS;
-import static io.nativetls.security.SecuritySupport.chainContainsInstance;
-import static io.nativetls.security.SecuritySupport.describe;
+import static io.nativetls.testing.Causes.chainContainsInstance;
+import static io.nativetls.testing.Causes.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,12 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Causes;
+import io.nativetls.testing.EnginePair;
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.security.SecuritySupport.Check;
 import io.nativetls.security.SecuritySupport.CountingTrustManager;
-import io.nativetls.security.SecuritySupport.Duplex;
-import io.nativetls.security.SecuritySupport.OpenSsl;
-import io.nativetls.security.SecuritySupport.PlainTrustManager;
+import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Closer;
+import io.nativetls.testing.PlainTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -35,11 +37,9 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -58,9 +58,9 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -78,32 +78,9 @@ class SecurityDefaultsTest {
     @TempDir
     Path tmp;
 
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    @RegisterExtension
+    final Closer cleanup = new Closer();
     private final Random random = new Random();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        Exception first = null;
-        while (!cleanup.isEmpty()) {
-            try {
-                cleanup.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        cleanup.push(resource);
-        return resource;
-    }
 
     private static String onlyFlag(String protocol) {
         return protocol.equals("TLSv1.3") ? "-tls1_3" : "-tls1_2";
@@ -138,8 +115,8 @@ class SecurityDefaultsTest {
             SSLContext server = Contexts.create(Impl.NATIVE, "TLS", serverKeys, TestPki.get().trustManagers());
             SSLEngine c = client.createSSLEngine(HOST, 443);
             c.setEnabledProtocols(new String[] {protocol});
-            Duplex d = new Duplex(c, server.createSSLEngine());
-            assertTrue(d.run(), "handshake " + i + ": " + d.describe());
+            EnginePair d = new EnginePair(c, server.createSSLEngine());
+            assertTrue(d.settle(Exception.class), "handshake " + i + ": " + d.describe());
             assertEquals(protocol, c.getSession().getProtocol());
             assertEquals(i + 1, counter.serverChecks(), "trust manager calls after " + (i + 1) + " handshakes");
         }
@@ -155,8 +132,8 @@ class SecurityDefaultsTest {
         }
     }
 
-    private static void assertRefused(Duplex d, CountingTrustManager counter, String what) {
-        assertFalse(d.run(), what + ": the handshake succeeded with a trust manager that trusts nothing");
+    private static void assertRefused(EnginePair d, CountingTrustManager counter, String what) {
+        assertFalse(d.settle(Exception.class), what + ": the handshake succeeded with a trust manager that trusts nothing");
         SSLHandshakeException e = assertInstanceOf(SSLHandshakeException.class, d.client.failure,
             () -> what + ": " + d.describe());
         assertEquals(1, counter.serverChecks(), what + ": trust manager calls");
@@ -175,7 +152,7 @@ class SecurityDefaultsTest {
     void trustManagerThatTrustsNothingFailsEveryHandshake(Impl server, String protocol, boolean plain) {
         for (int i = 0; i < 3; i++) {
             CountingTrustManager counter = counting(true);
-            Duplex d = new Duplex(nativeClient(configured(counter, plain), protocol),
+            EnginePair d = new EnginePair(nativeClient(configured(counter, plain), protocol),
                 Contexts.server(server, "server-ec").createSSLEngine());
             assertRefused(d, counter, "handshake " + i);
         }
@@ -184,12 +161,12 @@ class SecurityDefaultsTest {
     @ParameterizedTest(name = "against openssl s_server, {0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void trustManagerThatTrustsNothingFailsAgainstOpenSslServer(String protocol) throws Exception {
-        OpenSsl server = closeLater(OpenSsl.startServer(TestPki.get().dir,
-            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol))));
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir,
+            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", onlyFlag(protocol)), ChildProcess.WAIT));
         for (int i = 0; i < 2; i++) {
             int mark = server.output().length();
             CountingTrustManager counter = counting(true);
-            Socket socket = connect(server.port);
+            Socket socket = connect(server.port());
             SSLEngine engine = nativeClient(counter, protocol);
             EngineStream client = new EngineStream(engine, socket);
             SSLHandshakeException e = assertThrows(SSLHandshakeException.class, client::handshake,
@@ -221,8 +198,8 @@ class SecurityDefaultsTest {
             p.setEndpointIdentificationAlgorithm("HTTPS");
             p.setProtocols(new String[] {protocol});
             c.setSSLParameters(p);
-            Duplex d = new Duplex(c, Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
-            assertFalse(d.run(), clientImpl + " client, " + protocol + ", "
+            EnginePair d = new EnginePair(c, Contexts.server(Impl.NATIVE, "server-ec").createSSLEngine());
+            assertFalse(d.settle(Exception.class), clientImpl + " client, " + protocol + ", "
                 + (plain ? "plain X509TrustManager" : "X509ExtendedTrustManager")
                 + ": the handshake succeeded with a certificate for localhost while connecting to wrong.example"
                 + " with endpoint identification HTTPS");
@@ -260,8 +237,8 @@ class SecurityDefaultsTest {
     void needClientAuthWithoutClientKeyFails(Impl client, String protocol) {
         CountingTrustManager trust = counting(false);
         SSLEngine server = authServer(trust, true);
-        Duplex d = new Duplex(authClient(client, protocol, null), server);
-        assertFalse(d.run(), "the handshake succeeded without the client certificate the server needs");
+        EnginePair d = new EnginePair(authClient(client, protocol, null), server);
+        assertFalse(d.settle(Exception.class), "the handshake succeeded without the client certificate the server needs");
         assertInstanceOf(SSLHandshakeException.class, d.server.failure, d::describe);
         // In TLS 1.3 the client is done before the server judges its (empty) Certificate: it learns
         // of the refusal from the alert on its next read, which still ends in an SSLException.
@@ -276,8 +253,8 @@ class SecurityDefaultsTest {
         CountingTrustManager trust = counting(false);
         SSLEngine server = authServer(trust, false);
         SSLEngine client = authClient(Impl.NATIVE, protocol, null);
-        Duplex d = new Duplex(client, server);
-        assertTrue(d.run(), d.describe());
+        EnginePair d = new EnginePair(client, server);
+        assertTrue(d.settle(Exception.class), d.describe());
         assertEquals(protocol, server.getSession().getProtocol());
         assertThrows(SSLPeerUnverifiedException.class, () -> server.getSession().getPeerCertificates(),
             "the server's session claims a client certificate");
@@ -292,8 +269,8 @@ class SecurityDefaultsTest {
         CountingTrustManager trust = counting(false);
         SSLEngine server = authServer(trust, true);
         SSLEngine client = authClient(Impl.NATIVE, protocol, "client");
-        Duplex d = new Duplex(client, server);
-        assertTrue(d.run(), d.describe());
+        EnginePair d = new EnginePair(client, server);
+        assertTrue(d.settle(Exception.class), d.describe());
         assertEquals(1, trust.clientChecks(), "the server's trust manager checks the client chain once");
         Check check = trust.checks.get(0);
         assertFalse(check.server);
@@ -306,8 +283,8 @@ class SecurityDefaultsTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void needClientAuthRejectsAClientTheTrustManagerRefuses(String protocol) {
         CountingTrustManager trust = counting(true);
-        Duplex d = new Duplex(authClient(Impl.NATIVE, protocol, "client"), authServer(trust, true));
-        assertFalse(d.run(), "the server accepted a client its trust manager refused");
+        EnginePair d = new EnginePair(authClient(Impl.NATIVE, protocol, "client"), authServer(trust, true));
+        assertFalse(d.settle(Exception.class), "the server accepted a client its trust manager refused");
         SSLHandshakeException e = assertInstanceOf(SSLHandshakeException.class, d.server.failure, d::describe);
         assertEquals(1, trust.clientChecks());
         assertTrue(chainContainsInstance(e, trust.thrown.get(0)), describe(e));
@@ -446,12 +423,12 @@ class SecurityDefaultsTest {
 
     /** An openssl s_client connected to a NativeTLS server engine on a loopback socket. */
     private final class Served {
-        final OpenSsl client;
+        final ChildProcess client;
         final Socket socket;
         final SSLEngine engine;
         final EngineStream stream;
 
-        Served(OpenSsl client, Socket socket, SSLEngine engine) throws IOException {
+        Served(ChildProcess client, Socket socket, SSLEngine engine) throws IOException {
             this.client = client;
             this.socket = socket;
             this.engine = engine;
@@ -460,13 +437,13 @@ class SecurityDefaultsTest {
     }
 
     private Served serveOpenSslClient(SSLContext ctx, String... sClientArgs) throws Exception {
-        ServerSocket listener = closeLater(new ServerSocket(0, 1, InetAddress.getByName(OpenSsl.LOOPBACK)));
+        ServerSocket listener = cleanup.later(new ServerSocket(0, 1, InetAddress.getByName(ChildProcess.LOOPBACK)));
         listener.setSoTimeout(SOCKET_TIMEOUT_MS);
         List<String> args = new ArrayList<>(List.of("s_client", "-connect",
-            OpenSsl.LOOPBACK + ":" + listener.getLocalPort()));
+            ChildProcess.LOOPBACK + ":" + listener.getLocalPort()));
         args.addAll(List.of(sClientArgs));
-        OpenSsl client = closeLater(OpenSsl.start(TestPki.get().dir, args));
-        Socket socket = closeLater(listener.accept());
+        ChildProcess client = cleanup.later(ChildProcess.openssl(TestPki.get().dir, args));
+        Socket socket = cleanup.later(listener.accept());
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(false);
@@ -474,8 +451,8 @@ class SecurityDefaultsTest {
     }
 
     private Socket connect(int port) throws IOException {
-        Socket socket = closeLater(new Socket());
-        socket.connect(new InetSocketAddress(InetAddress.getByName(OpenSsl.LOOPBACK), port), SOCKET_TIMEOUT_MS);
+        Socket socket = cleanup.later(new Socket());
+        socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), port), SOCKET_TIMEOUT_MS);
         socket.setSoTimeout(SOCKET_TIMEOUT_MS);
         return socket;
     }
@@ -486,12 +463,12 @@ class SecurityDefaultsTest {
         List<String> serverArgs = new ArrayList<>(List.of("-cert", "server-ec.pem", "-key", "server-ec.key",
             "-tls1_1"));
         serverArgs.addAll(seclevel0);
-        OpenSsl server = closeLater(OpenSsl.startServer(TestPki.get().dir, serverArgs));
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir, serverArgs, ChildProcess.WAIT));
         List<String> clientArgs = new ArrayList<>(List.of("s_client", "-connect",
-            OpenSsl.LOOPBACK + ":" + server.port, "-tls1_1"));
+            ChildProcess.LOOPBACK + ":" + server.port(), "-tls1_1"));
         clientArgs.addAll(seclevel0);
-        OpenSsl client = closeLater(OpenSsl.start(TestPki.get().dir, clientArgs));
-        assertTrue(client.awaitOutput("New, TLSv1"), "control: openssl s_client and s_server at SECLEVEL=0 did not"
+        ChildProcess client = cleanup.later(ChildProcess.openssl(TestPki.get().dir, clientArgs));
+        assertTrue(client.awaitOutput("New, TLSv1", ChildProcess.WAIT), "control: openssl s_client and s_server at SECLEVEL=0 did not"
             + " complete a TLS 1.1 handshake, so the checks below would prove nothing" + client.describe()
             + server.describe());
         client.close();
@@ -511,7 +488,7 @@ class SecurityDefaultsTest {
         assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("protocol"),
             "the server's exception should say the protocol is the problem: " + describe(e));
         SecuritySupport.sendPendingRecords(s.engine, s.socket);
-        assertTrue(s.client.awaitOutput("alert protocol version"),
+        assertTrue(s.client.awaitOutput("alert protocol version", ChildProcess.WAIT),
             "s_client should report the server's protocol_version alert" + s.client.describe());
         assertFalse(s.client.output().contains("Cipher is ECDHE") || s.client.output().contains("Cipher is AES"),
             "s_client reports a negotiated suite" + s.client.describe());
@@ -520,12 +497,12 @@ class SecurityDefaultsTest {
     @ParameterizedTest(name = "NativeTLS client against openssl s_server {0}")
     @ValueSource(strings = {"-tls1_1", "-tls1"})
     void legacyProtocolServerIsRefused(String flag) throws Exception {
-        OpenSsl server = closeLater(OpenSsl.startServer(TestPki.get().dir,
-            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", flag, "-cipher", "DEFAULT@SECLEVEL=0")));
+        ChildProcess server = cleanup.later(ChildProcess.opensslServer(TestPki.get().dir,
+            List.of("-cert", "server-ec.pem", "-key", "server-ec.key", flag, "-cipher", "DEFAULT@SECLEVEL=0"), ChildProcess.WAIT));
         CountingTrustManager trust = counting(false);
         SSLEngine engine = nativeClient(trust, "TLSv1.2");
         engine.setEnabledProtocols(engine.getSupportedProtocols());
-        Socket socket = connect(server.port);
+        Socket socket = connect(server.port());
         EngineStream client = new EngineStream(engine, socket);
         SSLHandshakeException e = assertThrows(SSLHandshakeException.class, client::handshake,
             () -> "NativeTLS client accepted " + flag + server.describe());
@@ -545,7 +522,7 @@ class SecurityDefaultsTest {
             () -> "NativeTLS server agreed to a weak suite" + s.client.describe());
         assertTrue(describe(e).toLowerCase(Locale.ROOT).contains("cipher"), describe(e));
         SecuritySupport.sendPendingRecords(s.engine, s.socket);
-        assertTrue(s.client.awaitOutput("alert handshake failure"), s.client.describe());
+        assertTrue(s.client.awaitOutput("alert handshake failure", ChildProcess.WAIT), s.client.describe());
     }
 
     // ---- compression and renegotiation -------------------------------------------------------------
@@ -556,7 +533,7 @@ class SecurityDefaultsTest {
         Served s = serveOpenSslClient(Contexts.server(Impl.NATIVE, "server-ec"), onlyFlag(protocol),
             "-CAfile", "ca.pem");
         s.stream.handshake();
-        assertTrue(s.client.awaitOutput("Verify return code"), s.client.describe());
+        assertTrue(s.client.awaitOutput("Verify return code", ChildProcess.WAIT), s.client.describe());
         String out = s.client.output();
         assertTrue(out.contains("Compression: NONE"), "compression must be off" + s.client.describe());
         assertFalse(out.contains("Compression: zlib") || out.contains("Compression: 1"), s.client.describe());
@@ -583,8 +560,8 @@ class SecurityDefaultsTest {
         String line = "after-handshake-" + HexFormat.of().formatHex(randomBytes(8)) + "\n";
         byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
         s.stream.write(b, 0, b.length);
-        assertTrue(s.client.awaitOutput(line), "s_client did not print the server's data" + s.client.describe());
-        assertTrue(s.client.awaitOutput("Cipher is"), s.client.describe());
+        assertTrue(s.client.awaitOutput(line, ChildProcess.WAIT), "s_client did not print the server's data" + s.client.describe());
+        assertTrue(s.client.awaitOutput("Cipher is", ChildProcess.WAIT), s.client.describe());
         s.client.closeStdin();
         assertTrue(s.client.awaitExit(SecuritySupport.WAIT), "s_client did not exit" + s.client.describe());
         s.socket.close();
@@ -700,20 +677,20 @@ class SecurityDefaultsTest {
                     SSLEngine server = Contexts.server(Impl.NATIVE, key).createSSLEngine();
                     server.setUseClientMode(false);
                     server.setNeedClientAuth(true);
-                    Duplex ok = new Duplex(authClient(Impl.NATIVE, protocol, "client"), server);
-                    assertTrue(ok.run(), ok.describe());
+                    EnginePair ok = new EnginePair(authClient(Impl.NATIVE, protocol, "client"), server);
+                    assertTrue(ok.settle(Exception.class), ok.describe());
                 }
                 // failing ones: a key that does not match, and a refused server certificate
                 SecuritySupport.FixedKeyManager mismatched = new SecuritySupport.FixedKeyManager("mismatched",
                     SecuritySupport.chainOf("server-ec"), pki.privateKey("server-rsa"));
                 SSLEngine badServer = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {mismatched},
                     pki.trustManagers()).createSSLEngine();
-                Duplex bad = new Duplex(authClient(Impl.NATIVE, protocol, null), badServer);
-                assertFalse(bad.run());
+                EnginePair bad = new EnginePair(authClient(Impl.NATIVE, protocol, null), badServer);
+                assertFalse(bad.settle(Exception.class));
                 exceptions.add(bad.describe());
-                Duplex refused = new Duplex(nativeClient(counting(true), protocol),
+                EnginePair refused = new EnginePair(nativeClient(counting(true), protocol),
                     Contexts.server(Impl.NATIVE, "server-rsa").createSSLEngine());
-                assertFalse(refused.run());
+                assertFalse(refused.settle(Exception.class));
                 exceptions.add(refused.describe());
             }
         } finally {

@@ -1,5 +1,6 @@
 package io.nativetls.security;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,214 +36,24 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Helpers for the security tests: a handshake driver that keeps going after a failure, key and
- * trust managers that misbehave or count, extra certificates made with the openssl command line,
- * and an openssl s_server/s_client process with bounded waits.
+ * Helpers for the security tests: key and trust managers that misbehave or count, extra certificates made with the openssl command line.
  */
 final class SecuritySupport {
     static final String HOST = "localhost";
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT = ChildProcess.WAIT;
     static final int SOCKET_TIMEOUT_MS = 10_000;
 
     private SecuritySupport() {}
-
-    // ---- exceptions -------------------------------------------------------------------------------
-
-    /** Every throwable in t's cause chain (t first), each once. */
-    static List<Throwable> chain(Throwable t) {
-        List<Throwable> out = new ArrayList<>();
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
-            out.add(c);
-        }
-        return out;
-    }
-
-    /** The whole cause chain as one line, for assertion messages and message checks. */
-    static String describe(Throwable t) {
-        if (t == null) {
-            return "no exception";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c : chain(t)) {
-            sb.append(sb.length() == 0 ? "" : " <- caused by ").append(c);
-        }
-        return sb.toString();
-    }
-
-    static <T extends Throwable> T cause(Throwable t, Class<T> type) {
-        for (Throwable c : chain(t)) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
-
-    static boolean chainContainsInstance(Throwable t, Throwable target) {
-        for (Throwable c : chain(t)) {
-            if (c == target) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     static boolean isNative(SSLEngine e) {
         return e.getClass().getName().startsWith("io.nativetls.");
     }
 
-    // ---- in-memory handshake --------------------------------------------------------------------
-
-    /**
-     * Drives a client and a server engine in memory. Unlike EnginePair it keeps going after one side
-     * throws, so that side's alert reaches the other, and records each side's first exception of
-     * any type (an NPE is recorded, not thrown, so tests can say what they got instead of an
-     * SSLHandshakeException).
-     */
-    static final class Duplex {
-        final Side client;
-        final Side server;
-
-        Duplex(SSLEngine client, SSLEngine server) {
-            client.setUseClientMode(true);
-            server.setUseClientMode(false);
-            this.client = new Side("client", client);
-            this.server = new Side("server", server);
-        }
-
-        static final class Side {
-            final String name;
-            final SSLEngine engine;
-            Exception failure;
-            int finished;
-            ByteBuffer inbound = ByteBuffer.allocate(0);
-            final ByteBuffer net;
-            final ByteBuffer app;
-
-            Side(String name, SSLEngine engine) {
-                this.name = name;
-                this.engine = engine;
-                this.net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-                this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-            }
-
-            void fail(Exception e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-
-            void count(SSLEngineResult r) {
-                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                    finished++;
-                }
-                Runnable task;
-                for (int i = 0; i < 100 && (task = engine.getDelegatedTask()) != null; i++) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        fail(e);
-                    }
-                }
-            }
-        }
-
-        /** Runs until nothing moves; true if both sides completed the handshake without failing. */
-        boolean run() {
-            begin(client);
-            begin(server);
-            for (int round = 0; round < 10_000; round++) {
-                boolean progress = false;
-                progress |= wrap(client, server);
-                progress |= wrap(server, client);
-                progress |= unwrap(server);
-                progress |= unwrap(client);
-                if (!progress) {
-                    return client.failure == null && server.failure == null && !handshaking(client.engine)
-                        && !handshaking(server.engine);
-                }
-            }
-            throw new AssertionError("handshake driver did not settle in 10 000 rounds");
-        }
-
-        private static void begin(Side s) {
-            try {
-                s.engine.beginHandshake();
-            } catch (Exception e) {
-                s.fail(e);
-            }
-        }
-
-        static boolean handshaking(SSLEngine e) {
-            HandshakeStatus hs = e.getHandshakeStatus();
-            return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
-        }
-
-        private static boolean wrap(Side from, Side to) {
-            boolean progress = false;
-            for (int i = 0; i < 100 && !from.engine.isOutboundDone(); i++) {
-                if (from.failure == null && from.engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-                SSLEngineResult r;
-                try {
-                    r = from.engine.wrap(EMPTY, from.net);
-                } catch (Exception e) {
-                    boolean first = from.failure == null;
-                    from.fail(e);
-                    if (!first || !(e instanceof SSLException)) {
-                        break; // a second failure, or not an SSLException: this side is done
-                    }
-                    progress = true;
-                    continue;
-                }
-                from.count(r);
-                if (r.bytesProduced() > 0) {
-                    from.net.flip();
-                    ByteBuffer grown = ByteBuffer.allocate(to.inbound.remaining() + from.net.remaining());
-                    grown.put(to.inbound).put(from.net).flip();
-                    to.inbound = grown;
-                    from.net.clear();
-                    progress = true;
-                } else if (r.getStatus() != Status.BUFFER_OVERFLOW) {
-                    break;
-                } else {
-                    throw new AssertionError("wrap overflowed a packet-buffer-sized destination");
-                }
-            }
-            return progress;
-        }
-
-        private static boolean unwrap(Side s) {
-            boolean progress = false;
-            for (int i = 0; i < 1000 && s.inbound.hasRemaining() && !s.engine.isInboundDone(); i++) {
-                SSLEngineResult r;
-                try {
-                    r = s.engine.unwrap(s.inbound, s.app);
-                } catch (Exception e) {
-                    boolean first = s.failure == null;
-                    s.fail(e);
-                    return first;
-                }
-                s.count(r);
-                s.app.clear();
-                if (r.bytesConsumed() + r.bytesProduced() == 0) {
-                    break;
-                }
-                progress = true;
-                if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-            }
-            return progress;
-        }
-
-        String describe() {
-            return "client " + client.engine + ": " + SecuritySupport.describe(client.failure) + "; server "
-                + server.engine + ": " + SecuritySupport.describe(server.failure);
-        }
+    /** Whether e is still in its handshake (not NOT_HANDSHAKING or FINISHED). */
+    static boolean handshaking(SSLEngine e) {
+        HandshakeStatus hs = e.getHandshakeStatus();
+        return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
     }
 
     // ---- key managers and keys --------------------------------------------------------------------
@@ -302,35 +113,6 @@ final class SecuritySupport {
         public PrivateKey getPrivateKey(String a) {
             keyRequests.incrementAndGet();
             return alias.equals(a) ? key : null;
-        }
-    }
-
-    /** A PrivateKey with whatever algorithm, format and encoding it is given. */
-    static final class RawPrivateKey implements PrivateKey {
-        private static final long serialVersionUID = 1L;
-        private final String algorithm;
-        private final String format;
-        private final byte[] encoded;
-
-        RawPrivateKey(String algorithm, String format, byte[] encoded) {
-            this.algorithm = algorithm;
-            this.format = format;
-            this.encoded = encoded == null ? null : encoded.clone();
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return algorithm;
-        }
-
-        @Override
-        public String getFormat() {
-            return format;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return encoded == null ? null : encoded.clone();
         }
     }
 
@@ -467,30 +249,6 @@ final class SecuritySupport {
         }
     }
 
-    /** A plain X509TrustManager (not extended) around a CountingTrustManager. */
-    static final class PlainTrustManager implements X509TrustManager {
-        final CountingTrustManager counter;
-
-        PlainTrustManager(CountingTrustManager counter) {
-            this.counter = counter;
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            counter.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            counter.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return counter.getAcceptedIssuers();
-        }
-    }
-
     // ---- extra certificates -----------------------------------------------------------------------
 
     /**
@@ -554,12 +312,7 @@ final class SecuritySupport {
             List<String> cmd = new ArrayList<>();
             cmd.add("openssl");
             cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " failed: " + out);
-            }
+            ChildProcess.in(dir).run(cmd, null, Duration.ofSeconds(60)).requireSuccess();
         }
 
         Path file(String name) {
@@ -586,156 +339,6 @@ final class SecuritySupport {
 
         byte[] bytes(String file) throws IOException {
             return Files.readAllBytes(file(file));
-        }
-    }
-
-    // ---- openssl processes ------------------------------------------------------------------------
-
-    /**
-     * An openssl s_server or s_client: output (stdout and stderr) collected by a reader thread,
-     * stdin a pipe, every wait bounded, close() always kills it.
-     */
-    static final class OpenSsl implements AutoCloseable {
-        static final String LOOPBACK = "127.0.0.1";
-
-        private final String description;
-        private final Process process;
-        private final Thread reader;
-        private final StringBuilder output = new StringBuilder();
-        private boolean outputEnded;
-        int port = -1;
-
-        private OpenSsl(String description, Process process) {
-            this.description = description;
-            this.process = process;
-            this.reader = new Thread(this::pump, "openssl-output-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static OpenSsl start(Path dir, List<String> args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add("openssl");
-            cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-            return new OpenSsl(String.join(" ", cmd), p);
-        }
-
-        /** s_server on a free 127.0.0.1 port, started once it prints ACCEPT; retried on a lost port race. */
-        static OpenSsl startServer(Path dir, List<String> args) throws IOException, InterruptedException {
-            StringBuilder failures = new StringBuilder();
-            for (int attempt = 0; attempt < 5; attempt++) {
-                int port = freePort();
-                List<String> all = new ArrayList<>(List.of("s_server", "-accept", LOOPBACK + ":" + port));
-                all.addAll(args);
-                OpenSsl server = start(dir, all);
-                server.port = port;
-                boolean ready = false;
-                try {
-                    ready = server.awaitOutput("ACCEPT", 0, WAIT);
-                    if (ready) {
-                        return server;
-                    }
-                    failures.append(server.describe()).append('\n');
-                } finally {
-                    if (!ready) {
-                        server.close();
-                    }
-                }
-            }
-            throw new IOException("openssl s_server did not start:\n" + failures);
-        }
-
-        static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-                return s.getLocalPort();
-            }
-        }
-
-        private void pump() {
-            byte[] buf = new byte[8192];
-            try (InputStream in = process.getInputStream()) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    synchronized (this) {
-                        output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                        notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // killed: the output ends here
-            } finally {
-                synchronized (this) {
-                    outputEnded = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        synchronized String output() {
-            return output.toString();
-        }
-
-        /** Waits until the output from index from on contains text; false on timeout or end of output. */
-        synchronized boolean awaitOutput(String text, int from, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (;;) {
-                if (output.indexOf(text, from) >= 0) {
-                    return true;
-                }
-                long left = deadline - System.nanoTime();
-                if (outputEnded || left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        }
-
-        boolean awaitOutput(String text) throws InterruptedException {
-            return awaitOutput(text, 0, WAIT);
-        }
-
-        /** Waits for the process to exit and its output to end; false on timeout. */
-        boolean awaitExit(Duration timeout) throws InterruptedException {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return false;
-            }
-            reader.join(timeout.toMillis());
-            return true;
-        }
-
-        void write(String text) throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            in.flush();
-        }
-
-        void closeStdin() throws IOException {
-            process.getOutputStream().close();
-        }
-
-        String describe() {
-            return "\n" + description + "\n--- output ---\n" + output() + "--- end of output ---";
-        }
-
-        @Override
-        public void close() {
-            try {
-                try {
-                    process.getOutputStream().close();
-                } catch (IOException e) {
-                    // already gone
-                }
-                process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-                reader.join(5_000);
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

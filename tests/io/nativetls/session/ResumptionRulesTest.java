@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.nativetls.testing.CountingTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.EnginePair;
@@ -126,57 +127,6 @@ class ResumptionRulesTest {
 
     enum Role { CLIENT, SERVER }
 
-    /** Counts certificate checks; delegates to the test PKI's PKIX trust manager. */
-    static final class CountingTrust extends X509ExtendedTrustManager {
-        final X509ExtendedTrustManager delegate = (X509ExtendedTrustManager) TestPki.get().trustManagers()[0];
-        final AtomicInteger checks = new AtomicInteger();
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-            checks.incrementAndGet();
-            delegate.checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-            checks.incrementAndGet();
-            delegate.checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-            checks.incrementAndGet();
-            delegate.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-            checks.incrementAndGet();
-            delegate.checkServerTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            checks.incrementAndGet();
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            checks.incrementAndGet();
-            delegate.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return delegate.getAcceptedIssuers();
-        }
-    }
-
     /** Forbids the named algorithms (TLS scheme names or JDK names), case-insensitively; allows the rest. */
     static final class Forbidding implements AlgorithmConstraints {
         final Set<String> forbidden;
@@ -204,8 +154,8 @@ class ResumptionRulesTest {
 
     /** Two contexts of one case: their caches outlive the connections. */
     static final class Peers {
-        final CountingTrust clientTrust = new CountingTrust();
-        final CountingTrust serverTrust = new CountingTrust();
+        final CountingTrustManager clientTrust = new CountingTrustManager();
+        final CountingTrustManager serverTrust = new CountingTrustManager();
         final SSLContext client;
         final SSLContext server;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.internal.tool.EngineStream;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
@@ -66,25 +67,10 @@ class AlpnInteropTest {
     @ParameterizedTest(name = "s_server -alpn {0}")
     @ValueSource(strings = {"h2,http/1.1", "http/1.1"})
     void nativeClientGetsOpenSslServersChoice(String serverList) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", "0", "-cert", "server-ec.pem",
-            "-key", "server-ec.key", "-alpn", serverList, "-naccept", "1"));
-        int port;
-        try (java.net.ServerSocket probe = SocketSupport.plainListener()) {
-            port = probe.getLocalPort();
-        }
-        cmd.set(3, "127.0.0.1:" + port);
-        Process server = new ProcessBuilder(cmd).directory(TestPki.get().dir.toFile()).redirectErrorStream(true).start();
-        try {
-            Socket socket = null;
-            for (int i = 0; i < 100 && socket == null; i++) {
-                try {
-                    socket = new Socket(SocketSupport.LOOPBACK, port);
-                } catch (java.net.ConnectException e) {
-                    Thread.sleep(50);
-                }
-            }
-            assertTrue(socket != null, "s_server did not listen");
-            try (Socket s = socket) {
+        try (ChildProcess server = ChildProcess.opensslServer(TestPki.get().dir, List.of("-cert", "server-ec.pem",
+            "-key", "server-ec.key", "-alpn", serverList, "-naccept", "1"), ChildProcess.WAIT)) {
+            int port = server.port();
+            try (Socket s = new Socket(SocketSupport.LOOPBACK, port)) {
                 s.setSoTimeout(10_000);
                 SSLEngine engine = clientContext(Impl.NATIVE).createSSLEngine("localhost", port);
                 engine.setUseClientMode(true);
@@ -95,9 +81,6 @@ class AlpnInteropTest {
                 stream.handshake();
                 assertEquals(serverList.startsWith("h2") ? "h2" : "http/1.1", engine.getApplicationProtocol());
             }
-        } finally {
-            server.destroy();
-            server.waitFor(5, TimeUnit.SECONDS);
         }
     }
 }

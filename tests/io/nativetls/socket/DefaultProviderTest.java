@@ -3,6 +3,7 @@ package io.nativetls.socket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,23 +43,13 @@ class DefaultProviderTest {
     }
 
     private static List<String> probe(String url) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Djavax.net.ssl.trustStore=" + trustStore());
-        cmd.add("-Djavax.net.ssl.trustStorePassword=" + new String(TestPki.PASSWORD));
-        cmd.add("-Djavax.net.ssl.trustStoreType=PKCS12");
-        String lib = System.getProperty("io.nativetls.library.path");
-        if (lib != null) {
-            cmd.add("-Dio.nativetls.library.path=" + lib);
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(DefaultProviderProbe.class.getName());
-        cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        List<String> cmd = ChildProcess.java(List.of("-Djavax.net.ssl.trustStore=" + trustStore(),
+            "-Djavax.net.ssl.trustStorePassword=" + new String(TestPki.PASSWORD), "-Djavax.net.ssl.trustStoreType=PKCS12",
+            "-cp", System.getProperty("java.class.path"), DefaultProviderProbe.class.getName(), url));
+        ChildProcess.Result r = ChildProcess.in(null).charset(StandardCharsets.UTF_8).run(cmd, null, Duration.ofSeconds(90));
+        String out = r.output;
+        assertTrue(r.exit >= 0, out);
+        assertEquals(0, r.exit, out);
         List<String> lines = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.startsWith("default ") || line.startsWith("urlconnection ") || line.startsWith("httpclient ")) {
@@ -71,7 +63,7 @@ class DefaultProviderTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void defaultClientsUseNativeTls(String protocol) throws Exception {
-        try (OpenSslWwwServer server = OpenSslWwwServer.start(TestPki.get().dir, "server-ec",
+        try (ChildProcess server = SocketSupport.wwwServer(TestPki.get().dir, "server-ec",
             protocol.equals("TLSv1.3") ? "-tls1_3" : "-tls1_2")) {
             List<String> lines = probe("https://localhost:" + server.port() + "/");
             assertEquals("default NativeTLS", lines.get(0));
@@ -83,7 +75,7 @@ class DefaultProviderTest {
 
     @Test
     void untrustedServerFailsTheHandshake() throws Exception {
-        try (OpenSslWwwServer server = OpenSslWwwServer.start(TestPki.get().dir, "rogue", "-tls1_3")) {
+        try (ChildProcess server = SocketSupport.wwwServer(TestPki.get().dir, "rogue", "-tls1_3")) {
             List<String> lines = probe("https://localhost:" + server.port() + "/");
             assertEquals("urlconnection failed javax.net.ssl.SSLHandshakeException", lines.get(1));
             assertEquals("httpclient failed javax.net.ssl.SSLHandshakeException", lines.get(2));

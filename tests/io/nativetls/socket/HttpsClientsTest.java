@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
@@ -48,7 +49,7 @@ class HttpsClientsTest {
         return protocol.equals("TLSv1.3") ? "-tls1_3" : "-tls1_2";
     }
 
-    private static String url(OpenSslWwwServer server) {
+    private static String url(ChildProcess server) {
         return "https://127.0.0.1:" + server.port() + "/";
     }
 
@@ -56,7 +57,7 @@ class HttpsClientsTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void httpsUrlConnection(String protocol) throws Exception {
         SSLContext ctx = clientContext(Impl.NATIVE);
-        try (OpenSslWwwServer server = OpenSslWwwServer.start(TestPki.get().dir, "server-ec", flag(protocol))) {
+        try (ChildProcess server = SocketSupport.wwwServer(TestPki.get().dir, "server-ec", flag(protocol))) {
             HttpsURLConnection c = (HttpsURLConnection) new URL(url(server)).openConnection();
             c.setSSLSocketFactory(ctx.getSocketFactory());
             c.setConnectTimeout((int) TIMEOUT.toMillis());
@@ -81,7 +82,7 @@ class HttpsClientsTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void httpClient(String protocol) throws Exception {
         SSLContext ctx = clientContext(Impl.NATIVE);
-        try (OpenSslWwwServer server = OpenSslWwwServer.start(TestPki.get().dir, "server-ec", flag(protocol))) {
+        try (ChildProcess server = SocketSupport.wwwServer(TestPki.get().dir, "server-ec", flag(protocol))) {
             HttpClient client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(TIMEOUT).build();
             HttpRequest request = HttpRequest.newBuilder(URI.create(url(server))).timeout(TIMEOUT).build();
@@ -95,7 +96,7 @@ class HttpsClientsTest {
     @Test
     void bothRefuseAnUntrustedServer() throws Exception {
         SSLContext ctx = clientContext(Impl.NATIVE);
-        try (OpenSslWwwServer server = OpenSslWwwServer.start(TestPki.get().dir, "rogue", "-tls1_3")) {
+        try (ChildProcess server = SocketSupport.wwwServer(TestPki.get().dir, "rogue", "-tls1_3")) {
             HttpsURLConnection c = (HttpsURLConnection) new URL(url(server)).openConnection();
             c.setSSLSocketFactory(ctx.getSocketFactory());
             c.setConnectTimeout((int) TIMEOUT.toMillis());
@@ -113,7 +114,7 @@ class HttpsClientsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void curlAgainstANativeTlsServerSocket(String protocol) throws Exception {
-        Assumptions.assumeTrue(onPath("curl"), "curl is not installed (.ci/run installs it)");
+        Assumptions.assumeTrue(ChildProcess.onPath("curl"), "curl is not installed (.ci/run installs it)");
         byte[] body = ("served by NativeTLS over " + protocol + "\n").getBytes(StandardCharsets.US_ASCII);
         try (SocketSupport.Server srv = new SocketSupport.Server(SocketSupport.listen(serverContext(Impl.NATIVE)), 1,
             s -> respond(s, body))) {
@@ -121,19 +122,11 @@ class HttpsClientsTest {
                 TestPki.get().file("ca.pem").toString()));
             cmd.addAll(protocol.equals("TLSv1.3") ? List.of("--tlsv1.3") : List.of("--tlsv1.2", "--tls-max", "1.2"));
             cmd.add("https://127.0.0.1:" + srv.port() + "/");
-            java.nio.file.Path output = java.nio.file.Files.createTempFile("nativetls-curl", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
             // The sanitizer build preloads libasan into the test JVM; curl must not inherit it (it hangs).
-            pb.environment().remove("LD_PRELOAD");
-            Process p = pb.start();
-            boolean done = p.waitFor(40, TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-            }
-            String out = java.nio.file.Files.readString(output, StandardCharsets.US_ASCII);
-            java.nio.file.Files.deleteIfExists(output);
-            assertTrue(done, "curl did not finish: " + out);
-            assertEquals(0, p.exitValue(), out);
+            ChildProcess.Result r = ChildProcess.in(null).unset("LD_PRELOAD").run(cmd, null, Duration.ofSeconds(40));
+            String out = r.output;
+            assertTrue(r.exit >= 0, "curl did not finish: " + out);
+            assertEquals(0, r.exit, out);
             assertEquals(new String(body, StandardCharsets.US_ASCII), out);
             srv.finish();
         }
@@ -155,14 +148,5 @@ class HttpsClientsTest {
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (new java.io.File(dir, command).canExecute()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

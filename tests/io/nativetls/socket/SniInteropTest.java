@@ -2,6 +2,8 @@ package io.nativetls.socket;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ChildProcess;
+import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Tags;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
@@ -90,20 +93,11 @@ class SniInteropTest {
             s.startHandshake();
             s.getInputStream().read();
         })) {
-            Path out = Files.createTempFile("nativetls-s_client", ".txt");
-            ProcessBuilder pb = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + srv.port(),
-                flag, "-servername", name, "-CAfile", TestPki.get().file("ca.pem").toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().remove("LD_PRELOAD");
-            Process p = pb.start();
-            p.getOutputStream().close();
-            boolean done = p.waitFor(30, TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-            }
-            String text = Files.readString(out, StandardCharsets.ISO_8859_1);
-            Files.deleteIfExists(out);
-            assertTrue(done, text);
+            ChildProcess.Result r = ChildProcess.in(null).unset("LD_PRELOAD").run(List.of("openssl", "s_client",
+                "-connect", "127.0.0.1:" + srv.port(), flag, "-servername", name, "-CAfile",
+                TestPki.get().file("ca.pem").toString()), null, Duration.ofSeconds(30));
+            String text = r.output;
+            assertTrue(r.exit >= 0, text);
             String expected = keyType.equals("RSA") ? "Server public key is 2048 bit" : "Server public key is 256 bit";
             assertTrue(text.contains(expected), "expected " + expected + ":\n" + text);
             assertTrue(text.contains("Verify return code: 0 (ok)"), text);

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ForwardingTrustManager;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
@@ -86,9 +87,7 @@ class SocketHandshakeTest {
     }
 
     /** Wraps the test trust manager and records what the handshake showed it. */
-    private static final class WatchingTrustManager extends X509ExtendedTrustManager {
-        private final X509ExtendedTrustManager delegate =
-            (X509ExtendedTrustManager) TestPki.get().trustManagers()[0];
+    private static final class WatchingTrustManager extends ForwardingTrustManager {
         final List<Object> sockets = new CopyOnWriteArrayList<>();
         final List<SSLSession> handshakeSessions = new CopyOnWriteArrayList<>();
         final List<String> peerHosts = new CopyOnWriteArrayList<>();
@@ -116,27 +115,8 @@ class SocketHandshakeTest {
             throw new CertificateException("a socket's trust check must be given the socket");
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-            delegate.checkClientTrusted(chain, authType, socket);
-        }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-            delegate.checkClientTrusted(chain, authType, engine);
-        }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return delegate.getAcceptedIssuers();
-        }
     }
 
     @Test

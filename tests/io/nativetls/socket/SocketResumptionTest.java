@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.Matrix;
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.TestPki;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,13 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(90)
 class SocketResumptionTest {
     static List<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            for (Impl server : Impl.values()) {
-                out.add(Arguments.of(protocol, server));
-            }
-        }
-        return out;
+        return Matrix.list(Matrix.PROTOCOLS, Impl.values());
     }
 
     /** Connects, sends a line, reads the echo (so a TLS 1.3 ticket is read too), closes. */
@@ -134,21 +131,12 @@ class SocketResumptionTest {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
             "-CAfile", TestPki.get().file("ca.pem").toString()));
         cmd.addAll(List.of(more));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
-            } catch (java.io.IOException e) {
-                out.append(e);
-            }
-        });
-        reader.start();
-        Thread.sleep(holdMillis);
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "s_client did not finish");
-        reader.join(10_000);
-        return out.toString();
+        try (ChildProcess p = ChildProcess.in(null).start(cmd)) {
+            Thread.sleep(holdMillis);
+            p.closeStdin();
+            assertTrue(p.awaitExit(Duration.ofSeconds(60)), "s_client did not finish");
+            return p.output();
+        }
     }
 
     private static int count(String out, String protocol) {

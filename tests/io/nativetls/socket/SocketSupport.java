@@ -1,5 +1,6 @@
 package io.nativetls.socket;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -147,6 +149,16 @@ final class SocketSupport {
     }
 
     /** A plain TCP listener on 127.0.0.1 for tests that play the raw peer. */
+    /**
+     * {@code openssl s_server -www} on 127.0.0.1, which answers every HTTPS GET with a page
+     * describing the connection. key names a TestPki key and certificate in dir; protocolFlag is
+     * -tls1_3 or -tls1_2.
+     */
+    static ChildProcess wwwServer(Path dir, String key, String protocolFlag) throws IOException, InterruptedException {
+        return ChildProcess.opensslServer(dir, List.of("-cert", key + ".pem", "-key", key + ".key", "-www", protocolFlag),
+            ChildProcess.WAIT);
+    }
+
     static ServerSocket plainListener() throws IOException {
         ServerSocket s = new ServerSocket(0, 50, LOOPBACK);
         s.setSoTimeout(SO_TIMEOUT_MS);

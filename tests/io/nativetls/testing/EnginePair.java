@@ -1,9 +1,5 @@
 package io.nativetls.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +17,9 @@ import javax.net.ssl.SSLException;
  * nothing moved on BUFFER_OVERFLOW or BUFFER_UNDERFLOW, FINISHED reported once per side.
  * Buffers can be heap or direct, destinations can start tiny (forcing overflow and growth), and
  * the receiver can be shown the wire one byte at a time (forcing underflow).
+ *
+ * <p>{@link #settle} runs a handshake that may fail instead: it keeps going after one side throws,
+ * so that side's alert reaches the other, and records each side's first exception.
  */
 public final class EnginePair {
     /** How the pair moves bytes. */
@@ -68,6 +67,10 @@ public final class EnginePair {
         public int underflows;
         public long received;
         public boolean sawClosed;
+        /** The first exception this side threw while {@link #settle} ran, if any. */
+        public Exception failure;
+        /** Delegated tasks this side handed out. */
+        public int tasks;
         MessageDigest digest = sha256();
 
         Side(String name, SSLEngine engine) {
@@ -80,12 +83,20 @@ public final class EnginePair {
             appIn = allocate(app);
             appOut = allocate(0);
         }
+
+        private void fail(Exception e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
     }
 
     private final Options options;
     public final Side client;
     public final Side server;
     private int steps;
+    /** While settle runs: the exceptions it records; others propagate. Null: every exception propagates. */
+    private Class<? extends Exception> recorded;
 
     public EnginePair(SSLEngine client, SSLEngine server, Options options) {
         this.options = options;
@@ -97,6 +108,23 @@ public final class EnginePair {
 
     public EnginePair(SSLEngine client, SSLEngine server) {
         this(client, server, new Options());
+    }
+
+    // JUnit's assertions are not on the class path of the probe JVMs that use this driver too.
+    private static void expect(long expected, long actual, String what) {
+        if (expected != actual) {
+            throw new AssertionError(what + " ==> expected: <" + expected + "> but was: <" + actual + ">");
+        }
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new AssertionError(what);
+        }
+    }
+
+    private static void fail(String what) {
+        throw new AssertionError(what);
     }
 
     private ByteBuffer allocate(int n) {
@@ -131,12 +159,64 @@ public final class EnginePair {
         fail("handshake did not finish");
     }
 
+    /**
+     * Runs a handshake that may fail until nothing moves, and returns whether both sides completed it
+     * without an exception. Exceptions of type recorded (from beginHandshake, wrap, unwrap and
+     * delegated tasks) are kept as each side's {@link Side#failure} instead of thrown; a side that
+     * failed keeps wrapping, which sends its alert. Any other exception propagates and fails the test.
+     */
+    public boolean settle(Class<? extends Exception> recorded) {
+        this.recorded = recorded;
+        try {
+            begin(client);
+            begin(server);
+            for (int round = 0; round < 10_000; round++) {
+                if (!pump()) {
+                    return client.failure == null && server.failure == null && !handshaking(client)
+                        && !handshaking(server);
+                }
+            }
+            throw new AssertionError("handshake driver did not settle in 10 000 rounds");
+        } catch (SSLException e) {
+            throw new AssertionError("an exception settle was told not to record", e);
+        } finally {
+            this.recorded = null;
+        }
+    }
+
+    private void begin(Side s) throws SSLException {
+        try {
+            s.engine.beginHandshake();
+        } catch (SSLException | RuntimeException e) {
+            record(s, e);
+        }
+    }
+
+    /** Keeps e as s's failure if settle records its type; otherwise throws it on. */
+    private void record(Side s, Exception e) throws SSLException {
+        if (recorded != null && recorded.isInstance(e)) {
+            s.fail(e);
+        } else if (e instanceof SSLException) {
+            throw (SSLException) e;
+        } else if (e instanceof RuntimeException) {
+            throw (RuntimeException) e;
+        } else {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** For assertion messages: each side's engine and what it threw. */
+    public String describe() {
+        return "client " + client.engine + ": " + Causes.describe(client.failure) + "; server " + server.engine
+            + ": " + Causes.describe(server.failure);
+    }
+
     /** NativeTLS reports FINISHED exactly once; SunJSSE also reports it for TLS 1.3 tickets. */
     private static void checkFinishedCount(Side s) {
         if (s.engine.getClass().getName().startsWith("io.nativetls.")) {
-            assertEquals(1, s.finished, s.name + " FINISHED count");
+            expect(1, s.finished, s.name + " FINISHED count");
         } else {
-            assertTrue(s.finished >= 1, s.name + " FINISHED count " + s.finished);
+            check(s.finished >= 1, s.name + " FINISHED count " + s.finished);
         }
     }
 
@@ -160,8 +240,8 @@ public final class EnginePair {
         for (int i = 0; i < 10_000_000; i++) {
             if (server.received - serverStart == c2s.length && client.received - clientStart == s2c.length
                 && !client.appOut.hasRemaining() && !server.appOut.hasRemaining()) {
-                assertTrue(Arrays.equals(sha256().digest(c2s), server.digest.digest()), "client to server data");
-                assertTrue(Arrays.equals(sha256().digest(s2c), client.digest.digest()), "server to client data");
+                check(Arrays.equals(sha256().digest(c2s), server.digest.digest()), "client to server data");
+                check(Arrays.equals(sha256().digest(s2c), client.digest.digest()), "server to client data");
                 return;
             }
             if (!pump()) {
@@ -209,20 +289,35 @@ public final class EnginePair {
                 break;
             }
             boolean wantsWrap = e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
-            if (!wantsWrap && !(from.appOut.hasRemaining() && !handshaking(from))) {
+            // A side that failed keeps wrapping: that sends its alert.
+            if (!wantsWrap && from.failure == null && !(from.appOut.hasRemaining() && !handshaking(from))) {
                 break;
             }
             int srcPos = from.appOut.position();
             int dstPos = from.netOut.position();
-            SSLEngineResult r = e.wrap(from.appOut, from.netOut);
-            assertEquals(r.bytesConsumed(), from.appOut.position() - srcPos, from.name + " wrap bytesConsumed");
-            assertEquals(r.bytesProduced(), from.netOut.position() - dstPos, from.name + " wrap bytesProduced");
+            SSLEngineResult r;
+            try {
+                r = e.wrap(from.appOut, from.netOut);
+            } catch (SSLException | RuntimeException x) {
+                boolean first = from.failure == null;
+                record(from, x);
+                if (!first || !(x instanceof SSLException)) {
+                    break; // a second failure, or not an SSLException: this side is done
+                }
+                progress = true;
+                continue;
+            }
+            expect(r.bytesConsumed(), from.appOut.position() - srcPos, from.name + " wrap bytesConsumed");
+            expect(r.bytesProduced(), from.netOut.position() - dstPos, from.name + " wrap bytesProduced");
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                 from.finished++;
             }
             runTasks(from);
             if (r.getStatus() == Status.BUFFER_OVERFLOW) {
-                assertEquals(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_OVERFLOW");
+                expect(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_OVERFLOW");
+                if (recorded != null && options.netCapacity == 0) {
+                    throw new AssertionError("wrap overflowed a packet-buffer-sized destination");
+                }
                 from.overflows++;
                 if (from.netOut.position() > 0) {
                     ship(from, to);
@@ -300,18 +395,22 @@ public final class EnginePair {
             try {
                 r = e.unwrap(s.netIn, s.appIn);
                 consumed = s.netIn.position() - srcPos;
+            } catch (SSLException | RuntimeException x) {
+                boolean first = s.failure == null;
+                record(s, x);
+                return first;
             } finally {
                 s.netIn.compact();
             }
-            assertEquals(r.bytesConsumed(), consumed, s.name + " unwrap bytesConsumed");
-            assertEquals(r.bytesProduced(), s.appIn.position() - dstPos, s.name + " unwrap bytesProduced");
+            expect(r.bytesConsumed(), consumed, s.name + " unwrap bytesConsumed");
+            expect(r.bytesProduced(), s.appIn.position() - dstPos, s.name + " unwrap bytesProduced");
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                 s.finished++;
             }
             runTasks(s);
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW:
-                    assertEquals(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_UNDERFLOW");
+                    expect(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_UNDERFLOW");
                     s.underflows++;
                     if (!reveal(s)) {
                         return progress;
@@ -319,7 +418,7 @@ public final class EnginePair {
                     progress = true;
                     continue;
                 case BUFFER_OVERFLOW:
-                    assertEquals(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_OVERFLOW");
+                    expect(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_OVERFLOW");
                     s.overflows++;
                     if (s.appIn.position() > 0) {
                         deliver(s);
@@ -331,8 +430,10 @@ public final class EnginePair {
                 case CLOSED:
                     s.sawClosed = true;
                     deliver(s);
-                    // As Netty does: the peer closed, so close our side too (SunJSSE waits for this).
-                    e.closeOutbound();
+                    if (recorded == null) {
+                        // As Netty does: the peer closed, so close our side too (SunJSSE waits for this).
+                        e.closeOutbound();
+                    }
                     return true;
                 default:
                     deliver(s);
@@ -354,10 +455,15 @@ public final class EnginePair {
         s.appIn.clear();
     }
 
-    private static void runTasks(Side s) {
+    private void runTasks(Side s) throws SSLException {
         Runnable task;
         while ((task = s.engine.getDelegatedTask()) != null) {
-            task.run();
+            s.tasks++;
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                record(s, e);
+            }
         }
     }
 }

@@ -3,13 +3,13 @@ package io.nativetls.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -26,15 +26,20 @@ class ClientCommandTest {
         return PKI.file("ca.pem").toString();
     }
 
-    private static OpenSslServer tls13Server() throws Exception {
-        return OpenSslServer.start(PKI.dir, "-cert", "server-ec.pem", "-key", "server-ec.key", "-tls1_3",
+    private static ChildProcess tls13Server() throws Exception {
+        return server("-cert", "server-ec.pem", "-key", "server-ec.key", "-tls1_3",
             "-ciphersuites", "TLS_AES_128_GCM_SHA256", "-alpn", "h2,http/1.1");
+    }
+
+    /** s_server with the system's libraries, as the client command meets servers in the field. */
+    private static ChildProcess server(String... args) throws Exception {
+        return ChildProcess.in(PKI.dir).systemLibraries().opensslServer(List.of(args), ChildProcess.WAIT);
     }
 
     @Test
     void tls13WithAlpnAndResumption() throws Exception {
-        try (OpenSslServer server = tls13Server()) {
-            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port, "--cafile", ca(), "--alpn", "h2,http/1.1",
+        try (ChildProcess server = tls13Server()) {
+            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port(), "--cafile", ca(), "--alpn", "h2,http/1.1",
                 "--reconnect");
             assertEquals(0, r.exit(), r.describe() + server.output());
             assertEquals("TLSv1.3", r.field("Protocol:"), r.describe());
@@ -51,9 +56,9 @@ class ClientCommandTest {
 
     @Test
     void tls12WithServerName() throws Exception {
-        try (OpenSslServer server = OpenSslServer.start(PKI.dir, "-cert", "server-rsa.pem", "-key", "server-rsa.key",
+        try (ChildProcess server = server("-cert", "server-rsa.pem", "-key", "server-rsa.key",
             "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")) {
-            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port, "--cafile", ca(), "--servername",
+            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port(), "--cafile", ca(), "--servername",
                 "localhost", "--protocols", "TLSv1.2,TLSv1.3");
             assertEquals(0, r.exit(), r.describe() + server.output());
             assertEquals("TLSv1.2", r.field("Protocol:"), r.describe());
@@ -66,8 +71,8 @@ class ClientCommandTest {
 
     @Test
     void untrustedWithoutTheCa() throws Exception {
-        try (OpenSslServer server = tls13Server()) {
-            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port);
+        try (ChildProcess server = tls13Server()) {
+            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port());
             assertEquals(1, r.exit(), r.describe());
             assertTrue(r.err().startsWith("nativetls client: untrusted certificate"), r.describe());
             assertEquals(1, r.err().lines().count(), r.describe());
@@ -77,8 +82,8 @@ class ClientCommandTest {
 
     @Test
     void hostnameMismatch() throws Exception {
-        try (OpenSslServer server = tls13Server()) {
-            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port, "--cafile", ca(), "--servername",
+        try (ChildProcess server = tls13Server()) {
+            ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port(), "--cafile", ca(), "--servername",
                 "www.example.org");
             assertEquals(1, r.exit(), r.describe());
             assertTrue(r.err().startsWith("nativetls client: hostname mismatch: the server's certificate is not for"
@@ -100,24 +105,18 @@ class ClientCommandTest {
     /** End to end as users run it: a separate JVM with Main as the entry point and its exit code. */
     @Test
     void forkedJvm() throws Exception {
-        try (OpenSslServer server = tls13Server()) {
-            List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            String lib = System.getProperty("io.nativetls.library.path");
-            if (lib != null) {
-                cmd.add("-Dio.nativetls.library.path=" + lib);
-            }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nativetls.internal.tool.Main",
-                "client", "127.0.0.1:" + server.port, "--cafile", ca()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            if (lib == null) {
+        try (ChildProcess server = tls13Server()) {
+            List<String> cmd = ChildProcess.java(List.of("-cp", System.getProperty("java.class.path"),
+                "io.nativetls.internal.tool.Main", "client", "127.0.0.1:" + server.port(), "--cafile", ca()));
+            ChildProcess.Launch launch = ChildProcess.in(null).charset(StandardCharsets.UTF_8);
+            if (System.getProperty("io.nativetls.library.path") == null) {
                 // Only the sanitizer stage sets the library path, and its library needs the preloaded runtime.
-                pb.environment().remove("LD_PRELOAD");
+                launch.unset("LD_PRELOAD");
             }
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-            assertEquals(0, p.exitValue(), out);
+            ChildProcess.Result r = launch.run(cmd, null, Duration.ofSeconds(60));
+            String out = r.output;
+            assertTrue(r.exit >= 0, out);
+            assertEquals(0, r.exit, out);
             assertTrue(out.contains("\nProtocol:      TLSv1.3\n"), out);
             assertTrue(out.contains("\n 0 subject:  CN=localhost\n"), out);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ChildProcess;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +56,7 @@ class PemKeysTest {
     private static void openssl(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Processes.Result r = Processes.run(dir, cmd, null);
+        ChildProcess.Result r = ChildProcess.in(dir).systemLibraries().run(cmd, null, Duration.ofSeconds(40));
         assertEquals(0, r.exit, String.join(" ", cmd) + ": " + r);
     }
 

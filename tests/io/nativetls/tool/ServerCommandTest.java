@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Tags;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.Timeout;
 @Tag(Tags.INTEROP)
 class ServerCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** How long curl and s_client may take to their end. */
+    private static final Duration COMMAND_WAIT = Duration.ofSeconds(40);
 
     @Test
     void curlAndOpenSslClient() throws Exception {
-        Assumptions.assumeTrue(Processes.onPath("curl"), "curl is not installed (.ci/run installs it)");
+        Assumptions.assumeTrue(ChildProcess.onPath("curl"), "curl is not installed (.ci/run installs it)");
         ToolRun server = ToolRun.start("server", "--port", "0", "--requests", "2", "--alpn", "http/1.1");
         String port = server.awaitOut(Pattern.compile("Listening on https://127\\.0\\.0\\.1:(\\d+)/"), WAIT);
         assertNotNull(port, server.describe());
@@ -33,9 +36,9 @@ class ServerCommandTest {
         Path dir = Path.of(saved).getParent();
 
         // curl names localhost (SNI) but connects to 127.0.0.1
-        Processes.Result curl = Processes.run(dir, List.of("curl", "-sS", "--max-time", "20", "--http1.1",
+        ChildProcess.Result curl = ChildProcess.in(dir).systemLibraries().run(List.of("curl", "-sS", "--max-time", "20", "--http1.1",
             "--cacert", saved, "--resolve", "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + "/hello"),
-            null);
+            null, COMMAND_WAIT);
         assertEquals(0, curl.exit, curl + "\n" + server.describe());
         assertTrue(curl.output.startsWith("Hello from NativeTLS "), curl.output);
         assertTrue(curl.output.contains("\nprotocol:      TLSv1.3\n"), curl.output);
@@ -43,9 +46,9 @@ class ServerCommandTest {
         assertTrue(curl.output.contains("\nSNI:           localhost\n"), curl.output);
         assertTrue(curl.output.contains("\nrequest:       GET /hello HTTP/1.1\n"), curl.output);
 
-        Processes.Result sClient = Processes.run(dir, List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        ChildProcess.Result sClient = ChildProcess.in(dir).systemLibraries().run(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
             "-servername", "localhost", "-tls1_2", "-CAfile", saved, "-verify_return_error", "-ign_eof"),
-            "GET /from-s_client HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            "GET /from-s_client HTTP/1.1\r\nHost: localhost\r\n\r\n", COMMAND_WAIT);
         assertEquals(0, sClient.exit, sClient + "\n" + server.describe());
         assertTrue(sClient.output.contains("Verify return code: 0 (ok)"), sClient.output);
         assertTrue(sClient.output.contains("\nprotocol:      TLSv1.2\n"), sClient.output);
