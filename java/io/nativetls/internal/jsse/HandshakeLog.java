@@ -1,6 +1,5 @@
 package io.nativetls.internal.jsse;
 
-import io.nativetls.internal.ssl.SslHandle;
 import java.lang.System.Logger.Level;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -23,14 +22,7 @@ final class HandshakeLog {
 
     private HandshakeLog() {}
 
-    /** The engine's handshake just finished with this session; ssl still holds the connection. */
-    static void completed(SSLEngine engine, SSLSession session, SslHandle ssl) {
-        if (LOG.isLoggable(Level.DEBUG)) {
-            completed(engine, session, ssl.sessionReused());
-        }
-    }
-
-    /** The same, with resumption as the handshake's summary says (no native call). */
+    /** The engine's handshake just finished with this session (resumed as the handshake's summary says). */
     static void completed(SSLEngine engine, SSLSession session, boolean resumed) {
         if (!LOG.isLoggable(Level.DEBUG)) {
             return;

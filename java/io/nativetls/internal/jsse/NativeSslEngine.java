@@ -1,6 +1,7 @@
 package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.CipherSuites;
+import io.nativetls.internal.ssl.HandshakeSummary;
 import io.nativetls.internal.ssl.NativeFailure;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.RecordResult;
@@ -292,27 +293,27 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             || RecordResult.pending(flags) || ssl.isClosed()) {
             return false; // not done yet, or a callback closed the engine while OpenSSL finished
         }
-        NativeSslSession s = completedSession();
+        HandshakeSummary summary = ssl.handshakeSummary();
+        NativeSslSession s = completedSession(summary);
         state.advanceTo(HandshakePhase.ESTABLISHED);
-        HandshakeLog.completed(this, s, ssl);
+        HandshakeLog.completed(this, s, summary.resumed());
         sessions.publish();
         return true;
     }
 
     /**
-     * Everything the engine learns from OpenSSL about a completed handshake is asked here, in
-     * this one method: whether it resumed, what it negotiated, both sides' certificates, the
+     * What the engine takes from a completed handshake, all from one native call: whether it
+     * resumed, what it negotiated, both sides' certificates (decoded only for a new session), the
      * session id and the application protocol. Returns the connection's session from now on.
      */
-    private NativeSslSession completedSession() throws SSLException {
-        NativeSslSession s = sessions.resumed(ssl.sessionReused());
+    private NativeSslSession completedSession(HandshakeSummary summary) throws SSLException {
+        NativeSslSession s = sessions.resumed(summary.resumed());
         if (s == null) {
-            String[] info = ssl.sessionInfo();
-            s = sessions.made(info[0], info[1], info[2], ssl.peerCertificates(), ssl.localCertificates(),
-                ssl.sessionId());
+            s = sessions.made(summary.protocol(), summary.cipherSuite(), summary.peerSignatureScheme(),
+                summary.peerCertificates(), summary.localCertificates(), summary.sessionId());
         }
         sessions.established(s);
-        alpnSni.established(ssl.applicationProtocol());
+        alpnSni.established(summary.applicationProtocol());
         return s;
     }
 
