@@ -1,6 +1,5 @@
 package io.nativetls.callbacks;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -42,9 +41,28 @@ class CallbackErrorTest {
     private static ExecutorService threads;
 
     @BeforeAll
-    static void start() {
+    static void start() throws InterruptedException {
         threads = Executors.newCachedThreadPool();
         Contexts.client(Impl.NATIVE); // loads the native library
+        earlierConnectionsFreed();
+    }
+
+    /**
+     * Each case compares the process-wide connection count with the count before it: the
+     * unreachable connections earlier test classes left to the Cleaner are freed first, so that
+     * a case rarely sees one of them go (which would hide a leak of the same size).
+     */
+    private static void earlierConnectionsFreed() throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < 50; i++) {
+            System.gc();
+            Thread.sleep(20);
+            long now = liveConnections();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
     }
 
     @AfterAll
@@ -121,7 +139,10 @@ class CallbackErrorTest {
         Class<? extends Error> expected = failure == Failure.STACK_OVERFLOW ? StackOverflowError.class : Error.class;
         assertTrue(expected.isInstance(seen), "what the call threw: " + seen);
         assertSame(thrown[0], seen, "the callback's own Error");
-        assertEquals(before, settledConnections(before), "native connections after the Error");
+        // A leak shows as a count above the baseline. One below it is a connection an earlier test
+        // left to the Cleaner (an idle HTTP client's, say) freed meanwhile, as in HandleAccountingTest.
+        long after = settledConnections(before);
+        assertTrue(after <= before, "native connections after the Error: " + after + ", before: " + before);
     }
 
     private static long liveConnections() {
@@ -131,7 +152,7 @@ class CallbackErrorTest {
     /** The count once the Cleaner freed what the SunJSSE side's GC made unreachable (ours frees at once). */
     private static long settledConnections(long expected) throws InterruptedException {
         long now = liveConnections();
-        for (int i = 0; i < 20 && now != expected; i++) {
+        for (int i = 0; i < 20 && now > expected; i++) {
             Thread.sleep(10);
             now = liveConnections();
         }
