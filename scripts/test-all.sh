@@ -42,7 +42,8 @@ nice -n 5 bash scripts/build-openssl.sh "$ossl35" 3.5 >"$ossl35_log" 2>&1 &
 ossl35_build=$!
 
 banner "jdk17: JDK 17, system $(openssl version); all tests but fuzz; the artifacts"
-"${mvn[@]}" verify -Dnativetls.test.excludedGroups=fuzz
+# It runs alone, so its tests run in two JVMs, one per core.
+"${mvn[@]}" verify -Dnativetls.test.excludedGroups=fuzz -Dnativetls.test.forks=2
 java -jar target/nativetls-*.jar selfcheck
 first_stage=$((SECONDS - began))
 
