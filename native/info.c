@@ -1,6 +1,7 @@
 /*
- * Facts about the OpenSSL in use for the command-line tool's "info": the CPU capability words
- * OpenSSL detected and the TLS key exchange groups its loaded providers offer. Read-only; owns nothing.
+ * Facts about the OpenSSL in use: for the command-line tool's "info", the CPU capability words
+ * OpenSSL detected; for "info" and for jdk.tls.namedGroups / setNamedGroups, the TLS key exchange
+ * groups its loaded providers offer. Read-only; owns nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #include "io_nativetls_internal_jni_SslNative.h"
 
 #define NT_INFO_FIXED 3
-#define NT_INFO_MAX_GROUPS 96
+#define NT_INFO_MAX_GROUPS 256
 #define NT_INFO_ENTRY 128
 
 typedef struct {
@@ -81,42 +82,76 @@ static int set_string(JNIEnv *env, jobjectArray array, jsize index, const char *
     return !nt_pending_exception(env);
 }
 
-static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
+/*
+ * Every TLS group the loaded providers offer, once per name, as "name id minTLS maxTLS": the list
+ * "info" prints and the one NamedGroups checks jdk.tls.namedGroups and setNamedGroups against.
+ * Returns NULL with an exception pending on failure; the caller frees the list.
+ */
+static group_list *collect_groups(JNIEnv *env)
 {
-    (void)cls;
     group_list *list = OPENSSL_zalloc(sizeof(group_list));
-    jobjectArray result = NULL;
     if (list == NULL) {
-        nt_throw_message(env, nt_jni.out_of_memory_error, "no memory for the OpenSSL information");
+        nt_throw_message(env, nt_jni.out_of_memory_error, "no memory for the list of TLS groups");
         return NULL;
     }
     ERR_clear_error();
     if (OSSL_PROVIDER_do_all(NULL, provider_groups, list) != 1) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "listing the providers' TLS groups");
-        goto cleanup;
+        OPENSSL_free(list);
+        return NULL;
     }
-    result = (*env)->NewObjectArray(env, NT_INFO_FIXED + list->count, nt_jni.string, NULL);
+    return list;
+}
+
+/* A new String[] of the fixed leading strings (count of them), then the list's groups; NULL on failure. */
+static jobjectArray to_array(JNIEnv *env, const group_list *list, const char *const fixed[], int count)
+{
+    jobjectArray result = (*env)->NewObjectArray(env, count + list->count, nt_jni.string, NULL);
     if (result == NULL) {
-        goto cleanup;
+        return NULL;
     }
-    if (!set_string(env, result, 0, OpenSSL_version(OPENSSL_CPU_INFO))
-        || !set_string(env, result, 1, OpenSSL_version(OPENSSL_DIR))
-        || !set_string(env, result, 2, OpenSSL_version(OPENSSL_MODULES_DIR))) {
-        result = NULL;
-        goto cleanup;
-    }
-    for (int i = 0; i < list->count; i++) {
-        if (!set_string(env, result, NT_INFO_FIXED + i, list->groups[i])) {
-            result = NULL;
-            goto cleanup;
+    for (int i = 0; i < count; i++) {
+        if (!set_string(env, result, i, fixed[i])) {
+            return NULL;
         }
     }
-cleanup:
+    for (int i = 0; i < list->count; i++) {
+        if (!set_string(env, result, count + i, list->groups[i])) {
+            return NULL;
+        }
+    }
+    return result;
+}
+
+static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    const char *fixed[NT_INFO_FIXED] = {
+        OpenSSL_version(OPENSSL_CPU_INFO), OpenSSL_version(OPENSSL_DIR), OpenSSL_version(OPENSSL_MODULES_DIR),
+    };
+    group_list *list = collect_groups(env);
+    if (list == NULL) {
+        return NULL;
+    }
+    jobjectArray result = to_array(env, list, fixed, NT_INFO_FIXED);
+    OPENSSL_free(list);
+    return result;
+}
+
+static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    group_list *list = collect_groups(env);
+    if (list == NULL) {
+        return NULL;
+    }
+    jobjectArray result = to_array(env, list, NULL, 0);
     OPENSSL_free(list);
     return result;
 }
 
 static const JNINativeMethod methods[] = {
     {"libraryInfo", "()[Ljava/lang/String;", (void *)native_libraryInfo},
+    {"tlsGroups", "()[Ljava/lang/String;", (void *)native_tlsGroups},
 };
 NT_NATIVES(nt_info_natives, methods);

@@ -323,4 +323,11 @@ public final class SslNative {
      * offer (TLS-GROUP capability; versions as OpenSSL's numbers, 0 = no limit)}. New strings, no handles.
      */
     public static native String[] libraryInfo() throws javax.net.ssl.SSLException;
+
+    /**
+     * The TLS groups the loaded providers offer (TLS-GROUP capability), one "name id minTLS maxTLS"
+     * entry per name, in the providers' order: the entries {@link #libraryInfo()} ends with. Aliases
+     * of one code point (secp256r1, P-256) are separate entries, the IANA name first. New strings, no handles.
+     */
+    public static native String[] tlsGroups() throws javax.net.ssl.SSLException;
 }

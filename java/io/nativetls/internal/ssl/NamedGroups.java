@@ -1,63 +1,32 @@
 package io.nativetls.internal.ssl;
 
-import io.nativetls.internal.jni.SslNative;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The key exchange groups a connection offers, as an OpenSSL groups list: those an application
  * chose with SunJSSE's {@code jdk.tls.namedGroups} system property or SSLParameters, minus the
- * groups {@code jdk.tls.disabledAlgorithms} disables. Neither set means OpenSSL's own default,
- * which on OpenSSL 3.5 includes the hybrid post-quantum X25519MLKEM768; when the policy disables
- * one of those, the JSSE default order minus the disabled ones is sent instead.
+ * groups {@code jdk.tls.disabledAlgorithms} disables. A name is usable when the loaded OpenSSL
+ * offers a TLS group of that IANA name ({@link TlsGroups}), so X25519MLKEM768, SecP256r1MLKEM768,
+ * the brainpool groups and whatever a provider adds work where OpenSSL has them; other names are
+ * skipped, as SunJSSE skips names it does not know. Neither set means OpenSSL's own default,
+ * which on OpenSSL 3.5 includes X25519MLKEM768; when the policy disables one of those, the JSSE
+ * default order minus the disabled ones is sent instead.
  */
 public final class NamedGroups {
     static final String PROPERTY = "jdk.tls.namedGroups";
+    static final String PARAMETER = "SSLParameters.setNamedGroups";
 
-    private static final class Group {
-        final String openssl;
-        final String family;
-        final int bits;
-
-        Group(String openssl, String family, int bits) {
-            this.openssl = openssl;
-            this.family = family;
-            this.bits = bits;
-        }
-    }
-
-    /** JSSE (IANA) group names, in SunJSSE's default order, with their OpenSSL spelling and key size. */
-    private static final Map<String, Group> GROUPS = new LinkedHashMap<>();
-
-    static {
-        GROUPS.put("x25519mlkem768", new Group("X25519MLKEM768", "ML-KEM", 768));
-        GROUPS.put("x25519", new Group("X25519", "XDH", 255));
-        GROUPS.put("secp256r1", new Group("P-256", "EC", 256));
-        GROUPS.put("secp384r1", new Group("P-384", "EC", 384));
-        GROUPS.put("secp521r1", new Group("P-521", "EC", 521));
-        GROUPS.put("x448", new Group("X448", "XDH", 448));
-        for (int bits : new int[] {2048, 3072, 4096, 6144, 8192}) {
-            GROUPS.put("ffdhe" + bits, new Group("ffdhe" + bits, "DH", bits));
-        }
-    }
-
-    /** The hybrid group exists from OpenSSL 3.5 on; older ones refuse a list naming it. */
-    private static final class Runtime {
-        static final boolean HAS_MLKEM = hasMlKem();
-
-        private static boolean hasMlKem() {
-            try {
-                io.nativetls.internal.jni.NativeLibrary.ensureLoaded();
-                return SslNative.openSslVersionNumber() >= 0x30500000L;
-            } catch (RuntimeException | LinkageError e) {
-                return false;
-            }
-        }
-    }
+    /**
+     * The groups offered when the policy disables a default one: SunJSSE's default order (with
+     * OpenSSL 3.5's hybrid first, as OpenSSL 3.5 and JDKs that have it put it), those this OpenSSL has.
+     */
+    private static final String[] DEFAULT_ORDER = {
+        "X25519MLKEM768", "x25519", "secp256r1", "secp384r1", "secp521r1", "x448",
+        "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192",
+    };
 
     private static volatile Object[] last;
 
@@ -65,36 +34,33 @@ public final class NamedGroups {
 
     /** The OpenSSL list for the property's value, or null when it is unset or empty. */
     public static String fromSystemProperty() {
-        return toOpenSsl(System.getProperty(PROPERTY));
+        String value = System.getProperty(PROPERTY);
+        return toOpenSsl(value, "System property " + PROPERTY + "(" + value + ")");
     }
 
     /** The OpenSSL list for JSSE names (SSLParameters.setNamedGroups), or null for none given. */
     public static String fromList(String[] names) {
-        return names == null ? null : toOpenSsl(String.join(",", names));
+        return names == null ? null
+            : toOpenSsl(String.join(",", names), PARAMETER + "(" + String.join(",", names) + ")");
     }
 
-    static String toOpenSsl(String value) {
+    /** source: what the value came from, named in the failure when no name in it is usable. */
+    static String toOpenSsl(String value, String source) {
         String[] names = PropertyLists.split(value);
         if (names == null) {
             return null;
         }
         List<String> groups = new ArrayList<>();
         for (String name : names) {
-            Group g = known(name);
-            if (g != null && !groups.contains(g.openssl)) {
-                groups.add(g.openssl); // names this OpenSSL lacks are skipped, as SunJSSE skips them
+            TlsGroups.Group g = TlsGroups.find(name);
+            if (g != null && !groups.contains(g.name)) {
+                groups.add(g.name); // names this OpenSSL lacks are skipped, as SunJSSE skips them
             }
         }
         if (groups.isEmpty()) {
-            throw new IllegalArgumentException("System property " + PROPERTY + "(" + value
-                + ") contains no supported named groups");
+            throw new IllegalArgumentException(source + " contains no supported named groups");
         }
         return String.join(":", groups);
-    }
-
-    private static Group known(String name) {
-        String key = name.toLowerCase(Locale.ROOT);
-        return key.equals("x25519mlkem768") && !Runtime.HAS_MLKEM ? null : GROUPS.get(key);
     }
 
     /**
@@ -120,15 +86,15 @@ public final class NamedGroups {
         if (names == null) {
             boolean anyDisabled = false;
             List<String> allowed = new ArrayList<>();
-            for (Map.Entry<String, Group> e : GROUPS.entrySet()) {
-                Group g = e.getValue();
-                if (g.family.equals("ML-KEM") && !Runtime.HAS_MLKEM) {
+            for (String name : DEFAULT_ORDER) {
+                TlsGroups.Group g = TlsGroups.find(name);
+                if (g == null) {
                     continue;
                 }
-                if (policy.disablesGroup(e.getKey(), g.family, g.bits)) {
+                if (policy.disablesGroup(name.toLowerCase(Locale.ROOT), g.family, g.bits)) {
                     anyDisabled = true;
                 } else {
-                    allowed.add(g.openssl);
+                    allowed.add(g.name);
                 }
             }
             list = anyDisabled ? String.join(":", allowed) : null;
@@ -138,16 +104,16 @@ public final class NamedGroups {
         } else {
             List<String> allowed = new ArrayList<>();
             for (String name : names) {
-                Group g = name == null ? null : known(name.trim());
-                if (g != null && !allowed.contains(g.openssl)
+                TlsGroups.Group g = TlsGroups.find(name);
+                if (g != null && !allowed.contains(g.name)
                     && !policy.disablesGroup(name.trim().toLowerCase(Locale.ROOT), g.family, g.bits)) {
-                    allowed.add(g.openssl);
+                    allowed.add(g.name);
                 }
             }
             list = String.join(":", allowed);
             if (allowed.isEmpty()) {
                 failure = "No supported named group: none of " + String.join(",", names)
-                    + (explicit != null ? " (SSLParameters.setNamedGroups)" : " (" + PROPERTY + ")")
+                    + " (" + (explicit != null ? PARAMETER : PROPERTY) + ")"
                     + " is available and allowed by jdk.tls.disabledAlgorithms";
             }
         }

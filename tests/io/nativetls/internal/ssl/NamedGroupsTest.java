@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class NamedGroupsTest {
     @Test
     void mapsJsseNamesInOrder() {
-        assertEquals("P-384:X25519", NamedGroups.toOpenSsl("secp384r1, x25519"));
-        assertEquals("X25519:P-256", NamedGroups.toOpenSsl("\"x25519,secp256r1\""));
-        assertEquals("ffdhe2048", NamedGroups.toOpenSsl("bogus,FFDHE2048"));
-        assertNull(NamedGroups.toOpenSsl(null));
-        assertNull(NamedGroups.toOpenSsl(" "));
-        assertThrows(IllegalArgumentException.class, () -> NamedGroups.toOpenSsl("bogus"));
+        assertEquals("secp384r1:x25519", NamedGroups.toOpenSsl("secp384r1, x25519", "test"));
+        assertEquals("x25519:secp256r1", NamedGroups.toOpenSsl("\"X25519,secp256r1\"", "test"));
+        assertEquals("ffdhe2048", NamedGroups.toOpenSsl("bogus,FFDHE2048", "test"));
+        assertNull(NamedGroups.toOpenSsl(null, "test"));
+        assertNull(NamedGroups.toOpenSsl(" ", "test"));
+        assertThrows(IllegalArgumentException.class, () -> NamedGroups.toOpenSsl("bogus", "test"));
     }
 }
