@@ -1,6 +1,7 @@
 /*
  * What a completed handshake negotiated: protocol, suite, the scheme the peer signed with, the
- * session id, both sides' chains, the application protocol and whether a session was resumed;
+ * session id, both sides' chains, the application protocol, whether a session was resumed and
+ * the key exchange group;
  * one at a time, or all in one call (handshakeSummary) for the moment the handshake completes.
  */
 #include <openssl/err.h>
@@ -8,6 +9,8 @@
 
 #include "nativetls.h"
 #include "io_nativetls_internal_jni_SslNative.h"
+
+#define NT_SUMMARY_GROUP ((jint)io_nativetls_internal_jni_SslNative_SUMMARY_GROUP)
 
 /*
  * The TLS name of the scheme the peer signed this handshake with (its CertificateVerify, or a TLS
@@ -167,6 +170,21 @@ static jboolean native_sessionReused(JNIEnv *env, jclass cls, jlong handle)
     return SSL_session_reused(conn->ssl) == 1 ? JNI_TRUE : JNI_FALSE;
 }
 
+/*
+ * The IANA name of the key exchange group this handshake used (x25519, X25519MLKEM768, ...); for
+ * a TLS 1.2 resumption, which exchanges no key, the group of the handshake that made the session
+ * (OpenSSL keeps it in the session). NULL when there is none (RSA key exchange) or OpenSSL has no
+ * name for it.
+ */
+static const char *negotiated_group(SSL *ssl)
+{
+    int group = SSL_get_negotiated_group(ssl);
+    if (group <= 0) {
+        return NULL;
+    }
+    return SSL_group_to_name(ssl, group);
+}
+
 /* Stores value (a new local ref, or NULL) at index i of out and drops the local ref; 0 if Java failed. */
 static int put(JNIEnv *env, jobjectArray out, jint i, jobject value)
 {
@@ -204,7 +222,8 @@ static jobjectArray native_handshakeSummary(JNIEnv *env, jclass cls, jlong handl
         || !put(env, out, NT_SUMMARY_SESSION_ID, nt_session_id(env, SSL_get_session(ssl)))
         || (want_peer && !put(env, out, NT_SUMMARY_PEER_CHAIN, peer_chain(env, ssl)))
         || (want_local && !put(env, out, NT_SUMMARY_LOCAL_CHAIN, local_chain(env, ssl)))
-        || !put(env, out, NT_SUMMARY_APPLICATION_PROTOCOL, selected_alpn(env, ssl))) {
+        || !put(env, out, NT_SUMMARY_APPLICATION_PROTOCOL, selected_alpn(env, ssl))
+        || !put(env, out, NT_SUMMARY_GROUP, string_or_null(env, negotiated_group(ssl)))) {
         (*env)->DeleteLocalRef(env, out);
         ERR_clear_error();
         return NULL;

@@ -264,9 +264,11 @@ public final class SslNative {
     public static final int SUMMARY_LOCAL_CHAIN = 5;
     /** ... byte[] or null, */
     public static final int SUMMARY_APPLICATION_PROTOCOL = 6;
-    /** ... Boolean. */
+    /** ... Boolean, */
     public static final int SUMMARY_RESUMED = 7;
-    public static final int SUMMARY_FIELDS = 8;
+    /** ... String: the key exchange group's IANA name, null when the handshake used none. */
+    public static final int SUMMARY_GROUP = 8;
+    public static final int SUMMARY_FIELDS = 9;
 
     /**
      * What {@link #sessionInfo}, {@link #sessionId}, {@link #peerCertificates},

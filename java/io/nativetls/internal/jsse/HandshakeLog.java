@@ -1,5 +1,6 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.HandshakeSummary;
 import java.lang.System.Logger.Level;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -22,16 +23,20 @@ final class HandshakeLog {
 
     private HandshakeLog() {}
 
-    /** The engine's handshake just finished with this session (resumed as the handshake's summary says). */
-    static void completed(SSLEngine engine, SSLSession session, boolean resumed) {
+    /**
+     * The engine's handshake just finished with this session; resumption and the key exchange
+     * group (none for a resumption without one) as the handshake's summary says.
+     */
+    static void completed(SSLEngine engine, SSLSession session, HandshakeSummary summary) {
         if (!LOG.isLoggable(Level.DEBUG)) {
             return;
         }
         String alpn = engine.getApplicationProtocol();
         LOG.log(Level.DEBUG, "TLS handshake done: role=" + role(engine) + " peer=" + peer(engine)
             + " protocol=" + session.getProtocol() + " suite=" + session.getCipherSuite()
+            + " group=" + (summary.group() == null ? "none" : summary.group())
             + " alpn=" + (alpn == null || alpn.isEmpty() ? "none" : alpn) + " sni=" + serverName(session)
-            + " resumed=" + resumed + " peerSubject=\"" + peerSubject(session) + "\"");
+            + " resumed=" + summary.resumed() + " peerSubject=\"" + peerSubject(session) + "\"");
     }
 
     /**

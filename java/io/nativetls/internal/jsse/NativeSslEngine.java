@@ -296,7 +296,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         HandshakeSummary summary = ssl.handshakeSummary();
         NativeSslSession s = completedSession(summary);
         state.advanceTo(HandshakePhase.ESTABLISHED);
-        HandshakeLog.completed(this, s, summary.resumed());
+        HandshakeLog.completed(this, s, summary);
         sessions.publish();
         return true;
     }

@@ -19,10 +19,11 @@ public final class HandshakeSummary {
     private final Object localCertificates;
     private final String applicationProtocol;
     private final boolean resumed;
+    private final String group;
 
     HandshakeSummary(String protocol, String cipherSuite, String peerSignatureScheme, byte[] sessionId,
                      Object peerCertificates, Object localCertificates,
-                     String applicationProtocol, boolean resumed) {
+                     String applicationProtocol, boolean resumed, String group) {
         this.protocol = protocol;
         this.cipherSuite = cipherSuite;
         this.peerSignatureScheme = peerSignatureScheme;
@@ -31,6 +32,7 @@ public final class HandshakeSummary {
         this.localCertificates = localCertificates;
         this.applicationProtocol = applicationProtocol;
         this.resumed = resumed;
+        this.group = group;
     }
 
     /** "TLSv1.3" or "TLSv1.2", as {@code SslHandle.sessionInfo()[0]}. */
@@ -79,5 +81,14 @@ public final class HandshakeSummary {
     /** As {@link SslHandle#sessionReused()}. */
     public boolean resumed() {
         return resumed;
+    }
+
+    /**
+     * The IANA name of the key exchange group (x25519, secp384r1, X25519MLKEM768, ...); for a TLS 1.2
+     * resumption, the group of the handshake that made the session. Null when there was none (RSA
+     * key exchange).
+     */
+    public String group() {
+        return group;
     }
 }

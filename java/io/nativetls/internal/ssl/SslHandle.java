@@ -329,7 +329,8 @@ public final class SslHandle {
             : offered.isEmpty() ? null : s[SslNative.SUMMARY_LOCAL_CHAIN];
         return new HandshakeSummary((String) s[SslNative.SUMMARY_PROTOCOL], (String) s[SslNative.SUMMARY_CIPHER_SUITE],
             (String) s[SslNative.SUMMARY_PEER_SIGNATURE_SCHEME], (byte[]) s[SslNative.SUMMARY_SESSION_ID], peer, local,
-            AlpnWire.id((byte[]) s[SslNative.SUMMARY_APPLICATION_PROTOCOL]), (Boolean) s[SslNative.SUMMARY_RESUMED]);
+            AlpnWire.id((byte[]) s[SslNative.SUMMARY_APPLICATION_PROTOCOL]), (Boolean) s[SslNative.SUMMARY_RESUMED],
+            (String) s[SslNative.SUMMARY_GROUP]);
     }
 
     /** The chain this side presented, or null. */
