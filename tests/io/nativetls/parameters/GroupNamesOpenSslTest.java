@@ -55,11 +55,13 @@ class GroupNamesOpenSslTest {
         return cleanup.later(ChildProcess.opensslServer(TestPki.get().dir, args, ChildProcess.WAIT));
     }
 
-    /** A NativeTLS client handshake with s_server, jdk.tls.namedGroups set to groups meanwhile. */
+    /**
+     * A NativeTLS client handshake with s_server, jdk.tls.namedGroups set to groups meanwhile; the
+     * connection is closed after it, so s_server (one connection at a time) takes the next one.
+     */
     private void handshake(ChildProcess server, String groups, String... protocols) throws Exception {
-        try (SavedProperty restored = SavedProperty.of(PROPERTY)) {
+        try (SavedProperty restored = SavedProperty.of(PROPERTY); Socket socket = new Socket()) {
             System.setProperty(PROPERTY, groups);
-            Socket socket = cleanup.later(new Socket());
             socket.connect(new InetSocketAddress(InetAddress.getByName(ChildProcess.LOOPBACK), server.port()),
                 SOCKET_TIMEOUT_MS);
             socket.setSoTimeout(SOCKET_TIMEOUT_MS);
@@ -68,8 +70,9 @@ class GroupNamesOpenSslTest {
             if (protocols.length > 0) {
                 engine.setEnabledProtocols(protocols);
             }
-            EngineStream stream = cleanup.later(new EngineStream(engine, socket));
-            stream.handshake();
+            try (EngineStream stream = new EngineStream(engine, socket)) {
+                stream.handshake();
+            }
         }
     }
 
@@ -78,8 +81,9 @@ class GroupNamesOpenSslTest {
     @ValueSource(strings = {"X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"})
     void postQuantumGroupsNegotiateOnOpenSsl35(String group) throws Exception {
         assumeTrue(openSsl35(), group + " needs OpenSSL 3.5 or later; this is " + NativeRuntime.openSslVersion());
-        handshake(server("server-ec", "-tls1_3", "-groups", group), group + ",x25519");
-        handshake(server("server-ec", "-tls1_3", "-groups", group), group);
+        ChildProcess server = server("server-ec", "-tls1_3", "-groups", group);
+        handshake(server, group + ",x25519");
+        handshake(server, group);
     }
 
     /** A post-quantum name this OpenSSL lacks is skipped, not a reason to drop the rest of the list. */
@@ -97,12 +101,13 @@ class GroupNamesOpenSslTest {
      */
     @Test
     void brainpoolGroupsNegotiate() throws Exception {
-        handshake(server("server-rsa", "-tls1_2", "-groups", "brainpoolP256r1"), "brainpoolP384r1,brainpoolP256r1", "TLSv1.2");
+        ChildProcess tls12 = server("server-rsa", "-tls1_2", "-groups", "brainpoolP256r1");
+        handshake(tls12, "brainpoolP384r1,brainpoolP256r1", "TLSv1.2");
         if (openSsl35()) {
             handshake(server("server-ec", "-tls1_3", "-groups", "brainpoolP256r1tls13"), "brainpoolP256r1tls13");
         }
         // The control: a list without the server's group fails, so the handshakes above prove the names went out.
         assertThrows(SSLHandshakeException.class,
-            () -> handshake(server("server-rsa", "-tls1_2", "-groups", "brainpoolP256r1"), "brainpoolP384r1", "TLSv1.2"));
+            () -> handshake(tls12, "brainpoolP384r1", "TLSv1.2"));
     }
 }
