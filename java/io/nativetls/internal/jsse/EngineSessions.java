@@ -192,9 +192,14 @@ final class EngineSessions {
         return s;
     }
 
-    /** s is the connection's session from now on. */
+    /**
+     * s is the connection's session from now on. Only a resumed session counts as accessed now:
+     * a new one reports its creation time until it is used again, as SunJSSE's do.
+     */
     void established(NativeSslSession s) {
-        s.accessed();
+        if (s != handshakeSession) {
+            s.accessed();
+        }
         session = s;
         handshakeSession = null;
         offered = null;
