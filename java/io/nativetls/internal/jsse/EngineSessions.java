@@ -110,6 +110,14 @@ final class EngineSessions {
         }
     }
 
+    /** The chain this side sends, shown by the handshake session from now on. */
+    void localCertificates(X509Certificate[] chain) {
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.localCertificates(chain);
+        }
+    }
+
     /** Server: the name the client asked for, shown by the handshake session (and kept by the final one). */
     void serverNameRequested(SNIHostName name) {
         NativeSslSession hs = handshakeSession;
