@@ -148,7 +148,10 @@ final class EngineSessions {
         return true;
     }
 
-    /** Server: the token a ticket issued now carries, naming the session it resumes or makes. */
+    /**
+     * Server: the token a ticket issued now carries, naming the session it resumes or makes; a
+     * TLS 1.2 server issuing one also sends it as the session id (see native/sessions.c).
+     */
     byte[] ticketToken() {
         ticketIssued = true;
         NativeSslSession target = resumeCandidate != null ? resumeCandidate : handshakeSession;
@@ -160,8 +163,8 @@ final class EngineSessions {
      * completed already (TLS 1.3 tickets come after it), so it can be published at once.
      */
     void created(SessionHandle handle, byte[] id, boolean tls13, boolean established) {
-        if (!config.clientMode && (tls13 || id.length == 0)) {
-            handle.release(); // tickets carry these sessions; the server keeps nothing native
+        if (!config.clientMode && (tls13 || id.length == 0 || ticketIssued)) {
+            handle.release(); // tickets carry these sessions (their id is the token); the server keeps nothing native
             return;
         }
         releaseNew();
