@@ -144,7 +144,8 @@ int nt_cert_callback(SSL *ssl, void *arg)
             return 0;
         }
     }
-    return 1;
+    /* The last point before a TLS 1.2 server writes its session id (see sessions.c). */
+    return nt_sessions_name_ticketed(conn, ssl);
 }
 
 void nt_upcall_failed(nt_conn *conn)
@@ -163,6 +164,9 @@ void nt_upcall_failed(nt_conn *conn)
 
 void nt_info_callback(const SSL *ssl, int where, int ret)
 {
+    if ((where & SSL_CB_LOOP) != 0 && SSL_get_state(ssl) == TLS_ST_CR_SRVR_HELLO) {
+        nt_sessions_server_hello_read(ssl); /* the ServerHello has been read: see sessions.c */
+    }
     if ((where & SSL_CB_ALERT) == 0 || (ret & 0xff) == SSL3_AD_CLOSE_NOTIFY) {
         return;
     }

@@ -229,6 +229,9 @@ void nt_upcall_failed(nt_conn *conn);
 
 /* sessions.c: the session cache callbacks, installed on every SSL_CTX by ssl_ctx.c */
 int nt_sessions_configure(SSL_CTX *ctx, int tls12_tickets);
+/* TLS 1.2 with tickets: a server names its new session on the wire, a client keeps that name (sessions.c). */
+int nt_sessions_name_ticketed(nt_conn *conn, SSL *ssl);
+void nt_sessions_server_hello_read(const SSL *ssl);
 /* Hands a session that arrived while the arrays were pinned to Java (ssl.c, once they are released). */
 void nt_sessions_report_deferred(nt_conn *conn);
 

@@ -18,6 +18,78 @@
 /* OpenSSL's own limit; the Java context applies the (usually shorter) configured timeout. */
 #define NT_SESSION_LIFETIME_SECONDS (7 * 24 * 3600)
 
+/*
+ * TLS 1.2 with tickets: both sides name the session by the id the ServerHello carried, as SunJSSE
+ * does. A server issuing a ticket would send an empty id (OpenSSL's rule), so it sends its Java
+ * session's token (nt_sessions_name_ticketed). A client reading a ticket replaces the ServerHello's
+ * id with a hash of the ticket; it is kept when the ServerHello is read (nt_sessions_server_hello_read)
+ * in the client session's ticket application data, which only a server ever puts into a ticket,
+ * and put back when the session is reported. The client then also offers that id with the ticket,
+ * and a server resuming by ticket echoes it (RFC 5077, section 3.4), so the resumed session keeps
+ * the name on both sides.
+ */
+void nt_sessions_server_hello_read(const SSL *ssl)
+{
+    SSL_SESSION *session = SSL_get_session(ssl);
+    if (session == NULL || SSL_is_server(ssl) || SSL_version(ssl) >= TLS1_3_VERSION || SSL_session_reused(ssl)) {
+        return;
+    }
+    unsigned int len = 0;
+    const unsigned char *id = SSL_SESSION_get_id(session, &len);
+    if (len > 0 && SSL_SESSION_set1_ticket_appdata(session, id, len) != 1) {
+        ERR_clear_error(); /* the hash of the ticket names the session then */
+    }
+}
+
+static void restore_server_id(SSL *ssl, SSL_SESSION *session)
+{
+    void *data = NULL;
+    size_t len = 0;
+    if (SSL_is_server(ssl) || SSL_SESSION_get_protocol_version(session) >= TLS1_3_VERSION
+        || SSL_SESSION_get0_ticket_appdata(session, &data, &len) != 1 || data == NULL || len == 0
+        || len > SSL_MAX_SSL_SESSION_ID_LENGTH) {
+        return;
+    }
+    if (SSL_SESSION_set1_id(session, data, (unsigned int)len) != 1) {
+        ERR_clear_error();
+    }
+}
+
+int nt_sessions_name_ticketed(nt_conn *conn, SSL *ssl)
+{
+    SSL_SESSION *session = SSL_get_session(ssl);
+    if (session == NULL || !SSL_is_server(ssl) || SSL_version(ssl) >= TLS1_3_VERSION || SSL_session_reused(ssl)) {
+        return 1;
+    }
+    unsigned int len = 0;
+    SSL_SESSION_get_id(session, &len);
+    if (len > 0) {
+        return 1; /* no ticket: OpenSSL's own id names the session */
+    }
+    JNIEnv *env = conn->env;
+    jbyteArray token = (*env)->CallObjectMethod(env, conn->owner, nt_jni.ticket_token);
+    if (nt_pending_exception(env)) {
+        nt_upcall_failed(conn);
+        return 0;
+    }
+    if (token == NULL) {
+        return 1;
+    }
+    int ok = 0;
+    jsize token_len = (*env)->GetArrayLength(env, token);
+    jbyte *bytes = token_len > 0 && token_len <= SSL_MAX_SSL_SESSION_ID_LENGTH
+        ? (*env)->GetByteArrayElements(env, token, NULL) : NULL;
+    if (bytes != NULL) {
+        ok = SSL_SESSION_set1_id(session, (const unsigned char *)bytes, (unsigned int)token_len) == 1;
+        (*env)->ReleaseByteArrayElements(env, token, bytes, JNI_ABORT);
+    }
+    (*env)->DeleteLocalRef(env, token);
+    if (!ok) {
+        ERR_clear_error(); /* the session goes without an id on the wire, as OpenSSL would send it */
+    }
+    return 1;
+}
+
 static void report_session(nt_conn *conn, SSL_SESSION *session)
 {
     JNIEnv *env = conn->env;
@@ -48,6 +120,7 @@ static int new_session(SSL *ssl, SSL_SESSION *session)
     if (conn == NULL) {
         return 0;
     }
+    restore_server_id(ssl, session);
     report_session(conn, session);
     return 1;
 }

@@ -110,6 +110,14 @@ final class EngineSessions {
         }
     }
 
+    /** The chain this side sends, shown by the handshake session from now on. */
+    void localCertificates(X509Certificate[] chain) {
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.localCertificates(chain);
+        }
+    }
+
     /** Server: the name the client asked for, shown by the handshake session (and kept by the final one). */
     void serverNameRequested(SNIHostName name) {
         NativeSslSession hs = handshakeSession;
@@ -140,7 +148,10 @@ final class EngineSessions {
         return true;
     }
 
-    /** Server: the token a ticket issued now carries, naming the session it resumes or makes. */
+    /**
+     * Server: the token a ticket issued now carries, naming the session it resumes or makes; a
+     * TLS 1.2 server issuing one also sends it as the session id (see native/sessions.c).
+     */
     byte[] ticketToken() {
         ticketIssued = true;
         NativeSslSession target = resumeCandidate != null ? resumeCandidate : handshakeSession;
@@ -152,8 +163,8 @@ final class EngineSessions {
      * completed already (TLS 1.3 tickets come after it), so it can be published at once.
      */
     void created(SessionHandle handle, byte[] id, boolean tls13, boolean established) {
-        if (!config.clientMode && (tls13 || id.length == 0)) {
-            handle.release(); // tickets carry these sessions; the server keeps nothing native
+        if (!config.clientMode && (tls13 || id.length == 0 || ticketIssued)) {
+            handle.release(); // tickets carry these sessions (their id is the token); the server keeps nothing native
             return;
         }
         releaseNew();
@@ -192,9 +203,14 @@ final class EngineSessions {
         return s;
     }
 
-    /** s is the connection's session from now on. */
+    /**
+     * s is the connection's session from now on. Only a resumed session counts as accessed now:
+     * a new one reports its creation time until it is used again, as SunJSSE's do.
+     */
     void established(NativeSslSession s) {
-        s.accessed();
+        if (s != handshakeSession) {
+            s.accessed();
+        }
         session = s;
         handshakeSession = null;
         offered = null;

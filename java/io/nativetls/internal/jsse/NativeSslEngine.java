@@ -481,6 +481,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     @Override
+    public void localCertificates(X509Certificate[] chain) {
+        sessions.localCertificates(chain);
+    }
+
+    @Override
     public void sessionCreated(SessionHandle handle, byte[] id, boolean tls13) {
         if (state.closed()) {
             handle.release(); // a callback closed the engine earlier in this handshake

@@ -170,6 +170,7 @@ final class NativeSslSession extends ExtendedSSLSession {
         }
     }
 
+    /** A handshake resumed this session: it was used now. */
     void accessed() {
         lastAccessedTime = System.currentTimeMillis();
     }

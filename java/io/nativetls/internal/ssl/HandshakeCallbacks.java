@@ -123,6 +123,10 @@ final class HandshakeCallbacks implements NativeCallbacks {
             List<Credential> chosen = CredentialChoice.choose(context.credentials, client, transport, version,
                 peerSchemes, issuers, keyTypes);
             offered = chosen;
+            if (chosen.size() == 1) {
+                // Several (one per key type): OpenSSL picks among them later, out of Java's sight.
+                listener.localCertificates(chosen.get(0).chain.clone());
+            }
             long[] handles = new long[chosen.size()];
             for (int i = 0; i < handles.length; i++) {
                 handles[i] = chosen.get(i).handle;

@@ -26,6 +26,13 @@ public final class SslHandle {
          */
         void peerSignatureAlgorithms(String[] algorithms);
 
+        /**
+         * The chain this side sends, once it is known: a server's when the key manager's choice
+         * leaves one credential, a client's when it answers the certificate request. The handshake
+         * session then shows it to trust managers and other callbacks, as SunJSSE's does.
+         */
+        void localCertificates(X509Certificate[] chain);
+
         /** A new resumable session (TLS 1.2 session, or a TLS 1.3 ticket); the listener owns handle. */
         void sessionCreated(SessionHandle handle, byte[] id, boolean tls13);
 
