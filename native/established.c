@@ -138,36 +138,10 @@ static jobjectArray native_sessionInfo(JNIEnv *env, jclass cls, jlong handle)
     return nt_string_array(env, values, 3);
 }
 
-static jbyteArray native_sessionId(JNIEnv *env, jclass cls, jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    return nt_session_id(env, SSL_get_session(conn->ssl));
-}
-
-static jobjectArray native_peerCertificates(JNIEnv *env, jclass cls, jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    ERR_clear_error();
-    return peer_chain(env, conn->ssl);
-}
-
-static jobjectArray native_localCertificates(JNIEnv *env, jclass cls, jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    ERR_clear_error();
-    return local_chain(env, conn->ssl);
-}
-
 static jbyteArray native_alpnSelected(JNIEnv *env, jclass cls, jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     return selected_alpn(env, conn->ssl);
-}
-
-static jboolean native_sessionReused(JNIEnv *env, jclass cls, jlong handle)
-{
-    nt_conn *conn = nt_jlong_to_ptr(handle);
-    return SSL_session_reused(conn->ssl) == 1 ? JNI_TRUE : JNI_FALSE;
 }
 
 /*
@@ -202,7 +176,7 @@ static jstring string_or_null(JNIEnv *env, const char *s)
 }
 
 /*
- * Everything the calls above return, in one array indexed by SslNative.SUMMARY_*; the chains
+ * What a completed handshake negotiated, in one array indexed by SslNative.SUMMARY_*; the chains
  * only when asked for (Java may already hold them), resumption as a Boolean.
  */
 static jobjectArray native_handshakeSummary(JNIEnv *env, jclass cls, jlong handle, jboolean want_peer,
@@ -234,11 +208,7 @@ static jobjectArray native_handshakeSummary(JNIEnv *env, jclass cls, jlong handl
 
 static const JNINativeMethod methods[] = {
     {"sessionInfo", "(J)[Ljava/lang/String;", (void *)native_sessionInfo},
-    {"sessionId", "(J)[B", (void *)native_sessionId},
-    {"peerCertificates", "(J)[[B", (void *)native_peerCertificates},
-    {"localCertificates", "(J)[[B", (void *)native_localCertificates},
     {"alpnSelected", "(J)[B", (void *)native_alpnSelected},
-    {"sessionReused", "(J)Z", (void *)native_sessionReused},
     {"handshakeSummary", "(JZZ)[Ljava/lang/Object;", (void *)native_handshakeSummary},
 };
 NT_NATIVES(nt_established_natives, methods);

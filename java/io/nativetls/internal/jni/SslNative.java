@@ -251,8 +251,6 @@ public final class SslNative {
      */
     public static native String[] sessionInfo(long conn);
 
-    public static native byte[] sessionId(long conn);
-
     /** Indexes of {@link #handshakeSummary}'s answer: Strings (scheme null if the peer signed nothing), */
     public static final int SUMMARY_PROTOCOL = 0;
     public static final int SUMMARY_CIPHER_SUITE = 1;
@@ -271,17 +269,11 @@ public final class SslNative {
     public static final int SUMMARY_FIELDS = 9;
 
     /**
-     * What {@link #sessionInfo}, {@link #sessionId}, {@link #peerCertificates},
-     * {@link #localCertificates} (each chain only if asked for), {@link #alpnSelected} and
-     * {@link #sessionReused} return, in one call: for the moment the handshake completes.
+     * What a completed handshake negotiated, in one call: {@link #sessionInfo}, the session id,
+     * the peer's and this side's chains (each only if asked for), {@link #alpnSelected},
+     * resumption and the group.
      */
     public static native Object[] handshakeSummary(long conn, boolean peerChain, boolean localChain);
-
-    /** The peer's chain (leaf first, DER), or null if the peer sent none. */
-    public static native byte[][] peerCertificates(long conn);
-
-    /** The chain this side presented (leaf first, DER), or null. */
-    public static native byte[][] localCertificates(long conn);
 
     /**
      * Takes one more reference on an SSL_SESSION the caller holds a reference to; the new one is
@@ -295,9 +287,6 @@ public final class SslNative {
 
     /** Offers session for resumption on a client connection; consumes the caller's reference. */
     public static native void connectionOfferSession(long conn, long session) throws javax.net.ssl.SSLException;
-
-    /** Whether the completed handshake resumed a session. */
-    public static native boolean sessionReused(long conn);
 
     /**
      * A fresh self-signed EC P-256 certificate for host (and 127.0.0.1), valid a week:

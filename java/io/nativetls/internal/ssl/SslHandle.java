@@ -299,32 +299,12 @@ public final class SslHandle {
         return true;
     }
 
-    public boolean sessionReused() {
-        return SslNative.sessionReused(live());
-    }
-
     public String[] sessionInfo() {
         return SslNative.sessionInfo(live());
     }
 
-    public byte[] sessionId() {
-        return SslNative.sessionId(live());
-    }
-
-    /** The peer's chain: as verified in this handshake, else as OpenSSL kept it (e.g. resumption). */
-    public X509Certificate[] peerCertificates() throws SSLException {
-        X509Certificate[] verified = callbacks.verifiedChain();
-        if (verified != null) {
-            return verified.clone();
-        }
-        byte[][] der = SslNative.peerCertificates(live());
-        return der == null ? null : CertificateDecoder.chain(der);
-    }
-
     /**
-     * Everything the engine reads when the handshake completes ({@link #sessionInfo},
-     * {@link #sessionId}, {@link #peerCertificates}, {@link #localCertificates},
-     * {@link #applicationProtocol}, {@link #sessionReused}) in one native call. The chains Java
+     * Everything the engine reads when the handshake completes, in one native call. The chains Java
      * already holds (verified in this handshake, or the one credential offered) are not fetched.
      */
     public HandshakeSummary handshakeSummary() {
@@ -338,19 +318,6 @@ public final class SslHandle {
             (String) s[SslNative.SUMMARY_PEER_SIGNATURE_SCHEME], (byte[]) s[SslNative.SUMMARY_SESSION_ID], peer, local,
             AlpnWire.id((byte[]) s[SslNative.SUMMARY_APPLICATION_PROTOCOL]), (Boolean) s[SslNative.SUMMARY_RESUMED],
             (String) s[SslNative.SUMMARY_GROUP]);
-    }
-
-    /** The chain this side presented, or null. */
-    public X509Certificate[] localCertificates() throws SSLException {
-        List<Credential> offered = callbacks.offered();
-        if (offered.size() == 1) {
-            return offered.get(0).chain.clone();
-        }
-        if (offered.isEmpty()) {
-            return null;
-        }
-        byte[][] der = SslNative.localCertificates(live());
-        return der == null ? null : CertificateDecoder.chain(der);
     }
 
     /** The failure with the reason a callback gave, if one refused during this call. */
