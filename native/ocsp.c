@@ -1,13 +1,18 @@
 /*
  * OCSP stapling (status_request, RFC 6066), both roles, through OpenSSL's one status callback.
  *
- * Client: the trust decision sees the stapled response, as SunJSSE's does. In TLS 1.3 the
- * response rides in the Certificate message and is there when the verify callback runs. In
- * TLS 1.2 CertificateStatus follows Certificate, but OpenSSL verifies right after Certificate:
- * when a status was asked for, the verify callback accepts provisionally (nt_ocsp_verify_deferred)
- * and the Java trust decision runs here, after ServerHelloDone and before the client writes
- * anything, with the response or none. A refusal here makes OpenSSL send
- * bad_certificate_status_response.
+ * Client: the trust decision sees the stapled response, as SunJSSE's does. In TLS 1.2
+ * CertificateStatus follows Certificate, but OpenSSL verifies right after Certificate: when a
+ * status was asked for, the verify callback accepts provisionally (nt_ocsp_verify_deferred) and
+ * the Java trust decision runs here, with the response or none. OpenSSL calls this once the
+ * server's flight is read (TLS 1.2: after ServerHelloDone; TLS 1.3: after CertificateVerify,
+ * both mandatory in a full handshake) and before the client writes anything. A TLS 1.3 client
+ * given a staple defers too, though the response is already there in the verify callback: a
+ * refusal here makes OpenSSL send bad_certificate_status_response, which is what SunJSSE sends
+ * when stapling is active and the revocation check fails (from the verify callback the alert
+ * could only be bad_certificate). Without a staple (TLS 1.3) or an acknowledgement (TLS 1.2)
+ * the verify callback decides as before. The tests refuse revoked staples in both versions, so
+ * a path that skipped this call would show.
  *
  * Server: once OpenSSL has chosen the certificate it asks this callback; Java answers with the
  * DER response for that leaf (from its cache or its responder, bounded by the configured
@@ -15,26 +20,87 @@
  * certificate entry).
  */
 #include <stdint.h>
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "nativetls.h"
 
-int nt_ocsp_verify_deferred(const SSL *ssl)
+/*
+ * Set (to non-NULL) on a client SSL whose server acknowledged status_request in its TLS 1.2
+ * ServerHello: OpenSSL keeps that to itself, and only then does SunJSSE defer (staplingActive).
+ */
+static int acked_index = -1;
+static CRYPTO_ONCE acked_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void acked_index_init(void)
 {
-    return !SSL_is_server(ssl) && SSL_version(ssl) < TLS1_3_VERSION
-           && SSL_get_tlsext_status_type((SSL *)ssl) == TLSEXT_STATUSTYPE_ocsp;
+    acked_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
-/* Client, TLS 1.2: the deferred trust decision; 1 trusted, 0 refused (OpenSSL sends the alert). */
+/* Whether the ServerHello body (after type and length) carries the status_request extension. */
+static int server_hello_acks_status(const unsigned char *p, size_t len)
+{
+    size_t off = 2 + 32; /* legacy_version, random */
+    if (off >= len) {
+        return 0;
+    }
+    off += 1 + p[off];   /* session id */
+    off += 2 + 1;        /* cipher suite, compression */
+    if (off + 2 > len) {
+        return 0;
+    }
+    size_t end = off + 2 + ((size_t)p[off] << 8 | p[off + 1]);
+    off += 2;
+    if (end > len) {
+        return 0;
+    }
+    while (off + 4 <= end) {
+        unsigned type = (unsigned)p[off] << 8 | p[off + 1];
+        size_t ext_len = (size_t)p[off + 2] << 8 | p[off + 3];
+        if (type == TLSEXT_TYPE_status_request) {
+            return 1;
+        }
+        off += 4 + ext_len;
+    }
+    return 0;
+}
+
+static void message_callback(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+                             void *arg)
+{
+    const unsigned char *msg = buf;
+    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_SERVER_HELLO) {
+        return;
+    }
+    if (server_hello_acks_status(msg + 4, len - 4)) {
+        SSL_set_ex_data(ssl, acked_index, (void *)1);
+    }
+}
+
+/*
+ * Whether the trust decision waits for the status callback: where SunJSSE's stapling is active,
+ * that is a TLS 1.2 server acknowledged status_request, or a TLS 1.3 server stapled a response
+ * to its leaf. Otherwise the verify callback decides, with the alerts it always had.
+ */
+int nt_ocsp_verify_deferred(const SSL *ssl)
+{
+    if (SSL_is_server(ssl) || SSL_get_tlsext_status_type((SSL *)ssl) != TLSEXT_STATUSTYPE_ocsp) {
+        return 0;
+    }
+    if (SSL_version(ssl) < TLS1_3_VERSION) {
+        return acked_index >= 0 && SSL_get_ex_data(ssl, acked_index) != NULL;
+    }
+    const unsigned char *resp = NULL;
+    return SSL_get_tlsext_status_ocsp_resp((SSL *)ssl, &resp) > 0 && resp != NULL;
+}
+
+/* Client: the deferred trust decision; 1 trusted, 0 refused (OpenSSL sends the alert). */
 static int client_status(SSL *ssl)
 {
-    if (SSL_version(ssl) >= TLS1_3_VERSION) {
-        return 1; /* decided in the verify callback, which saw the response already */
-    }
     X509 *leaf = SSL_get0_peer_certificate(ssl);
-    if (leaf == NULL) {
-        return 1; /* a resumed handshake: nothing to decide (OpenSSL does not call then) */
+    if (leaf == NULL || SSL_session_reused(ssl) || !nt_ocsp_verify_deferred(ssl)) {
+        return 1; /* decided in the verify callback, or no Certificate message at all */
     }
     nt_conn *conn = nt_conn_in_call(ssl);
     if (conn == NULL) {
@@ -118,9 +184,12 @@ static void native_connectionRequestStatus(JNIEnv *env, jclass cls, jlong handle
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
     ERR_clear_error();
-    if (SSL_set_tlsext_status_type(conn->ssl, TLSEXT_STATUSTYPE_ocsp) != 1) {
+    if (!CRYPTO_THREAD_run_once(&acked_once, acked_index_init) || acked_index < 0
+        || SSL_set_tlsext_status_type(conn->ssl, TLSEXT_STATUSTYPE_ocsp) != 1) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "requesting the certificate status");
+        return;
     }
+    SSL_set_msg_callback(conn->ssl, message_callback);
 }
 
 static const JNINativeMethod methods[] = {
