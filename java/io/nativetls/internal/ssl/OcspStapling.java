@@ -39,6 +39,7 @@ final class OcspStapling {
     static final String ENABLE_PROPERTY = "jdk.tls.server.enableStatusRequestExtension";
     private static final System.Logger LOG = System.getLogger("io.nativetls");
     private static final long DEFAULT_TIMEOUT_MS = 5000;
+    private static final int FETCH_TIMEOUT_MS = 15_000;
     private static final int DEFAULT_CACHE_SIZE = 256;
     private static final int DEFAULT_CACHE_LIFETIME = 3600;
 
@@ -175,11 +176,12 @@ final class OcspStapling {
     /** Asks the responder; a successful response with an entry for leaf, else null. */
     private Entry fetch(X509Certificate leaf, X509Certificate issuer, URI responder) throws IOException {
         byte[] request = OcspDer.request(leaf, issuer);
-        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis()));
         HttpURLConnection http = (HttpURLConnection) responder.toURL().openConnection();
         try {
-            http.setConnectTimeout(timeout);
-            http.setReadTimeout(timeout);
+            // The handshake waits responseTimeout at most (responseFor); the fetch may take longer
+            // and still fill the cache, up to the JDK's own OCSP client default.
+            http.setConnectTimeout(FETCH_TIMEOUT_MS);
+            http.setReadTimeout(FETCH_TIMEOUT_MS);
             http.setUseCaches(false);
             http.setDoOutput(true);
             http.setRequestMethod("POST");
