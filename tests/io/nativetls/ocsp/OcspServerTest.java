@@ -197,7 +197,7 @@ class OcspServerTest {
         OcspPki pki = OcspPki.get();
         try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getByName(ChildProcess.LOOPBACK));
              SavedProperty timeout = SavedProperty.of("jdk.tls.stapling.responseTimeout")) {
-            List<Socket> accepted = new ArrayList<>();
+            List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
@@ -225,6 +225,46 @@ class OcspServerTest {
             }
             for (Socket s : accepted) {
                 s.close();
+            }
+        }
+    }
+
+    /**
+     * A resumed handshake has no Certificate message and so no staple; the client's resumed
+     * session keeps the responses of the handshake that made it, as SunJSSE's does.
+     */
+    @ParameterizedTest(name = "{0} server, {1} client, {2}")
+    @MethodSource("matrix")
+    void resumedSessionsKeepTheirResponses(Impl serverImpl, Impl clientImpl, String protocol) throws Exception {
+        OcspPki pki = OcspPki.get();
+        RecordingTrustManager tm = new RecordingTrustManager(pki.trustManagers());
+        SSLContext client = Contexts.create(clientImpl, "TLS", null, new TrustManager[] {tm});
+        StaplingServer server = server(staplingContext(serverImpl, pki, "good", Map.of()));
+        List<byte[]> first;
+        byte[] firstId;
+        try (SSLSocket socket = handshake(client, server.port(), protocol)) {
+            first = ((ExtendedSSLSession) socket.getSession()).getStatusResponses();
+            firstId = socket.getSession().getId();
+            if (protocol.equals("TLSv1.3")) {
+                socket.setSoTimeout(300); // a read takes in the server's ticket; no data follows
+                try {
+                    socket.getInputStream().read();
+                } catch (java.net.SocketTimeoutException e) {
+                    // the ticket arrived meanwhile
+                }
+            }
+        }
+        assertFalse(first.isEmpty());
+        tm.seen = null;
+        try (SSLSocket socket = handshake(client, server.port(), protocol)) {
+            if (protocol.equals("TLSv1.2")) {
+                assertArrayEquals(firstId, socket.getSession().getId(), "resumed");
+            }
+            assertEquals(null, tm.seen, "resumed: the trust manager is not asked again");
+            List<byte[]> again = ((ExtendedSSLSession) socket.getSession()).getStatusResponses();
+            assertEquals(first.size(), again.size());
+            for (int i = 0; i < first.size(); i++) {
+                assertArrayEquals(first.get(i), again.get(i));
             }
         }
     }
