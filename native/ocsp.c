@@ -115,7 +115,8 @@ static int server_status(SSL *ssl)
 {
     nt_conn *conn = nt_conn_in_call(ssl);
     X509 *leaf = SSL_get_certificate(ssl);
-    if (conn == NULL || leaf == NULL) {
+    /* A resumption sends no Certificate, so no staple (as SunJSSE): no reason to fetch one. */
+    if (conn == NULL || leaf == NULL || SSL_session_reused(ssl)) {
         return SSL_TLSEXT_ERR_NOACK;
     }
     JNIEnv *env = conn->env;
