@@ -58,13 +58,23 @@ static int fail_verify(X509_STORE_CTX *store, int error)
     return 0;
 }
 
-int nt_verify_callback(X509_STORE_CTX *store, void *arg)
+/* The OCSP response stapled to the peer's leaf (a new byte[]), or NULL when there is none. */
+static jbyteArray stapled_response(JNIEnv *env, SSL *ssl)
 {
-    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-    nt_conn *conn = nt_conn_in_call(ssl);
-    if (conn == NULL) {
-        return fail_verify(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    const unsigned char *resp = NULL;
+    long len = SSL_is_server(ssl) ? -1 : SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+    if (resp == NULL || len <= 0) {
+        return NULL;
     }
+    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
+    if (out != NULL) {
+        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)resp);
+    }
+    return out;
+}
+
+int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *leaf)
+{
     JNIEnv *env = conn->env;
     const SSL_CIPHER *cipher = negotiated_cipher(ssl);
     const char *auth = NULL;
@@ -73,14 +83,15 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
         auth = SSL_version(ssl) >= TLS1_3_VERSION ? "UNKNOWN" : tls12_auth_type(cipher);
     }
     jint verdict = X509_V_ERR_APPLICATION_VERIFICATION;
-    jobjectArray chain = nt_der_array(env, X509_STORE_CTX_get0_untrusted(store), X509_STORE_CTX_get0_cert(store));
+    jobjectArray chain = nt_der_array(env, untrusted, leaf);
     jstring jauth = new_string(env, auth);
     jstring jprotocol = new_string(env, SSL_get_version(ssl));
     jstring jsuite = new_string(env, cipher != NULL ? SSL_CIPHER_standard_name(cipher) : NULL);
     jintArray schemes = nt_peer_signature_schemes(env, ssl);
+    jbyteArray status = schemes != NULL && !nt_pending_exception(env) ? stapled_response(env, ssl) : NULL;
     if (chain != NULL && schemes != NULL && !nt_pending_exception(env)) {
         verdict = (*env)->CallIntMethod(env, conn->owner, nt_jni.verify_peer, chain, jauth, jprotocol, jsuite,
-                                        schemes);
+                                        schemes, status);
     }
     if (nt_pending_exception(env)) {
         /* Only an Error can get here (the Java side catches the rest): fail this handshake. */
@@ -92,6 +103,21 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
     (*env)->DeleteLocalRef(env, jprotocol);
     (*env)->DeleteLocalRef(env, jsuite);
     (*env)->DeleteLocalRef(env, schemes);
+    (*env)->DeleteLocalRef(env, status);
+    return verdict;
+}
+
+int nt_verify_callback(X509_STORE_CTX *store, void *arg)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    nt_conn *conn = nt_conn_in_call(ssl);
+    if (conn == NULL) {
+        return fail_verify(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    }
+    /* TLS 1.2 with a status request: the trust decision waits for CertificateStatus (ocsp.c). */
+    jint verdict = nt_ocsp_verify_deferred(ssl)
+                       ? X509_V_OK
+                       : nt_verify_peer(conn, ssl, X509_STORE_CTX_get0_untrusted(store), X509_STORE_CTX_get0_cert(store));
     if (verdict != X509_V_OK) {
         return fail_verify(store, verdict);
     }

@@ -66,7 +66,7 @@ typedef struct {
 } nt_natives;
 #define NT_NATIVES(name, table) const nt_natives name = {table, (int)(sizeof(table) / sizeof((table)[0]))}
 extern const nt_natives nt_conn_natives, nt_counters_natives, nt_credentials_natives, nt_established_natives,
-    nt_extensions_natives, nt_info_natives, nt_init_natives, nt_keylog_natives, nt_onload_natives,
+    nt_extensions_natives, nt_info_natives, nt_init_natives, nt_keylog_natives, nt_ocsp_natives, nt_onload_natives,
     nt_selfsigned_natives, nt_sessions_natives, nt_ssl_natives, nt_ssl_ctx_natives;
 
 /* Classes and method ids looked up once in JNI_OnLoad (onload.c). */
@@ -87,6 +87,7 @@ typedef struct {
     /* The methods of NativeCallbacks (descriptors in onload.c). */
     jmethodID verify_peer;
     jmethodID select_credentials;
+    jmethodID stapled_response;
     jmethodID session_created;
     jmethodID find_session;
     jmethodID accept_ticket;
@@ -217,6 +218,11 @@ int nt_refuse_record(nt_conn *conn, int problem, int first_record);
 
 /* callbacks.c: installed on every SSL_CTX by ssl_ctx.c */
 int nt_verify_callback(X509_STORE_CTX *store, void *arg);
+/*
+ * Asks the connection's Java side (in a call: conn from nt_conn_in_call) to trust the peer's
+ * chain, leaf first, with the OCSP response stapled to it; returns X509_V_OK or the refusal.
+ */
+int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *leaf);
 int nt_cert_callback(SSL *ssl, void *arg);
 void nt_info_callback(const SSL *ssl, int where, int ret);
 /*
@@ -249,6 +255,10 @@ int nt_extensions_client_hello(SSL *ssl, int *alert);
 jintArray nt_peer_signature_schemes(JNIEnv *env, SSL *ssl);
 jobjectArray nt_peer_ca_names(JNIEnv *env, SSL *ssl);
 jobjectArray nt_server_key_types(JNIEnv *env, SSL *ssl);
+
+/* ocsp.c: OCSP stapling, both roles */
+/* A TLS 1.2 client that asked for a staple decides trust in the status callback, once it is read. */
+int nt_ocsp_verify_deferred(const SSL *ssl);
 
 /* keylog.c */
 int nt_keylog_index_init(void);

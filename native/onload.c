@@ -86,7 +86,8 @@ static int cache_ids(JNIEnv *env)
         const char *name;
         const char *descriptor;
     } methods[] = {
-        {&nt_jni.verify_peer, "verifyPeer", "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;[I)I"},
+        {&nt_jni.verify_peer, "verifyPeer", "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;[I[B)I"},
+        {&nt_jni.stapled_response, "stapledResponse", "([B)[B"},
         {&nt_jni.select_credentials, "selectCredentials", "([II[[B[Ljava/lang/String;)[J"},
         {&nt_jni.session_created, "sessionCreated", "(J[BI)V"},
         {&nt_jni.find_session, "findSession", "([BLjava/lang/String;)J"},
@@ -111,7 +112,7 @@ static int cache_ids(JNIEnv *env)
 static const nt_natives *const areas[] = {
     &nt_conn_natives,     &nt_counters_natives,   &nt_credentials_natives, &nt_established_natives,
     &nt_extensions_natives, &nt_info_natives,     &nt_init_natives,        &nt_keylog_natives,
-    &nt_onload_natives,   &nt_selfsigned_natives, &nt_sessions_natives,    &nt_ssl_natives,
+    &nt_ocsp_natives,     &nt_onload_natives,   &nt_selfsigned_natives, &nt_sessions_natives,    &nt_ssl_natives,
     &nt_ssl_ctx_natives,
 };
 

@@ -14,10 +14,18 @@ public interface NativeCallbacks {
     /**
      * The peer's chain (DER, leaf first) to verify; authType is the TLS 1.2 client's key exchange
      * (null for a server), peerSchemes the signature schemes the peer accepts (TLS code points).
+     * statusResponse is the OCSP response a server stapled to its leaf (client only), else null.
      * Returns 0 when trusted, else the X509_V_ERR code OpenSSL turns into the alert
      * ({@link SslNative#X509_V_ERR_CERT_HAS_EXPIRED} and its neighbours).
      */
-    int verifyPeer(byte[][] chain, String authType, String protocol, String cipherSuite, int[] peerSchemes);
+    int verifyPeer(byte[][] chain, String authType, String protocol, String cipherSuite, int[] peerSchemes,
+                   byte[] statusResponse);
+
+    /**
+     * Server, a client asked for the certificate's status: the DER OCSP response to staple for
+     * the chosen leaf (DER), or null to send none.
+     */
+    byte[] stapledResponse(byte[] leaf);
 
     /**
      * The native credential handles to load, or null to fail the handshake. version is the

@@ -165,6 +165,15 @@ public final class SslNative {
 
     public static native void connectionFree(long conn);
 
+    /**
+     * Installs the OCSP status callback on ctx: its clients that ask for a staple see it in
+     * verifyPeer, and (serverStapling) its servers staple what stapledResponse answers.
+     */
+    public static native void contextEnableStatus(long ctx, boolean serverStapling) throws javax.net.ssl.SSLException;
+
+    /** Client: the ClientHello asks for the server's OCSP response (status_request, type ocsp). */
+    public static native void connectionRequestStatus(long conn) throws javax.net.ssl.SSLException;
+
     /** Switches off hello extensions (EXTENSION_EXTENDED_MASTER_SECRET) before the handshake. */
     public static native void connectionDisableExtensions(long conn, int extensions);
 

@@ -110,6 +110,14 @@ final class EngineSessions {
         }
     }
 
+    /** Client: the server's stapled OCSP responses, shown by the handshake session (and kept by the final one). */
+    void peerStatusResponses(List<byte[]> responses) {
+        NativeSslSession hs = handshakeSession;
+        if (hs != null) {
+            hs.statusResponses(responses);
+        }
+    }
+
     /** The chain this side sends, shown by the handshake session from now on. */
     void localCertificates(X509Certificate[] chain) {
         NativeSslSession hs = handshakeSession;

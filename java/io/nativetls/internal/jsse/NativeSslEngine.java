@@ -486,6 +486,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     }
 
     @Override
+    public void peerStatusResponses(List<byte[]> responses) {
+        sessions.peerStatusResponses(responses);
+    }
+
+    @Override
     public void sessionCreated(SessionHandle handle, byte[] id, boolean tls13) {
         if (state.closed()) {
             handle.release(); // a callback closed the engine earlier in this handshake

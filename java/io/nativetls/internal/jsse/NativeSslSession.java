@@ -63,6 +63,8 @@ final class NativeSslSession extends ExtendedSSLSession {
     private volatile X509Certificate[] localCertificates;
     private volatile List<SNIServerName> requestedServerNames = List.of();
     private volatile String[] peerSignatureAlgorithms = new String[0];
+    /** The OCSP responses the server stapled (client sessions; kept by resumptions, as SunJSSE's). */
+    private volatile List<byte[]> statusResponses = List.of();
     /** TLS name of the scheme the peer signed the handshake that made this session with, or null. */
     private volatile String peerSignatureScheme;
 
@@ -87,6 +89,10 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     void localCertificates(X509Certificate[] chain) {
         this.localCertificates = chain;
+    }
+
+    void statusResponses(List<byte[]> responses) {
+        this.statusResponses = List.copyOf(responses);
     }
 
     void peerSignatureAlgorithms(String[] algorithms) {
@@ -323,7 +329,16 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     @Override
     public List<byte[]> getStatusResponses() {
-        return Collections.emptyList();
+        List<byte[]> responses = statusResponses;
+        if (responses.isEmpty()) {
+            return Collections.emptyList();
+        }
+        // Copies, as SunJSSE hands out: the caller may change what it gets.
+        List<byte[]> copies = new java.util.ArrayList<>(responses.size());
+        for (byte[] r : responses) {
+            copies.add(r.clone());
+        }
+        return Collections.unmodifiableList(copies);
     }
 
     @Override

@@ -8,9 +8,9 @@ import java.util.Locale;
  * hello extensions a side neither sends nor answers, by their TLS names. What OpenSSL can switch
  * off is honoured: server_name (a client sends no SNI, a server ignores the client's),
  * application_layer_protocol_negotiation (likewise for ALPN), session_ticket (no TLS 1.2 tickets)
- * and extended_master_secret. Other names are ignored: OpenSSL sends supported_groups,
+ * extended_master_secret and status_request (OCSP stapling, see {@link OcspStapling}). Other names are ignored: OpenSSL sends supported_groups,
  * signature_algorithms, key_share, supported_versions, renegotiation_info and ec_point_formats
- * whenever the protocol needs them, and never sends status_request, max_fragment_length or
+ * whenever the protocol needs them, and never sends max_fragment_length or
  * status_request_v2, which NativeTLS does not use. Read when an SSLContext is initialised
  * (SunJSSE reads them once per JVM).
  */
@@ -22,6 +22,7 @@ public final class DisabledExtensions {
     public static final String ALPN = "application_layer_protocol_negotiation";
     static final String SESSION_TICKET = "session_ticket";
     static final String EXTENDED_MASTER_SECRET = "extended_master_secret";
+    static final String STATUS_REQUEST = "status_request";
 
     private final String[] names;
 

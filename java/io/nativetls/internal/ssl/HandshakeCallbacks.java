@@ -98,11 +98,16 @@ final class HandshakeCallbacks implements NativeCallbacks {
     }
 
     @Override
-    public int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite, int[] peerSchemes) {
+    public int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite, int[] peerSchemes,
+                          byte[] statusResponse) {
         try {
             X509Certificate[] chain = CertificateDecoder.chain(der);
             listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
             listener.peerCertificates(chain, protocol, cipherSuite);
+            if (statusResponse != null) {
+                // Before the trust manager runs: a PKIX one with revocation checking uses it.
+                listener.peerStatusResponses(List.of(statusResponse));
+            }
             if (client) {
                 context.verifier.verifyServer(chain, authType, transport);
             } else {
@@ -113,6 +118,17 @@ final class HandshakeCallbacks implements NativeCallbacks {
         } catch (Throwable t) {
             refused(t);
             return VerifyErrors.of(t);
+        }
+    }
+
+    @Override
+    public byte[] stapledResponse(byte[] leaf) {
+        try {
+            OcspStapling stapling = context.stapling;
+            return stapling == null ? null : stapling.responseFor(leaf, offered);
+        } catch (Throwable t) {
+            noteError(t); // no staple: the handshake goes on, as when the responder fails
+            return null;
         }
     }
 

@@ -30,6 +30,12 @@ public final class SslContextHandle {
         && !serverExtensions.disables(DisabledExtensions.SESSION_TICKET);
     private final boolean clientTickets = SessionTickets.CLIENT.enabled()
         && !clientExtensions.disables(DisabledExtensions.SESSION_TICKET);
+    /** SunJSSE's jdk.tls.client.enableStatusRequestExtension (default true), read at init as there. */
+    private final boolean clientStatusRequest = Boolean.parseBoolean(
+        System.getProperty("jdk.tls.client.enableStatusRequestExtension", "true"))
+        && !clientExtensions.disables(DisabledExtensions.STATUS_REQUEST);
+    /** The server's stapler, null unless jdk.tls.server.enableStatusRequestExtension is true. */
+    final OcspStapling stapling = OcspStapling.fromProperties(serverExtensions);
     private final byte[][] clientCaNames;
     private final String keyLog;
     private final NativeContexts contexts;
@@ -93,6 +99,9 @@ public final class SslContextHandle {
             if (keysFrom != 0) {
                 SslNative.contextShareTicketKeys(keysFrom, ctx);
             }
+            if (clientStatusRequest || stapling != null) {
+                SslNative.contextEnableStatus(ctx, stapling != null);
+            }
         } catch (KeyManagementException | SSLException | RuntimeException e) {
             SslNative.contextFree(ctx);
             throw e instanceof SSLException ? (SSLException) e : new SSLException(e.getMessage(), e);
@@ -144,6 +153,9 @@ public final class SslContextHandle {
                 & SslNative.EXTENSION_EXTENDED_MASTER_SECRET;
             if (disabled != 0) {
                 handle.disableExtensions(disabled);
+            }
+            if (client && clientStatusRequest) {
+                handle.requestStatus();
             }
             return handle;
         } finally {

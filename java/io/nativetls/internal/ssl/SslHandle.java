@@ -33,6 +33,12 @@ public final class SslHandle {
          */
         void localCertificates(X509Certificate[] chain);
 
+        /**
+         * Client: the OCSP responses the server stapled (DER, the leaf's first), before the trust
+         * manager sees the chain, so the handshake session shows them to it as SunJSSE's does.
+         */
+        void peerStatusResponses(List<byte[]> responses);
+
         /** A new resumable session (TLS 1.2 session, or a TLS 1.3 ticket); the listener owns handle. */
         void sessionCreated(SessionHandle handle, byte[] id, boolean tls13);
 
@@ -180,6 +186,10 @@ public final class SslHandle {
 
     void disableExtensions(int extensions) {
         SslNative.connectionDisableExtensions(live(), extensions);
+    }
+
+    void requestStatus() throws SSLException {
+        SslNative.connectionRequestStatus(live());
     }
 
     void setCipherSuites(String tls12Ciphers, String tls13Suites) {
