@@ -92,6 +92,18 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
     (*env)->DeleteLocalRef(env, jprotocol);
     (*env)->DeleteLocalRef(env, jsuite);
     (*env)->DeleteLocalRef(env, schemes);
+    if (verdict == NT_CALLBACK_RETRY) {
+        /*
+         * A delegated task decides (client only: OpenSSL 3.0-3.5 cannot retry a server's check).
+         * The handshake stops with SSL_ERROR_WANT_RETRY_VERIFY, and the next SSL_do_handshake
+         * calls this callback again, which then gets the task's verdict.
+         */
+        if (SSL_is_server(ssl) || !SSL_set_retry_verify(ssl)) {
+            return fail_verify(store, X509_V_ERR_APPLICATION_VERIFICATION);
+        }
+        X509_STORE_CTX_set_error(store, X509_V_OK);
+        return 1;
+    }
     if (verdict != X509_V_OK) {
         return fail_verify(store, verdict);
     }
@@ -137,6 +149,10 @@ int nt_cert_callback(SSL *ssl, void *arg)
     }
     (*env)->GetLongArrayRegion(env, chosen, 0, n, handles);
     (*env)->DeleteLocalRef(env, chosen);
+    if (n == 1 && handles[0] == NT_CALLBACK_RETRY) {
+        /* A delegated task chooses: SSL_ERROR_WANT_X509_LOOKUP, and OpenSSL calls again on the next step. */
+        return -1;
+    }
     for (jsize i = 0; i < n; i++) {
         nt_credential *cred = nt_jlong_to_ptr(handles[i]);
         /* The SSL takes its own references: the cached credential may be freed while it lives. */

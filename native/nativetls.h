@@ -24,6 +24,8 @@
 #define NT_F_RECEIVED_SHUTDOWN ((int)io_nativetls_internal_jni_SslNative_F_RECEIVED_SHUTDOWN)
 #define NT_F_OVERFLOW ((int)io_nativetls_internal_jni_SslNative_F_OVERFLOW)
 #define NT_F_SENT_SHUTDOWN ((int)io_nativetls_internal_jni_SslNative_F_SENT_SHUTDOWN)
+#define NT_F_NEED_TASK ((int)io_nativetls_internal_jni_SslNative_F_NEED_TASK)
+#define NT_CALLBACK_RETRY ((int)io_nativetls_internal_jni_SslNative_CALLBACK_RETRY)
 #define NT_EXTENSION_SERVER_NAME ((int)io_nativetls_internal_jni_SslNative_EXTENSION_SERVER_NAME)
 #define NT_EXTENSION_ALPN ((int)io_nativetls_internal_jni_SslNative_EXTENSION_ALPN)
 #define NT_EXTENSION_EXTENDED_MASTER_SECRET ((int)io_nativetls_internal_jni_SslNative_EXTENSION_EXTENDED_MASTER_SECRET)
