@@ -314,8 +314,11 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
     /** FINISHED is reported once: when OpenSSL is done and the last handshake bytes have gone out. */
     private boolean finishHandshakeIfDone(int flags) throws SSLException {
         if (state.phase() != HandshakePhase.HANDSHAKING || !RecordResult.finished(flags)
-            || RecordResult.pending(flags) || ssl.isClosed()) {
-            return false; // not done yet, or a callback closed the engine while OpenSSL finished
+            || RecordResult.pending(flags) || ssl.isClosed() || state.inbound().isDone()) {
+            // Not done yet, or a callback closed the engine while OpenSSL finished, or the engine
+            // failed after OpenSSL finished but before its last bytes went out (the wrap that
+            // sends the alert drains them too): no session to report.
+            return false;
         }
         HandshakeSummary summary = ssl.handshakeSummary();
         NativeSslSession s = completedSession(summary);
