@@ -73,7 +73,7 @@ static jbyteArray stapled_response(JNIEnv *env, SSL *ssl)
     return out;
 }
 
-int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *leaf)
+int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *leaf, int may_pause)
 {
     JNIEnv *env = conn->env;
     const SSL_CIPHER *cipher = negotiated_cipher(ssl);
@@ -91,7 +91,7 @@ int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *lea
     jbyteArray status = schemes != NULL && !nt_pending_exception(env) ? stapled_response(env, ssl) : NULL;
     if (chain != NULL && schemes != NULL && !nt_pending_exception(env)) {
         verdict = (*env)->CallIntMethod(env, conn->owner, nt_jni.verify_peer, chain, jauth, jprotocol, jsuite,
-                                        schemes, status);
+                                        schemes, status, may_pause ? JNI_TRUE : JNI_FALSE);
     }
     if (nt_pending_exception(env)) {
         /* Only an Error can get here (the Java side catches the rest): fail this handshake. */
@@ -117,7 +117,20 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
     /* TLS 1.2 with a status request: the trust decision waits for CertificateStatus (ocsp.c). */
     jint verdict = nt_ocsp_verify_deferred(ssl)
                        ? X509_V_OK
-                       : nt_verify_peer(conn, ssl, X509_STORE_CTX_get0_untrusted(store), X509_STORE_CTX_get0_cert(store));
+                       : nt_verify_peer(conn, ssl, X509_STORE_CTX_get0_untrusted(store), X509_STORE_CTX_get0_cert(store),
+                                        1);
+    if (verdict == NT_CALLBACK_RETRY) {
+        /*
+         * A delegated task decides (client only: OpenSSL 3.0-3.5 cannot retry a server's check).
+         * The handshake stops with SSL_ERROR_WANT_RETRY_VERIFY, and the next SSL_do_handshake
+         * calls this callback again, which then gets the task's verdict.
+         */
+        if (SSL_is_server(ssl) || !SSL_set_retry_verify(ssl)) {
+            return fail_verify(store, X509_V_ERR_APPLICATION_VERIFICATION);
+        }
+        X509_STORE_CTX_set_error(store, X509_V_OK);
+        return 1;
+    }
     if (verdict != X509_V_OK) {
         return fail_verify(store, verdict);
     }
@@ -163,6 +176,10 @@ int nt_cert_callback(SSL *ssl, void *arg)
     }
     (*env)->GetLongArrayRegion(env, chosen, 0, n, handles);
     (*env)->DeleteLocalRef(env, chosen);
+    if (n == 1 && handles[0] == NT_CALLBACK_RETRY) {
+        /* A delegated task chooses: SSL_ERROR_WANT_X509_LOOKUP, and OpenSSL calls again on the next step. */
+        return -1;
+    }
     for (jsize i = 0; i < n; i++) {
         nt_credential *cred = nt_jlong_to_ptr(handles[i]);
         /* The SSL takes its own references: the cached credential may be freed while it lives. */

@@ -24,6 +24,8 @@
 #define NT_F_RECEIVED_SHUTDOWN ((int)io_nativetls_internal_jni_SslNative_F_RECEIVED_SHUTDOWN)
 #define NT_F_OVERFLOW ((int)io_nativetls_internal_jni_SslNative_F_OVERFLOW)
 #define NT_F_SENT_SHUTDOWN ((int)io_nativetls_internal_jni_SslNative_F_SENT_SHUTDOWN)
+#define NT_F_NEED_TASK ((int)io_nativetls_internal_jni_SslNative_F_NEED_TASK)
+#define NT_CALLBACK_RETRY ((int)io_nativetls_internal_jni_SslNative_CALLBACK_RETRY)
 #define NT_EXTENSION_SERVER_NAME ((int)io_nativetls_internal_jni_SslNative_EXTENSION_SERVER_NAME)
 #define NT_EXTENSION_ALPN ((int)io_nativetls_internal_jni_SslNative_EXTENSION_ALPN)
 #define NT_EXTENSION_EXTENDED_MASTER_SECRET ((int)io_nativetls_internal_jni_SslNative_EXTENSION_EXTENDED_MASTER_SECRET)
@@ -222,7 +224,8 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg);
  * Asks the connection's Java side (in a call: conn from nt_conn_in_call) to trust the peer's
  * chain, leaf first, with the OCSP response stapled to it; returns X509_V_OK or the refusal.
  */
-int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *leaf);
+/* may_pause: the caller can stop the handshake for a delegated task (the verify callback; not ocsp.c's status callback). */
+int nt_verify_peer(nt_conn *conn, SSL *ssl, STACK_OF(X509) *untrusted, X509 *leaf, int may_pause);
 int nt_cert_callback(SSL *ssl, void *arg);
 void nt_info_callback(const SSL *ssl, int where, int ret);
 /*

@@ -86,7 +86,7 @@ static int cache_ids(JNIEnv *env)
         const char *name;
         const char *descriptor;
     } methods[] = {
-        {&nt_jni.verify_peer, "verifyPeer", "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;[I[B)I"},
+        {&nt_jni.verify_peer, "verifyPeer", "([[BLjava/lang/String;Ljava/lang/String;Ljava/lang/String;[I[BZ)I"},
         {&nt_jni.stapled_response, "stapledResponse", "([B)[B"},
         {&nt_jni.select_credentials, "selectCredentials", "([II[[B[Ljava/lang/String;)[J"},
         {&nt_jni.session_created, "sessionCreated", "(J[BI)V"},

@@ -22,7 +22,8 @@ static int state_flags(const nt_conn *conn, int overflow)
         | (conn->pend_len > 0 ? NT_F_PENDING : 0)
         | ((shutdown & SSL_RECEIVED_SHUTDOWN) != 0 ? NT_F_RECEIVED_SHUTDOWN : 0)
         | ((shutdown & SSL_SENT_SHUTDOWN) != 0 ? NT_F_SENT_SHUTDOWN : 0)
-        | (overflow ? NT_F_OVERFLOW : 0);
+        | (overflow ? NT_F_OVERFLOW : 0)
+        | (SSL_want_retry_verify(conn->ssl) || SSL_want_x509_lookup(conn->ssl) ? NT_F_NEED_TASK : 0);
 }
 
 static jlong pack(size_t consumed, size_t produced, int flags)
@@ -90,6 +91,10 @@ static int handshake_step(JNIEnv *env, nt_conn *conn)
     switch (SSL_get_error(conn->ssl, r)) {
     case SSL_ERROR_WANT_READ:
     case SSL_ERROR_WANT_WRITE:
+        return 1;
+    case SSL_ERROR_WANT_RETRY_VERIFY:
+    case SSL_ERROR_WANT_X509_LOOKUP:
+        /* Paused for a delegated task: state_flags reports NT_F_NEED_TASK until a step resumes it. */
         return 1;
     case SSL_ERROR_ZERO_RETURN:
         nt_throw_message(env, nt_jni.ssl_handshake_exception, "TLS handshake failed: the peer sent close_notify");

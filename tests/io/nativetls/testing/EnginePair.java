@@ -312,7 +312,7 @@ public final class EnginePair {
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                 from.finished++;
             }
-            runTasks(from);
+            boolean ranTasks = runTasks(from) > 0;
             if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                 expect(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_OVERFLOW");
                 if (recorded != null && options.netCapacity == 0) {
@@ -331,6 +331,11 @@ public final class EnginePair {
                 ship(from, to);
             }
             if (r.bytesConsumed() + r.bytesProduced() == 0) {
+                // As Netty's loop: a wrap that moved nothing but left a task (now run) is no end.
+                progress |= ranTasks;
+                if (ranTasks) {
+                    continue;
+                }
                 break;
             }
             progress = true;
@@ -407,7 +412,7 @@ public final class EnginePair {
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                 s.finished++;
             }
-            runTasks(s);
+            progress |= runTasks(s) > 0;
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW:
                     expect(0, r.bytesConsumed() + r.bytesProduced(), "nothing moves on BUFFER_UNDERFLOW");
@@ -455,15 +460,19 @@ public final class EnginePair {
         s.appIn.clear();
     }
 
-    private void runTasks(Side s) throws SSLException {
+    /** Runs the tasks s hands out; how many. A task run is progress even when no byte moved. */
+    private int runTasks(Side s) throws SSLException {
+        int ran = 0;
         Runnable task;
         while ((task = s.engine.getDelegatedTask()) != null) {
             s.tasks++;
+            ran++;
             try {
                 task.run();
             } catch (RuntimeException e) {
                 record(s, e);
             }
         }
+        return ran;
     }
 }

@@ -15,11 +15,13 @@ public interface NativeCallbacks {
      * The peer's chain (DER, leaf first) to verify; authType is the TLS 1.2 client's key exchange
      * (null for a server), peerSchemes the signature schemes the peer accepts (TLS code points).
      * statusResponse is the OCSP response a server stapled to its leaf (client only), else null.
-     * Returns 0 when trusted, else the X509_V_ERR code OpenSSL turns into the alert
+     * mayPause: the handshake can stop here for a delegated task (answer
+     * {@link SslNative#CALLBACK_RETRY}); false where OpenSSL cannot pause (the check that waited
+     * for a stapled response). Returns 0 when trusted, else the X509_V_ERR code OpenSSL turns into the alert
      * ({@link SslNative#X509_V_ERR_CERT_HAS_EXPIRED} and its neighbours).
      */
     int verifyPeer(byte[][] chain, String authType, String protocol, String cipherSuite, int[] peerSchemes,
-                   byte[] statusResponse);
+                   byte[] statusResponse, boolean mayPause);
 
     /**
      * Server, a client asked for the certificate's status: the DER OCSP response to staple for

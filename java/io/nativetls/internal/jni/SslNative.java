@@ -28,6 +28,11 @@ public final class SslNative {
     public static final int F_OVERFLOW = 8;
     /** Our close_notify has been generated. */
     public static final int F_SENT_SHUTDOWN = 16;
+    /**
+     * The handshake is paused until a delegated task has answered a callback (OpenSSL's
+     * SSL_ERROR_WANT_RETRY_VERIFY or SSL_ERROR_WANT_X509_LOOKUP): the next call asks it again.
+     */
+    public static final int F_NEED_TASK = 32;
 
     /** Hello extensions a side does not use (jdk.tls.*.disableExtensions); the same bits in ssl_ctx.c and ssl.c. */
     public static final int EXTENSION_SERVER_NAME = 1;
@@ -40,6 +45,12 @@ public final class SslNative {
     /** A server's ALPN answers besides an index into the client's list: answer without ALPN, or fail. */
     public static final int ALPN_NONE = -1;
     public static final int ALPN_FATAL = -2;
+
+    /**
+     * What verifyPeer answers (and selectCredentials as its only handle) to pause the handshake
+     * while a delegated task computes the real answer: C then asks OpenSSL to call again.
+     */
+    public static final int CALLBACK_RETRY = -1;
 
     /**
      * Verify errors a trust decision answers with (OpenSSL's X509_V_ERR_* numbers, which the C side

@@ -99,8 +99,9 @@ final class AlpnSniPolicy {
             return null;
         }
         String selected = ssl.applicationProtocol();
-        // Every client callback runs after the ServerHello: by then no ALPN answer means none.
-        return selected == null && ssl.inCall() ? "" : selected;
+        // Every client callback, and every delegated task, runs after the ServerHello: by then no
+        // ALPN answer means none.
+        return selected == null && (ssl.inCall() || ssl.pendingTask() != null) ? "" : selected;
     }
 
     /** The handshake completed with this protocol (null: none). */

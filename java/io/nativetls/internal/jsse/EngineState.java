@@ -1,5 +1,6 @@
 package io.nativetls.internal.jsse;
 
+import io.nativetls.internal.ssl.HandshakeTask;
 import io.nativetls.internal.ssl.RecordResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
@@ -17,13 +18,31 @@ final class EngineState {
     private boolean nativePending;
     /** OpenSSL's last call found its handshake done (its last bytes may still be waiting). */
     private boolean nativeFinished;
+    /** The delegated task OpenSSL's paused handshake waits for, or null. */
+    private HandshakeTask task;
 
     // ---- what OpenSSL said after its last call -------------------------------------------------
 
     /** flags: a RecordResult's. */
     void track(int flags) {
+        track(flags, null);
+    }
+
+    /** flags: a RecordResult's; paused: the task the handshake now waits for, if flags say it does. */
+    void track(int flags, HandshakeTask paused) {
         nativePending = RecordResult.pending(flags);
         nativeFinished = RecordResult.finished(flags);
+        task = RecordResult.needsTask(flags) ? paused : null;
+    }
+
+    /** The task the handshake waits for (handed out or not), or null. */
+    HandshakeTask task() {
+        return task;
+    }
+
+    /** The handshake waits for a task that has not run to its end: OpenSSL must not be called. */
+    boolean awaitingTask() {
+        return task != null && !task.isDone();
     }
 
     /** Something is to be sent: OpenSSL has bytes queued, or a deferred close_notify is to be made. */
@@ -106,6 +125,7 @@ final class EngineState {
         inbound = inbound.close();
         outbound = OutboundState.CLOSED;
         nativePending = false;
+        task = null;
     }
 
     /** The connection failed; alertQueued: OpenSSL has an alert for the peer that wrap may still send. */
@@ -113,6 +133,7 @@ final class EngineState {
         inbound = inbound.close();
         outbound = outbound.fail();
         nativePending = alertQueued;
+        task = null;
         drained();
     }
 
@@ -129,6 +150,10 @@ final class EngineState {
         }
         if (closed()) {
             return HandshakeStatus.NOT_HANDSHAKING;
+        }
+        if (phase == HandshakePhase.HANDSHAKING && task != null) {
+            // Once the task has run, a wrap resumes OpenSSL (SunJSSE too asks for a wrap then).
+            return task.isDone() ? HandshakeStatus.NEED_WRAP : HandshakeStatus.NEED_TASK;
         }
         if (phase == HandshakePhase.HANDSHAKING) {
             return inboundDone ? HandshakeStatus.NEED_WRAP : HandshakeStatus.NEED_UNWRAP;

@@ -2,6 +2,7 @@ package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.HandshakeSummary;
+import io.nativetls.internal.ssl.HandshakeTask;
 import io.nativetls.internal.ssl.NativeFailure;
 import io.nativetls.internal.ssl.Protocols;
 import io.nativetls.internal.ssl.RecordResult;
@@ -52,6 +53,12 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
      * wait for the outbound side to close before they release a connection the server ended.
      */
     private final boolean halfClose;
+    /**
+     * Trust and key managers run in delegated tasks (NEED_TASK), as SunJSSE's engines run them,
+     * unless io.nativetls.delegatedTasks=false; a socket's engine runs them inline, as SunJSSE's
+     * sockets do.
+     */
+    private final boolean delegateTasks;
     private final EngineState state = new EngineState();
     private final EngineBuffers buffers = new EngineBuffers();
     private final RecordFraming framing = new RecordFraming();
@@ -76,6 +83,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         this.sessions = new EngineSessions(owner, config, host, port);
         this.transport = socket != null ? Transport.of(socket) : Transport.of(this);
         this.halfClose = socket != null || "false".equalsIgnoreCase(System.getProperty("jdk.tls.acknowledgeCloseNotify"));
+        this.delegateTasks = socket == null && context.delegatedTasks;
     }
 
     // ---- wrap ---------------------------------------------------------------------------------
@@ -104,9 +112,14 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                 return result(Status.CLOSED, false, 0, 0);
             }
             start();
+            if (state.awaitingTask() && !state.pendingOutput()) {
+                return result(Status.OK, false, 0, 0); // NEED_TASK: nothing moves until the task has run
+            }
             long r;
             int consumed = 0;
-            if (state.outbound().isClosing()) {
+            if (state.awaitingTask()) {
+                r = ssl.drain(dst); // what OpenSSL wrote before it paused; it is not called again yet
+            } else if (state.outbound().isClosing()) {
                 if (state.outbound() == OutboundState.CLOSE_DEFERRED) {
                     state.closeNotifyQueued(RecordResult.flags(ssl.shutdown()));
                 }
@@ -121,8 +134,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             int produced = RecordResult.produced(r);
             dst.position(dst.position() + produced);
-            int flags = RecordResult.flags(r);
-            state.track(flags);
+            int flags = tracked(r);
             state.drained();
             boolean finished = finishHandshakeIfDone(flags);
             Status status = RecordResult.overflow(flags) ? Status.BUFFER_OVERFLOW
@@ -168,6 +180,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                 return result(Status.CLOSED, false, 0, 0);
             }
             start();
+            if (state.awaitingTask()) {
+                return result(Status.OK, false, 0, 0); // as SunJSSE: nothing consumed until the task has run
+            }
             int available = src.remaining();
             int at = src.position();
             int recordLength = framedLength(src, at, available);
@@ -187,8 +202,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             int produced = RecordResult.produced(r);
             src.position(src.position() + consumed);
             buffers.delivered(dst, produced, dsts, offset, length);
-            int flags = RecordResult.flags(r);
-            state.track(flags);
+            int flags = tracked(r);
             framing.recordTaken(consumed, RecordResult.pending(flags) || RecordResult.finished(flags));
             if (RecordResult.receivedShutdown(flags) && !state.inbound().isDone()) {
                 state.inboundClosed(true);
@@ -277,21 +291,34 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                 "No appropriate protocol (protocol is disabled or cipher suites are inappropriate)");
         }
         ssl = context.newConnection(config.clientMode, transport, this, settings.tls12Ciphers, settings.tls13Suites);
+        if (delegateTasks) {
+            ssl.delegateTasks();
+        }
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
         sessions.begin(settings.serverName);
         state.advanceTo(HandshakePhase.HANDSHAKING);
         if (config.clientMode) {
             sessions.offerCached(ssl, settings.serverName);
-            state.track(RecordResult.flags(ssl.handshake()));
+            tracked(ssl.handshake());
         }
+    }
+
+    /** Takes in what OpenSSL said after a call that may run its handshake; returns the result's flags. */
+    private int tracked(long result) {
+        int flags = RecordResult.flags(result);
+        state.track(flags, RecordResult.needsTask(flags) && !ssl.isClosed() ? ssl.pendingTask() : null);
+        return flags;
     }
 
     /** FINISHED is reported once: when OpenSSL is done and the last handshake bytes have gone out. */
     private boolean finishHandshakeIfDone(int flags) throws SSLException {
         if (state.phase() != HandshakePhase.HANDSHAKING || !RecordResult.finished(flags)
-            || RecordResult.pending(flags) || ssl.isClosed()) {
-            return false; // not done yet, or a callback closed the engine while OpenSSL finished
+            || RecordResult.pending(flags) || ssl.isClosed() || state.inbound().isDone()) {
+            // Not done yet, or a callback closed the engine while OpenSSL finished, or the engine
+            // failed after OpenSSL finished but before its last bytes went out (the wrap that
+            // sends the alert drains them too): no session to report.
+            return false;
         }
         HandshakeSummary summary = ssl.handshakeSummary();
         NativeSslSession s = completedSession(summary);
@@ -356,9 +383,17 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         return locked(state::handshakeStatus);
     }
 
+    /**
+     * The task a paused handshake waits for, once (then null, as SunJSSE's). It runs the trust or
+     * key manager on the caller's thread without this engine's lock, so the manager may call the
+     * engine; the next wrap or unwrap resumes the handshake with its answer.
+     */
     @Override
     public Runnable getDelegatedTask() {
-        return null;
+        return locked(() -> {
+            HandshakeTask task = state.task();
+            return task != null && !state.closed() && task.handOut() ? task : null;
+        });
     }
 
     /**

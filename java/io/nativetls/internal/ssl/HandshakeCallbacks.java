@@ -11,9 +11,21 @@ import javax.net.ssl.SNIHostName;
  * key manager or to the listener, and keeps what the handshake learns (the verified chain, the
  * credentials offered) and what a callback threw, for the {@link SslHandle} to use once its
  * native call has returned. Runs only on the thread of that call, under the owner's lock.
+ *
+ * <p>When tasks are delegated, the trust check (client) and the key choice (both roles) do not
+ * run here: the first call keeps its inputs in a {@link HandshakeTask} and answers
+ * {@link SslNative#CALLBACK_RETRY}, which pauses OpenSSL; once the task has run, OpenSSL calls
+ * again and the kept answer goes back exactly as an inline answer would.
  */
 final class HandshakeCallbacks implements NativeCallbacks {
     private static final int TLS13_VERSION = 0x0304;
+    /** selectCredentials' answer that pauses the handshake for a delegated task. */
+    private static final long[] RETRY = {SslNative.CALLBACK_RETRY};
+    /**
+     * OpenSSL can pause a client's certificate check from 3.0.2 on (SSL_set_retry_verify); before
+     * that the check stays inline. OpenSSL 3.0-3.5 cannot pause a server's check at all.
+     */
+    private static final boolean RETRY_VERIFY = SslNative.openSslVersionNumber() >= 0x3000_0020L;
 
     private final SslContextHandle context;
     private final boolean client;
@@ -25,12 +37,43 @@ final class HandshakeCallbacks implements NativeCallbacks {
     private Throwable pendingCause;
     private X509Certificate[] verifiedChain;
     private List<Credential> offered = List.of();
+    /** Trust and key questions go to delegated tasks instead of being answered inline. */
+    private boolean delegating;
+    /** The task the paused handshake waits for, until the retried callback takes its answer. */
+    private HandshakeTask task;
 
     HandshakeCallbacks(SslContextHandle context, boolean client, Transport transport, SslHandle.Listener listener) {
         this.context = context;
         this.client = client;
         this.transport = transport;
         this.listener = listener;
+    }
+
+    /** From now on trust (client) and key questions become delegated tasks. */
+    void delegateTasks() {
+        delegating = true;
+    }
+
+    /** The task the handshake waits for (handed out or not, run or not), or null. */
+    HandshakeTask task() {
+        return task;
+    }
+
+    /**
+     * The finished task of this kind for the retried callback to answer from, taken; null when a
+     * new one is to be made. A task of another kind, or one not yet run (the engine waits for it
+     * before resuming, so neither happens), is an internal error that fails the handshake.
+     */
+    private HandshakeTask answered(HandshakeTask.Kind kind) {
+        HandshakeTask t = task;
+        if (t == null) {
+            return null;
+        }
+        task = null;
+        if (t.kind != kind || !t.isDone()) {
+            throw new IllegalStateException("OpenSSL resumed a handshake paused for " + t + " in " + kind);
+        }
+        return t;
     }
 
     /** The Error a callback met since the last call, cleared (with any refusal's cause). */
@@ -99,14 +142,31 @@ final class HandshakeCallbacks implements NativeCallbacks {
 
     @Override
     public int verifyPeer(byte[][] der, String authType, String protocol, String cipherSuite, int[] peerSchemes,
-                          byte[] statusResponse) {
+                          byte[] statusResponse, boolean mayPause) {
         try {
+            // Only a client's check can pause: OpenSSL 3.0-3.5 has no retry for a server's (issue 30068).
+            boolean delegated = delegating && client && RETRY_VERIFY && mayPause;
+            HandshakeTask done = delegated ? answered(HandshakeTask.Kind.VERIFY_PEER) : null;
+            if (done != null) {
+                if (done.thrown() != null) {
+                    throw done.thrown();
+                }
+                verifiedChain = (X509Certificate[]) done.answer();
+                return SslNative.X509_V_OK;
+            }
             X509Certificate[] chain = CertificateDecoder.chain(der);
             listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
             listener.peerCertificates(chain, protocol, cipherSuite);
             if (statusResponse != null) {
                 // Before the trust manager runs: a PKIX one with revocation checking uses it.
                 listener.peerStatusResponses(List.of(statusResponse));
+            }
+            if (delegated) {
+                task = new HandshakeTask(HandshakeTask.Kind.VERIFY_PEER, () -> {
+                    context.verifier.verifyServer(chain, authType, transport);
+                    return chain;
+                });
+                return SslNative.CALLBACK_RETRY;
             }
             if (client) {
                 context.verifier.verifyServer(chain, authType, transport);
@@ -135,9 +195,25 @@ final class HandshakeCallbacks implements NativeCallbacks {
     @Override
     public long[] selectCredentials(int[] peerSchemes, int version, byte[][] issuers, String[] keyTypes) {
         try {
-            listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
-            List<Credential> chosen = CredentialChoice.choose(context.credentials, client, transport, version,
-                peerSchemes, issuers, keyTypes);
+            HandshakeTask done = delegating ? answered(HandshakeTask.Kind.SELECT_CREDENTIALS) : null;
+            List<Credential> chosen;
+            if (done != null) {
+                if (done.thrown() != null) {
+                    throw done.thrown();
+                }
+                @SuppressWarnings("unchecked")
+                List<Credential> answer = (List<Credential>) done.answer();
+                chosen = answer;
+            } else {
+                listener.peerSignatureAlgorithms(SignatureSchemes.jdkAlgorithms(peerSchemes));
+                if (delegating) {
+                    task = new HandshakeTask(HandshakeTask.Kind.SELECT_CREDENTIALS, () -> CredentialChoice.choose(
+                        context.credentials, client, transport, version, peerSchemes, issuers, keyTypes));
+                    return RETRY;
+                }
+                chosen = CredentialChoice.choose(context.credentials, client, transport, version, peerSchemes,
+                    issuers, keyTypes);
+            }
             offered = chosen;
             if (chosen.size() == 1) {
                 // Several (one per key type): OpenSSL picks among them later, out of Java's sight.

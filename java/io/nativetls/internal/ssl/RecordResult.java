@@ -38,6 +38,11 @@ public final class RecordResult {
         return (flags & SslNative.F_RECEIVED_SHUTDOWN) != 0;
     }
 
+    /** The handshake is paused until a delegated task has run (see {@link SslHandle#pendingTask}). */
+    public static boolean needsTask(int flags) {
+        return (flags & SslNative.F_NEED_TASK) != 0;
+    }
+
     /** The destination could not take the next record. */
     public static boolean overflow(int flags) {
         return (flags & SslNative.F_OVERFLOW) != 0;

@@ -38,6 +38,8 @@ public final class SslContextHandle {
     final OcspStapling stapling = OcspStapling.fromProperties(serverExtensions);
     private final byte[][] clientCaNames;
     private final String keyLog;
+    /** Engines hand trust and key questions out as delegated tasks ({@link DelegatedTasks}). */
+    public final boolean delegatedTasks = DelegatedTasks.enabled();
     private final NativeContexts contexts;
     private final Cleaner.Cleanable cleanable;
     private final NativeContexts.Factory derive = this::derive;

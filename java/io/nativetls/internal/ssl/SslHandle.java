@@ -121,6 +121,20 @@ public final class SslHandle {
         return conn == 0 || closeRequested;
     }
 
+    /**
+     * Trust (client) and key questions of this connection's handshake become delegated tasks:
+     * the handshake pauses (a result's {@link RecordResult#needsTask}) until {@link #pendingTask}
+     * has run, and the next wrap, unwrap or handshake call resumes it.
+     */
+    public void delegateTasks() {
+        callbacks.delegateTasks();
+    }
+
+    /** The task the paused handshake waits for, or null. */
+    public HandshakeTask pendingTask() {
+        return callbacks.task();
+    }
+
     /** Whether a callback of this connection is running: its native call is still on the stack. */
     public boolean inCall() {
         return activeCalls > 0;

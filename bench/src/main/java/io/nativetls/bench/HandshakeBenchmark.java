@@ -37,6 +37,15 @@ public class HandshakeBenchmark {
     @Param({"TLS13_ECDSA_P256", "TLS13_RSA_2048", "TLS12_ECDHE_ECDSA_AES128_GCM"})
     public String config;
 
+    /**
+     * NativeTLS only: whether the engines hand their trust and key managers out as delegated tasks
+     * (io.nativetls.delegatedTasks, read when the contexts are initialised) or run them inline;
+     * {@code -p delegatedTasks=true,false} measures both in one run. The tasks run on the
+     * handshaking thread, as a loop that runs them itself would.
+     */
+    @Param({"true"})
+    public String delegatedTasks;
+
     private Endpoints endpoints;
 
     /** Each thread's in-memory link (heap buffers). */
@@ -48,6 +57,7 @@ public class HandshakeBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         Tls tls = Tls.valueOf(config);
+        System.setProperty("io.nativetls.delegatedTasks", delegatedTasks);
         endpoints = Checks.open(provider, tls);
         Checks.fullHandshake(provider, endpoints, tls, new MemoryLink(false));
     }
