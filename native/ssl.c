@@ -335,6 +335,17 @@ static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle, jobject owner,
         nt_sessions_report_deferred(conn);
         if (!ok) {
             throw_record_error(env, conn, "SSL_read");
+        } else if (SSL_get_key_update_type(conn->ssl) == SSL_KEY_UPDATE_NOT_REQUESTED) {
+            /*
+             * The peer asked for our KeyUpdate. OpenSSL queues the answer (this very type) for the
+             * next SSL_write; queued again through the API and written now, into pend, it leaves
+             * with the next wrap, which the engine asks for at once, as SunJSSE does.
+             */
+            if (SSL_key_update(conn->ssl, SSL_KEY_UPDATE_NOT_REQUESTED) != 1) {
+                nt_throw_failure(env, conn, NT_FAILURE_RECORD, "answering the peer's KeyUpdate");
+            } else {
+                handshake_step(env, conn);
+            }
         }
     }
     jlong result = pack(conn->in.pos, produced, state_flags(conn, 0));
@@ -364,6 +375,25 @@ static jlong native_shutdown(JNIEnv *env, jclass cls, jlong handle, jobject owne
     return result;
 }
 
+/*
+ * TLS 1.3: queues a KeyUpdate that also asks the peer to update its keys (what SSLEngine.beginHandshake
+ * and SSLSocket.startHandshake mean on an established TLS 1.3 connection, as with SunJSSE). The
+ * handshake call writes it now, into pend, so the next wrap sends it before any application data.
+ */
+static jlong native_keyUpdate(JNIEnv *env, jclass cls, jlong handle, jobject owner)
+{
+    nt_conn *conn = nt_conn_begin(env, handle, owner);
+    ERR_clear_error();
+    if (SSL_key_update(conn->ssl, SSL_KEY_UPDATE_REQUESTED) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_key_update");
+    } else if (SSL_do_handshake(conn->ssl) != 1) {
+        nt_throw_failure(env, conn, NT_FAILURE_RECORD, "sending a KeyUpdate");
+    }
+    jlong result = pack(0, 0, state_flags(conn, 0));
+    nt_conn_end(conn);
+    return result;
+}
+
 static jint native_pendingBytes(JNIEnv *env, jclass cls, jlong handle)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
@@ -380,6 +410,7 @@ static const JNINativeMethod methods[] = {
     {"unwrap", "(J" NT_CALLBACKS_TYPE "J[BIIJ[BII)J", (void *)native_unwrap},
     {"refuseRecord", "(J" NT_CALLBACKS_TYPE "IZ)I", (void *)native_refuseRecord},
     {"shutdown", "(J" NT_CALLBACKS_TYPE ")J", (void *)native_shutdown},
+    {"keyUpdate", "(J" NT_CALLBACKS_TYPE ")J", (void *)native_keyUpdate},
     {"pendingBytes", "(J)I", (void *)native_pendingBytes},
 };
 NT_NATIVES(nt_ssl_natives, methods);

@@ -262,6 +262,12 @@ public final class SslNative {
     /** Queues close_notify (once the handshake is complete). */
     public static native long shutdown(long conn, NativeCallbacks callbacks);
 
+    /**
+     * TLS 1.3, established: writes a KeyUpdate that asks the peer to update too (into the pending
+     * output the next wrap sends); the packed result's flags as {@link #wrap}'s.
+     */
+    public static native long keyUpdate(long conn, NativeCallbacks callbacks) throws javax.net.ssl.SSLException;
+
     /** How many bytes of records wait to be wrapped out (e.g. a fatal alert after a failure). */
     public static native int pendingBytes(long conn);
 

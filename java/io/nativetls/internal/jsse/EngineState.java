@@ -35,6 +35,23 @@ final class EngineState {
         task = RecordResult.needsTask(flags) ? paused : null;
     }
 
+    /** TLS 1.3: this side asked for the peer's KeyUpdate and has not read the answer yet. */
+    private boolean keyUpdateAnswerAwaited;
+
+    void keyUpdateRequested() {
+        keyUpdateAnswerAwaited = true;
+    }
+
+    /**
+     * After an unwrap on an established connection that read a record without application data:
+     * true once, when that is the answer to this side's KeyUpdate (SunJSSE reports FINISHED there).
+     */
+    boolean keyUpdateAnswered() {
+        boolean was = keyUpdateAnswerAwaited && phase == HandshakePhase.ESTABLISHED;
+        keyUpdateAnswerAwaited = false;
+        return was;
+    }
+
     /** The task the handshake waits for (handed out or not), or null. */
     HandshakeTask task() {
         return task;

@@ -117,6 +117,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             }
             long r;
             int consumed = 0;
+            // A post-handshake message (a KeyUpdate, ours or the answer to the peer's) waits: as
+            // SunJSSE, the wrap that sends its last bytes reports FINISHED.
+            boolean postHandshake = state.phase() == HandshakePhase.ESTABLISHED && state.pendingOutput()
+                && !state.outbound().isClosing();
             if (state.awaitingTask()) {
                 r = ssl.drain(dst); // what OpenSSL wrote before it paused; it is not called again yet
             } else if (state.outbound().isClosing()) {
@@ -136,7 +140,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             dst.position(dst.position() + produced);
             int flags = tracked(r);
             state.drained();
-            boolean finished = finishHandshakeIfDone(flags);
+            boolean finished = finishHandshakeIfDone(flags)
+                || postHandshake && produced > 0 && !state.pendingOutput() && !state.outbound().isClosing();
             Status status = RecordResult.overflow(flags) ? Status.BUFFER_OVERFLOW
                 : state.outbound().isDone() ? Status.CLOSED : Status.OK;
             SSLEngineResult result = result(status, finished, consumed, produced);
@@ -212,7 +217,8 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                     closeOutboundLocked();
                 }
             }
-            boolean finished = finishHandshakeIfDone(flags);
+            boolean finished = finishHandshakeIfDone(flags)
+                || consumed > 0 && produced == 0 && !state.inbound().isDone() && state.keyUpdateAnswered();
             SSLEngineResult result = result(state.inbound().isDone() ? Status.CLOSED : Status.OK, finished, consumed,
                 produced);
             releaseIfDone();
@@ -416,7 +422,14 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                     throw new SSLException("NativeTLS refuses TLS 1.2 renegotiation: the connection goes on with"
                         + " its current session");
                 }
-                return; // TLS 1.3 has no renegotiation
+                // TLS 1.3 has no renegotiation: as SunJSSE, a KeyUpdate that asks the peer for one too.
+                try {
+                    tracked(ssl.keyUpdate());
+                    state.keyUpdateRequested();
+                } catch (SSLException e) {
+                    throw failed(e);
+                }
+                return;
             }
             try {
                 if (state.inbound().isDone() || state.outbound().isDone()) {

@@ -139,8 +139,9 @@ final class NativeSslSocket extends SSLSocket {
         SocketTls t = connectedTls();
         t.checkNotInCallback();
         if (t.isEstablished()) {
-            // As the engine: TLS 1.2 renegotiation is refused (SSLException, the connection goes on).
-            engine.beginHandshake();
+            // As the engine: TLS 1.3 sends a KeyUpdate; TLS 1.2 renegotiation is refused (SSLException,
+            // the connection goes on).
+            t.renewKeys();
             return;
         }
         t.handshake();

@@ -352,6 +352,27 @@ final class SocketTls {
         throw new SSLException("wrap wants more than " + netOut.capacity() + " bytes of room");
     }
 
+    /**
+     * startHandshake on an established connection: the engine's answer (TLS 1.3: a KeyUpdate
+     * requesting the peer's, sent now, as SunJSSE's socket does; TLS 1.2: renegotiation refused).
+     */
+    void renewKeys() throws IOException {
+        writeLock.lock();
+        try {
+            checkFailure();
+            engine.beginHandshake();
+            flushPending();
+        } catch (SSLException e) {
+            throw e; // a refused request: the connection goes on
+        } catch (IOException | RuntimeException e) {
+            throw fatal(e);
+        } catch (Error e) {
+            throw abandoned(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Sends everything the engine has queued (alerts, close_notify, post-handshake answers). */
     private void flushPending() throws IOException {
         for (int i = 0; i < 16 && !engine.isOutboundDone()

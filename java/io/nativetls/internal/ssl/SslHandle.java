@@ -287,6 +287,18 @@ public final class SslHandle {
         return b.isDirect() ? b.position() : b.arrayOffset() + b.position();
     }
 
+    /** TLS 1.3: a KeyUpdate requesting the peer's, waiting in the pending output; the packed flags. */
+    public long keyUpdate() throws SSLException {
+        long handle = enter();
+        try {
+            return checked(SslNative.keyUpdate(handle, callbacks));
+        } catch (SSLException e) {
+            throw withCause(e);
+        } finally {
+            leave();
+        }
+    }
+
     public long shutdown() {
         long handle = enter();
         try {
