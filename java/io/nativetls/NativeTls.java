@@ -1,8 +1,11 @@
 package io.nativetls;
 
+import io.nativetls.internal.jsse.SessionDetails;
 import io.nativetls.internal.ssl.NativeRuntime;
 import java.security.Provider;
 import java.security.Security;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
 
 /** Whether NativeTLS can run here, why not, and the one-call installation. */
 public final class NativeTls {
@@ -24,6 +27,18 @@ public final class NativeTls {
     /** The OpenSSL version in use at run time, e.g. "OpenSSL 3.0.19 27 Jan 2026". */
     public static String openSslVersion() {
         return NativeRuntime.openSslVersion();
+    }
+
+    /**
+     * The key exchange group the session's handshake negotiated, by its IANA name ("x25519",
+     * "secp256r1", "X25519MLKEM768", ...), TLS 1.3 and TLS 1.2. For a resumed TLS 1.2 session,
+     * which exchanges no new key, the group of the handshake that made the session; for a TLS 1.3
+     * resumption, the group of its own key exchange. Empty when the session is not NativeTLS's (JSSE
+     * has no such accessor), when its handshake has not completed, or when no group was used (TLS
+     * 1.2 RSA key exchange).
+     */
+    public static Optional<String> negotiatedGroup(SSLSession session) {
+        return SessionDetails.negotiatedGroup(session);
     }
 
     /**

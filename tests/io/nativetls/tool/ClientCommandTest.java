@@ -44,6 +44,7 @@ class ClientCommandTest {
             assertEquals(0, r.exit(), r.describe() + server.output());
             assertEquals("TLSv1.3", r.field("Protocol:"), r.describe());
             assertEquals("TLS_AES_128_GCM_SHA256", r.field("Cipher suite:"), r.describe());
+            assertEquals("x25519", r.field("Group:"), r.describe());
             assertEquals("h2", r.field("ALPN:"), r.describe());
             assertEquals("new (full handshake)", r.field("Session:"), r.describe());
             assertEquals("CN=localhost", r.field(" 0 subject:"), r.describe());
@@ -57,12 +58,13 @@ class ClientCommandTest {
     @Test
     void tls12WithServerName() throws Exception {
         try (ChildProcess server = server("-cert", "server-rsa.pem", "-key", "server-rsa.key",
-            "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")) {
+            "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-groups", "secp384r1")) {
             ToolRun r = ToolRun.run("client", "127.0.0.1:" + server.port(), "--cafile", ca(), "--servername",
                 "localhost", "--protocols", "TLSv1.2,TLSv1.3");
             assertEquals(0, r.exit(), r.describe() + server.output());
             assertEquals("TLSv1.2", r.field("Protocol:"), r.describe());
             assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", r.field("Cipher suite:"), r.describe());
+            assertEquals("secp384r1", r.field("Group:"), r.describe());
             assertEquals("(none negotiated)", r.field("ALPN:"), r.describe());
             assertEquals("localhost", r.field("Server name:"), r.describe());
             assertEquals("RSA 2048 bits, signed with SHA256withECDSA", r.field("   key:"), r.describe());

@@ -42,17 +42,21 @@ class ServerCommandTest {
         assertEquals(0, curl.exit, curl + "\n" + server.describe());
         assertTrue(curl.output.startsWith("Hello from NativeTLS "), curl.output);
         assertTrue(curl.output.contains("\nprotocol:      TLSv1.3\n"), curl.output);
+        assertTrue(curl.output.contains("\ngroup:         x25519\n"), curl.output);
         assertTrue(curl.output.contains("\nALPN:          http/1.1\n"), curl.output);
         assertTrue(curl.output.contains("\nSNI:           localhost\n"), curl.output);
         assertTrue(curl.output.contains("\nrequest:       GET /hello HTTP/1.1\n"), curl.output);
 
         ChildProcess.Result sClient = ChildProcess.in(dir).systemLibraries().run(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-            "-servername", "localhost", "-tls1_2", "-CAfile", saved, "-verify_return_error", "-ign_eof"),
+            "-servername", "localhost", "-tls1_2", "-groups", "secp384r1:prime256v1", "-CAfile", saved, "-verify_return_error", "-ign_eof"),
             "GET /from-s_client HTTP/1.1\r\nHost: localhost\r\n\r\n", COMMAND_WAIT);
         assertEquals(0, sClient.exit, sClient + "\n" + server.describe());
         assertTrue(sClient.output.contains("Verify return code: 0 (ok)"), sClient.output);
         assertTrue(sClient.output.contains("\nprotocol:      TLSv1.2\n"), sClient.output);
         assertTrue(sClient.output.contains("\ncipher suite:  TLS_ECDHE_ECDSA_WITH_"), sClient.output);
+        // The server's order decides (the P-256 certificate needs prime256v1 offered); s_client saw the same group.
+        assertTrue(sClient.output.contains("\ngroup:         secp256r1\n"), sClient.output);
+        assertTrue(sClient.output.contains("Server Temp Key: ECDH, prime256v1"), sClient.output);
         assertTrue(sClient.output.contains("\nALPN:          (none)\n"), sClient.output);
         assertTrue(sClient.output.contains("\nrequest:       GET /from-s_client HTTP/1.1\n"), sClient.output);
 

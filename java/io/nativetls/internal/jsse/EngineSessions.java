@@ -213,9 +213,11 @@ final class EngineSessions {
 
     /**
      * s is the connection's session from now on. Only a resumed session counts as accessed now:
-     * a new one reports its creation time until it is used again, as SunJSSE's do.
+     * a new one reports its creation time until it is used again, as SunJSSE's do. group: the
+     * key exchange group the handshake's summary names (a TLS 1.3 resumption exchanges a new key).
      */
-    void established(NativeSslSession s) {
+    void established(NativeSslSession s, String group) {
+        s.group(group);
         if (s != handshakeSession) {
             s.accessed();
         }

@@ -345,7 +345,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             s = sessions.made(summary.protocol(), summary.cipherSuite(), summary.peerSignatureScheme(),
                 summary.peerCertificates(), summary.localCertificates(), summary.sessionId());
         }
-        sessions.established(s);
+        sessions.established(s, summary.group());
         alpnSni.established(summary.applicationProtocol());
         return s;
     }

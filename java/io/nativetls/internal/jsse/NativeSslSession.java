@@ -67,6 +67,8 @@ final class NativeSslSession extends ExtendedSSLSession {
     private volatile List<byte[]> statusResponses = List.of();
     /** TLS name of the scheme the peer signed the handshake that made this session with, or null. */
     private volatile String peerSignatureScheme;
+    /** IANA name of the key exchange group of the latest handshake on this session, or null (none yet). */
+    private volatile String group;
 
     NativeSslSession(NativeSessionContext sessionContext, String peerHost, int peerPort) {
         this.sessionContext = sessionContext;
@@ -106,6 +108,19 @@ final class NativeSslSession extends ExtendedSSLSession {
     /** See {@link #peerSignatureScheme(String)}; null when the peer signed nothing. */
     String peerSignatureScheme() {
         return peerSignatureScheme;
+    }
+
+    /**
+     * The key exchange group a completed handshake on this session used (a TLS 1.2 resumption
+     * reports the one of the handshake that made it, as OpenSSL does); null: none or not yet.
+     */
+    void group(String name) {
+        this.group = name;
+    }
+
+    /** See {@link #group(String)}. */
+    String group() {
+        return group;
     }
 
     /** The peer's certificate chain, or null when it sent none. */

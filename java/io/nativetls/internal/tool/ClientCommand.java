@@ -1,5 +1,6 @@
 package io.nativetls.internal.tool;
 
+import io.nativetls.NativeTls;
 import io.nativetls.NativeTlsProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +57,7 @@ final class ClientCommand {
         out.println("Connected to " + target + " (" + first.address + ")");
         out.printf("Protocol:      %s%n", first.session.getProtocol());
         out.printf("Cipher suite:  %s%n", first.session.getCipherSuite());
+        out.printf("Group:         %s%n", NativeTls.negotiatedGroup(first.session).orElse("(none)"));
         out.printf("ALPN:          %s%n", first.alpn == null || first.alpn.isEmpty() ? "(none negotiated)"
             : first.alpn);
         out.printf("Server name:   %s%n", first.serverName == null ? "(none sent; --servername sets one)"

@@ -211,6 +211,7 @@ final class ServerCommand {
             String page = "Hello from NativeTLS " + InfoCommand.version() + " (" + NativeTls.openSslVersion() + ")\n"
                 + "protocol:      " + session.getProtocol() + "\n"
                 + "cipher suite:  " + session.getCipherSuite() + "\n"
+                + "group:         " + NativeTls.negotiatedGroup(session).orElse("(none)") + "\n"
                 + "ALPN:          " + (alpn == null || alpn.isEmpty() ? "(none)" : alpn) + "\n"
                 + "SNI:           " + (sni == null ? "(none)" : sni) + "\n"
                 + "client:        " + peer + "\n"
