@@ -3,6 +3,7 @@ package io.nativetls.internal.jsse;
 import io.nativetls.internal.ssl.CipherSuites;
 import io.nativetls.internal.ssl.DisabledAlgorithms;
 import io.nativetls.internal.ssl.DisabledExtensions;
+import io.nativetls.internal.ssl.KeyLimits;
 import io.nativetls.internal.ssl.Protocols;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ final class ContextDefaults {
     final String[] serverSuites;
     /** jdk.tls.client.disableExtensions, as read when the context was created. */
     final DisabledExtensions clientExtensions = DisabledExtensions.of(true);
+    /** jdk.tls.keyLimits (a security property), as read when the context was created. */
+    final KeyLimits keyLimits = KeyLimits.current();
 
     /** contextProtocols: what a client of this context enables without properties; customisable: "TLS", "Default". */
     ContextDefaults(String[] contextProtocols, boolean customisable) {

@@ -118,6 +118,11 @@ final class EngineConfig {
         clientAuth = want ? CLIENT_AUTH_WANT : CLIENT_AUTH_NONE;
     }
 
+    /** The bytes one TLS 1.3 traffic key of this suite may protect (jdk.tls.keyLimits), 0 for no limit. */
+    long keyLimit(String cipherSuite) {
+        return defaults.keyLimits.forSuite(cipherSuite);
+    }
+
     boolean getEnableSessionCreation() {
         return sessionCreation;
     }

@@ -39,6 +39,14 @@ final class HandshakeLog {
             + " resumed=" + summary.resumed() + " peerSubject=\"" + peerSubject(session) + "\"");
     }
 
+    /** A TLS 1.3 key reached its jdk.tls.keyLimits limit in this direction: the engine sends a KeyUpdate. */
+    static void keyLimitReached(SSLEngine engine, String direction) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "TLS key limit reached: role=" + role(engine) + " peer=" + peer(engine)
+                + " direction=" + direction + " action=KeyUpdate");
+        }
+    }
+
     /**
      * The engine failed with e (during the handshake when handshaking): logs it at DEBUG and
      * returns it to throw (its message already has a negotiation hint: see NegotiationHint).

@@ -60,6 +60,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
      */
     private final boolean delegateTasks;
     private final EngineState state = new EngineState();
+    private final KeyUsage keyUsage = new KeyUsage();
     private final EngineBuffers buffers = new EngineBuffers();
     private final RecordFraming framing = new RecordFraming();
     private final EngineSessions sessions;
@@ -142,6 +143,9 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             state.drained();
             boolean finished = finishHandshakeIfDone(flags)
                 || postHandshake && produced > 0 && !state.pendingOutput() && !state.outbound().isClosing();
+            if (consumed > 0 && keyUsage.wrote(consumed)) {
+                renewKeysAtLimit("write");
+            }
             Status status = RecordResult.overflow(flags) ? Status.BUFFER_OVERFLOW
                 : state.outbound().isDone() ? Status.CLOSED : Status.OK;
             SSLEngineResult result = result(status, finished, consumed, produced);
@@ -217,8 +221,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
                     closeOutboundLocked();
                 }
             }
-            boolean finished = finishHandshakeIfDone(flags)
-                || consumed > 0 && produced == 0 && !state.inbound().isDone() && state.keyUpdateAnswered();
+            // The peer's KeyUpdate after ours is its answer; FINISHED then, unless this side has output
+            // waiting (its own answer to a request in the same flight), whose wrap reports it instead.
+            boolean answered = consumed > 0 && produced == 0 && !state.inbound().isDone() && state.keyUpdateAnswered();
+            boolean finished = finishHandshakeIfDone(flags) || answered && !state.pendingOutput();
+            if (produced > 0 && keyUsage.readBytes(produced)) {
+                renewKeysAtLimit("read");
+            }
             SSLEngineResult result = result(state.inbound().isDone() ? Status.CLOSED : Status.OK, finished, consumed,
                 produced);
             releaseIfDone();
@@ -329,6 +338,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         HandshakeSummary summary = ssl.handshakeSummary();
         NativeSslSession s = completedSession(summary);
         state.advanceTo(HandshakePhase.ESTABLISHED);
+        keyUsage.start(Protocols.TLS13.equals(summary.protocol()) ? config.keyLimit(summary.cipherSuite()) : 0);
         HandshakeLog.completed(this, s, summary);
         sessions.publish();
         return true;
@@ -348,6 +358,23 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
         sessions.established(s, summary.group());
         alpnSni.established(summary.applicationProtocol());
         return s;
+    }
+
+    /**
+     * A TLS 1.3 traffic key has protected what jdk.tls.keyLimits allows: as SunJSSE, a KeyUpdate
+     * asking for the peer's too, sent by the next wrap (this call's result says NEED_WRAP). Also
+     * while an earlier request is unanswered (as SunJSSE: OpenSSL peers answer only with their next
+     * write, and this side's write key changes with each update); not once either direction closes.
+     */
+    private void renewKeysAtLimit(String direction) throws SSLException {
+        if (state.phase() != HandshakePhase.ESTABLISHED || state.inbound().isDone()
+            || state.outbound() != OutboundState.OPEN || ssl.isClosed()) {
+            return;
+        }
+        tracked(ssl.keyUpdate());
+        state.keyUpdateRequested();
+        keyUsage.renewed();
+        HandshakeLog.keyLimitReached(this, direction);
     }
 
     private SSLException failed(SSLException failure) {
