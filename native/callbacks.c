@@ -142,6 +142,15 @@ int nt_verify_callback(X509_STORE_CTX *store, void *arg)
 
 int nt_cert_callback(SSL *ssl, void *arg)
 {
+    nt_conn *pinned = nt_conn_of(ssl);
+    if (pinned != NULL && pinned->critical) {
+        /*
+         * A TLS 1.3 server's post-handshake CertificateRequest, read inside SSL_read while the
+         * record's arrays are pinned (no JNI call allowed): OpenSSL pauses, and ssl.c resumes it
+         * once they are released, when this callback can ask the key manager.
+         */
+        return -1;
+    }
     nt_conn *conn = nt_conn_in_call(ssl);
     if (conn == NULL) {
         return 0;

@@ -309,6 +309,7 @@ static int read_application_data(nt_conn *conn, size_t *n)
     switch (SSL_get_error(conn->ssl, r)) {
     case SSL_ERROR_WANT_READ:   /* a record without application data (ticket, key update, alert) */
     case SSL_ERROR_WANT_WRITE:
+    case SSL_ERROR_WANT_X509_LOOKUP: /* a post-handshake CertificateRequest: resumed by native_unwrap */
     case SSL_ERROR_ZERO_RETURN: /* close_notify: reported through the flags */
         nt_clear_errors();
         return 1;
@@ -335,6 +336,13 @@ static jlong native_unwrap(JNIEnv *env, jclass cls, jlong handle, jobject owner,
         nt_sessions_report_deferred(conn);
         if (!ok) {
             throw_record_error(env, conn, "SSL_read");
+        } else if (SSL_want_x509_lookup(conn->ssl)) {
+            /*
+             * The server asked for our certificate after the handshake (TLS 1.3 post-handshake
+             * authentication); the certificate callback paused while the arrays were pinned. Now
+             * it runs, and Certificate, CertificateVerify and Finished go into pend for the next wrap.
+             */
+            handshake_step(env, conn);
         } else if (SSL_get_key_update_type(conn->ssl) == SSL_KEY_UPDATE_NOT_REQUESTED) {
             /*
              * The peer asked for our KeyUpdate. OpenSSL queues the answer (this very type) for the

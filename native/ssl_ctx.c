@@ -211,7 +211,18 @@ cleanup:
     return table;
 }
 
+/*
+ * TLS 1.3 clients of this context offer post-handshake authentication (post_handshake_auth), so a
+ * server may ask for the client's certificate after the handshake; the key manager answers then
+ * (callbacks.c, and ssl.c for the request met inside SSL_read). Servers are not affected.
+ */
+static void native_contextOfferPostHandshakeAuth(JNIEnv *env, jclass cls, jlong handle)
+{
+    SSL_CTX_set_post_handshake_auth(nt_jlong_to_ptr(handle), 1); /* returns nothing */
+}
+
 static const JNINativeMethod methods[] = {
+    {"contextOfferPostHandshakeAuth", "(J)V", (void *)native_contextOfferPostHandshakeAuth},
     {"contextNew", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;IZI)J", (void *)native_contextNew},
     {"contextShareTicketKeys", "(JJ)V", (void *)native_contextShareTicketKeys},
     {"contextFree", "(J)V", (void *)native_contextFree},

@@ -180,6 +180,9 @@ public final class SslNative {
      * Installs the OCSP status callback on ctx: its clients that ask for a staple see it in
      * verifyPeer, and (serverStapling) its servers staple what stapledResponse answers.
      */
+    /** TLS 1.3 clients of ctx offer post-handshake authentication (servers are not affected). */
+    public static native void contextOfferPostHandshakeAuth(long ctx);
+
     public static native void contextEnableStatus(long ctx, boolean serverStapling) throws javax.net.ssl.SSLException;
 
     /** Client: the ClientHello asks for the server's OCSP response (status_request, type ocsp). */

@@ -123,6 +123,8 @@ final class EngineSessions {
         NativeSslSession hs = handshakeSession;
         if (hs != null) {
             hs.localCertificates(chain);
+        } else if (session != null) {
+            session.localCertificates(chain); // TLS 1.3 post-handshake authentication: sent now
         }
     }
 

@@ -54,6 +54,14 @@ final class HandshakeCallbacks implements NativeCallbacks {
         delegating = true;
     }
 
+    /**
+     * The handshake is done: a later question (a TLS 1.3 server's post-handshake CertificateRequest)
+     * arrives inside SSL_read, which cannot wait for a task, so it is answered inline.
+     */
+    void handshakeCompleted() {
+        delegating = false;
+    }
+
     /** The task the handshake waits for (handed out or not, run or not), or null. */
     HandshakeTask task() {
         return task;

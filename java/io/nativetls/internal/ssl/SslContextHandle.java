@@ -34,6 +34,13 @@ public final class SslContextHandle {
     private final boolean clientStatusRequest = Boolean.parseBoolean(
         System.getProperty("jdk.tls.client.enableStatusRequestExtension", "true"))
         && !clientExtensions.disables(DisabledExtensions.STATUS_REQUEST);
+    /**
+     * io.nativetls.postHandshakeAuth (default true): TLS 1.3 clients offer post-handshake
+     * authentication and answer a server's later CertificateRequest from the key manager.
+     * SunJSSE does not offer it (a server that asks after the handshake gets no certificate).
+     */
+    private final boolean postHandshakeAuth = Boolean.parseBoolean(
+        System.getProperty("io.nativetls.postHandshakeAuth", "true"));
     /** The server's stapler, null unless jdk.tls.server.enableStatusRequestExtension is true. */
     final OcspStapling stapling = OcspStapling.fromProperties(serverExtensions);
     private final byte[][] clientCaNames;
@@ -100,6 +107,9 @@ public final class SslContextHandle {
             }
             if (keysFrom != 0) {
                 SslNative.contextShareTicketKeys(keysFrom, ctx);
+            }
+            if (postHandshakeAuth) {
+                SslNative.contextOfferPostHandshakeAuth(ctx);
             }
             if (clientStatusRequest || stapling != null) {
                 SslNative.contextEnableStatus(ctx, stapling != null);

@@ -344,6 +344,7 @@ public final class SslHandle {
      * already holds (verified in this handshake, or the one credential offered) are not fetched.
      */
     public HandshakeSummary handshakeSummary() {
+        callbacks.handshakeCompleted();
         X509Certificate[] verified = callbacks.verifiedChain();
         List<Credential> offered = callbacks.offered();
         Object[] s = SslNative.handshakeSummary(live(), verified == null, offered.size() > 1);
