@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The ML-DSA scheme names on every OpenSSL and JDK (no assumption: this is what runs everywhere
- * else): where the loaded OpenSSL lacks ML-DSA (3.0) the names are skipped like any unknown name
- * and the rest of the list still goes out; on 3.5 they go out, in the order given. Read off what
+ * else): where the loaded OpenSSL (3.0) or the JDK (17) lacks ML-DSA the names are skipped like
+ * any unknown name and the rest of the list still goes out; with both (3.5 and JDK 24+) they go
+ * out, in the order given. Read off what
  * the NativeTLS server saw the client offer (getPeerSupportedSignatureAlgorithms).
  */
 @Timeout(60)
@@ -39,24 +40,33 @@ class MlDsaSchemeNamesTest {
         }
     }
 
+    /** Both have it: OpenSSL 3.5 (its provider's schemes) and a JDK with ML-DSA keys. */
+    private static boolean withMlDsa() {
+        try {
+            java.security.KeyFactory.getInstance("ML-DSA");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return false;
+        }
+        return MlDsaPki.openSsl35();
+    }
+
     @Test
     void mlDsaNamesGoOutWhereOpenSslHasThemAndAreSkippedElsewhere() throws Exception {
         TestPki.get();
         String[] seen = offered("mldsa65,ecdsa_secp256r1_sha256,MLDSA87");
-        String[] expected = MlDsaPki.openSsl35() ? new String[] {"ML-DSA-65", "SHA256withECDSA", "ML-DSA-87"}
+        String[] expected = withMlDsa() ? new String[] {"ML-DSA-65", "SHA256withECDSA", "ML-DSA-87"}
             : new String[] {"SHA256withECDSA"};
         assertArrayEquals(expected, seen);
     }
 
     /**
-     * A property naming ML-DSA alone: on 3.0 it names nothing usable and is ignored (the default
-     * list goes out, as EngineConfig ignores such a property); on 3.5 it is the whole list, and the
-     * EC server cannot sign, so only the 3.0 half is a handshake.
+     * A property naming ML-DSA alone, where OpenSSL or the JDK lacks it: it names nothing usable
+     * and is ignored (the default list goes out, as EngineConfig ignores such a property).
      */
     @Test
-    void mlDsaAloneOnOpenSsl30IsIgnored() throws Exception {
-        assumeFalse(MlDsaPki.openSsl35(), "OpenSSL 3.5 has ML-DSA: MlDsaHandshakeTest.setSignatureSchemesRestricts"
-            + " covers names it has");
+    void mlDsaAloneIsIgnoredWhereUnavailable() throws Exception {
+        assumeFalse(withMlDsa(), "OpenSSL and the JDK have ML-DSA here: MlDsaHandshakeTest.setSignatureSchemesRestricts"
+            + " covers names they have");
         String[] seen = offered("mldsa44");
         String[] defaults = offered("");
         assertArrayEquals(defaults, seen, "the default list");

@@ -12,9 +12,10 @@ import java.util.Map;
  * algorithm names ExtendedSSLSession reports. The lists OpenSSL is given are made by SchemePolicy,
  * which knows how OpenSSL spells the legacy schemes.
  *
- * <p>The ML-DSA schemes (mldsa44, mldsa65, mldsa87; RFC draft-ietf-tls-mldsa) are OpenSSL 3.5's
+ * <p>The ML-DSA schemes (mldsa44, mldsa65, mldsa87; draft-ietf-tls-mldsa) are OpenSSL 3.5's
  * default provider's, not libssl's: they count as known only where a loaded provider offers them
- * ({@link ProviderSchemes}), so on OpenSSL 3.0 their names are skipped like any unknown name.
+ * ({@link ProviderSchemes}) and the JDK has ML-DSA keys (JDK 24 on, or a provider that adds them),
+ * so elsewhere their names are skipped like any unknown name.
  */
 public final class SignatureSchemes {
     public static final String CLIENT_PROPERTY = "jdk.tls.client.SignatureSchemes";
@@ -37,8 +38,14 @@ public final class SignatureSchemes {
             this.provided = provided;
         }
 
+        /**
+         * Built-in schemes always; a provider's where OpenSSL offers it and the JDK has its key
+         * algorithm. Without JDK ML-DSA keys (before JDK 24) no key manager holds such a key and no
+         * trust manager checks such a chain, and offering mldsa65 could only lead a server that
+         * has both kinds to pick the chain this side cannot verify.
+         */
         boolean available() {
-            return !provided || ProviderSchemes.offers(name);
+            return !provided || (ProviderSchemes.offers(name) && JdkKeys.has(keyAlgorithm(name)));
         }
     }
 
@@ -104,6 +111,23 @@ public final class SignatureSchemes {
     }
 
     private SignatureSchemes() {}
+
+    /** Whether the JDK (any installed provider) has keys of an algorithm; asked once per name. */
+    private static final class JdkKeys {
+        private static final java.util.concurrent.ConcurrentMap<String, Boolean> KNOWN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+        static boolean has(String algorithm) {
+            return KNOWN.computeIfAbsent(algorithm, a -> {
+                try {
+                    java.security.KeyFactory.getInstance(a);
+                    return true;
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    return false;
+                }
+            });
+        }
+    }
 
     /** The OpenSSL list for a JSSE list of names; unknown names are skipped, as SunJSSE skips them. */
     public static String toOpenSsl(String[] names) {
