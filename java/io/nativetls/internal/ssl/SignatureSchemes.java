@@ -89,13 +89,13 @@ public final class SignatureSchemes {
         BY_CODE.put(s.code, s);
     }
 
-    /** The scheme of this TLS name (any case, trimmed) if this OpenSSL can use it, else null. */
+    /** The scheme of this TLS name (any case, trimmed) if this OpenSSL and JDK can use it, else null. */
     private static Scheme byName(String name) {
         Scheme s = name == null ? null : BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
         return s != null && s.available() ? s : null;
     }
 
-    /** The scheme of this code point if this OpenSSL can use it, else null. */
+    /** The scheme of this code point if this OpenSSL and JDK can use it, else null. */
     private static Scheme byCode(int code) {
         Scheme s = BY_CODE.get(code);
         return s != null && s.available() ? s : null;
