@@ -1,7 +1,8 @@
 /*
  * Facts about the OpenSSL in use: for the command-line tool's "info", the CPU capability words
  * OpenSSL detected; for "info" and for jdk.tls.namedGroups / setNamedGroups, the TLS key exchange
- * groups its loaded providers offer. Read-only; owns nothing.
+ * groups its loaded providers offer; for the ML-DSA signature schemes, the TLS signature schemes
+ * providers add. Read-only; owns nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +72,39 @@ static int provider_groups(OSSL_PROVIDER *provider, void *arg)
     return 1;
 }
 
+/*
+ * One TLS signature scheme a provider adds (TLS-SIGALG capability, OpenSSL 3.4 on: the ML-DSA
+ * schemes of 3.5's default provider), as "name codepoint". The names are spelled out, not taken
+ * from core_names.h, so the library still builds against 3.0 headers, where the capability is
+ * unknown and no provider lists any.
+ */
+static int add_sigalg(const OSSL_PARAM params[], void *arg)
+{
+    group_list *list = arg;
+    const OSSL_PARAM *name = OSSL_PARAM_locate_const(params, "tls-sigalg-iana-name");
+    const OSSL_PARAM *code = OSSL_PARAM_locate_const(params, "tls-sigalg-code-point");
+    const char *text = NULL;
+    unsigned int point = 0;
+    if (name == NULL || OSSL_PARAM_get_utf8_string_ptr(name, &text) != 1 || code == NULL
+        || OSSL_PARAM_get_uint(code, &point) != 1) {
+        ERR_clear_error(); /* as for groups: an unreadable entry is skipped */
+        return 1;
+    }
+    if (list->count < NT_INFO_MAX_GROUPS && !already_listed(list, text)) {
+        snprintf(list->groups[list->count], NT_INFO_ENTRY, "%s %u", text, point);
+        list->count++;
+    }
+    return 1;
+}
+
+static int provider_sigalgs(OSSL_PROVIDER *provider, void *arg)
+{
+    if (OSSL_PROVIDER_get_capabilities(provider, "TLS-SIGALG", add_sigalg, arg) != 1) {
+        ERR_clear_error(); /* OpenSSL 3.0 and providers without schemes of their own */
+    }
+    return 1;
+}
+
 static int set_string(JNIEnv *env, jobjectArray array, jsize index, const char *text)
 {
     jstring s = (*env)->NewStringUTF(env, text != NULL ? text : "");
@@ -87,16 +121,16 @@ static int set_string(JNIEnv *env, jobjectArray array, jsize index, const char *
  * "info" prints and the one NamedGroups checks jdk.tls.namedGroups and setNamedGroups against.
  * Returns NULL with an exception pending on failure; the caller frees the list.
  */
-static group_list *collect_groups(JNIEnv *env)
+static group_list *collect(JNIEnv *env, int (*per_provider)(OSSL_PROVIDER *, void *), const char *what)
 {
     group_list *list = OPENSSL_zalloc(sizeof(group_list));
     if (list == NULL) {
-        nt_throw_message(env, nt_jni.out_of_memory_error, "no memory for the list of TLS groups");
+        nt_throw_message(env, nt_jni.out_of_memory_error, "no memory for a list of the providers' capabilities");
         return NULL;
     }
     ERR_clear_error();
-    if (OSSL_PROVIDER_do_all(NULL, provider_groups, list) != 1) {
-        nt_throw_openssl(env, nt_jni.ssl_exception, "listing the providers' TLS groups");
+    if (OSSL_PROVIDER_do_all(NULL, per_provider, list) != 1) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, what);
         OPENSSL_free(list);
         return NULL;
     }
@@ -129,7 +163,7 @@ static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
     const char *fixed[NT_INFO_FIXED] = {
         OpenSSL_version(OPENSSL_CPU_INFO), OpenSSL_version(OPENSSL_DIR), OpenSSL_version(OPENSSL_MODULES_DIR),
     };
-    group_list *list = collect_groups(env);
+    group_list *list = collect(env, provider_groups, "listing the providers' TLS groups");
     if (list == NULL) {
         return NULL;
     }
@@ -141,7 +175,23 @@ static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
 static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    group_list *list = collect_groups(env);
+    group_list *list = collect(env, provider_groups, "listing the providers' TLS groups");
+    if (list == NULL) {
+        return NULL;
+    }
+    jobjectArray result = to_array(env, list, NULL, 0);
+    OPENSSL_free(list);
+    return result;
+}
+
+/*
+ * The TLS signature schemes providers add beyond libssl's built-in ones, "name codepoint" each:
+ * what SignatureSchemes checks before it names mldsa65 and the like to this OpenSSL.
+ */
+static jobjectArray native_tlsProviderSignatureSchemes(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    group_list *list = collect(env, provider_sigalgs, "listing the providers' TLS signature schemes");
     if (list == NULL) {
         return NULL;
     }
@@ -153,5 +203,6 @@ static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
 static const JNINativeMethod methods[] = {
     {"libraryInfo", "()[Ljava/lang/String;", (void *)native_libraryInfo},
     {"tlsGroups", "()[Ljava/lang/String;", (void *)native_tlsGroups},
+    {"tlsProviderSignatureSchemes", "()[Ljava/lang/String;", (void *)native_tlsProviderSignatureSchemes},
 };
 NT_NATIVES(nt_info_natives, methods);

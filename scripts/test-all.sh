@@ -7,12 +7,14 @@
 #   openssl-3.5    17 / 3.5 / release               all but `fuzz` and `soak`
 #   jdk25          Temurin 25 / system 3.0 / the    all but `fuzz` and `soak`
 #                  jar's classes and library, as built by the first stage (what a user runs)
+#   jdk25-openssl-3.5  Temurin 25 / 3.5 / as jdk25  `pqc` only: ML-DSA needs both (JDK 24+ keys, OpenSSL
+#                  3.5 schemes), so its tests skip themselves in every other stage
 #   asan           17 / system 3.0 / ASan+UBSan     all but `soak`, `jvm`, `interop`, `frameworks`
 #   lsan           LeakSanitizer: native memory must not grow with the number of handshakes
 #
 # So the contract (every untagged test) runs in all four library stages; `fuzz` (100,000 hostile
 # inputs, the re-entrant callback matrix) once, where the sanitizers watch it; `soak` once, in the
-# first stage; tests of the surroundings (other JVMs, other programs, frameworks) on every JDK and
+# first stage; `pqc` where it can run; tests of the surroundings (other JVMs, other programs, frameworks) on every JDK and
 # OpenSSL but not under the sanitizers, which see the same native calls in the contract tests.
 # The first stage runs alone (it builds what the others use); the others then run two at a time,
 # each into target/stages/NAME.log, printed whole when the stage ends. OpenSSL 3.5 is built in the
@@ -20,8 +22,8 @@
 #
 #   usage: scripts/test-all.sh            (from the project root)
 # NATIVETLS_QUICK=1 runs only `mvn verify`: the whole suite once, every tag, JDK 17 and the system OpenSSL.
-# A missing OpenSSL 3.5 or Temurin 25 fails the run; NATIVETLS_ALLOW_SKIP="openssl-3.5 jdk25" (either
-# or both) lets that stage be skipped with a warning instead.
+# A missing OpenSSL 3.5 or Temurin 25 fails the run; NATIVETLS_ALLOW_SKIP="openssl-3.5 jdk25 jdk25-openssl-3.5"
+# (any of them) lets that stage be skipped with a warning instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +83,19 @@ stage_jdk25() {
   JAVA_HOME="$jdk25" "${mvn[@]}" surefire:test -Dnativetls.test.excludedGroups=fuzz,soak $(reports jdk25)
 }
 
+stage_jdk25_openssl_3_5() {
+  local jdk25
+  jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)
+  [ -n "$jdk25" ] || { may_skip jdk25-openssl-3.5 "no Temurin 25 JDK under /usr/lib/jvm"; return; }
+  while kill -0 "$ossl35_build" 2>/dev/null; do sleep 5; done
+  [ -x "$ossl35/bin/openssl" ] || { may_skip jdk25-openssl-3.5 "scripts/build-openssl.sh did not build $ossl35"; return; }
+  echo "Temurin 25 ($jdk25), OpenSSL 3.5 from $ossl35; the first stage's classes and library; the pqc tests"
+  # As in the openssl-3.5 stage: the system config file for the library and the 3.5 CLI the tests run.
+  JAVA_HOME="$jdk25" OPENSSL_CONF=/usr/lib/ssl/openssl.cnf LD_LIBRARY_PATH="$ossl35/lib" "${mvn[@]}" surefire:test \
+    -Dnativetls.test.jvm.args="-Dio.nativetls.test.expectOpenSsl=3.5 -Dio.nativetls.test.openssl35=$ossl35" \
+    -Dnativetls.test.groups=pqc $(reports jdk25-openssl-3.5)
+}
+
 stage_asan() {
   echo "AddressSanitizer + UBSan build of the library; all tests but soak, jvm, interop, frameworks"
   # Only the native build and the tests: a lifecycle build would recompile into target/classes,
@@ -120,17 +135,17 @@ chain() {
 # Two chains of about equal length on the two cores: the sanitizer stage is the longest.
 chain asan lsan &
 sanitizers=$!
-chain jdk25 openssl-3.5 aarch64 &
+chain jdk25 openssl-3.5 jdk25-openssl-3.5 aarch64 &
 matrix=$!
 wait "$sanitizers" "$matrix" || true
 
 banner "summary"
 failed=0
-printf '%-12s %4s s  exit 0\n' jdk17 "$first_stage"
+printf '%-17s %4s s  exit 0\n' jdk17 "$first_stage"
 while read -r name rc secs; do
-  printf '%-12s %4s s  exit %s\n' "$name" "$secs" "$rc"
+  printf '%-17s %4s s  exit %s\n' "$name" "$secs" "$rc"
   [ "$rc" = 0 ] || failed=1
 done <"$logs/summary"
 echo "whole test command: $((SECONDS - began)) s"
-[ "$(wc -l <"$logs/summary")" -eq 5 ] || { echo "a stage did not report" >&2; failed=1; }
+[ "$(wc -l <"$logs/summary")" -eq 6 ] || { echo "a stage did not report" >&2; failed=1; }
 exit "$failed"

@@ -219,6 +219,7 @@ public final class ChildProcess implements AutoCloseable {
         private final List<String> unset = new ArrayList<>();
         private Map<String, String> env = Map.of();
         private Charset charset = StandardCharsets.ISO_8859_1;
+        private String openssl = "openssl";
 
         private Launch(Path dir) {
             this.dir = dir;
@@ -248,6 +249,12 @@ public final class ChildProcess implements AutoCloseable {
             return this;
         }
 
+        /** openssl(...) and opensslServer(...) run this binary, not the openssl on PATH (e.g. OpenSSL 3.5's). */
+        public Launch opensslBinary(String path) {
+            this.openssl = path;
+            return this;
+        }
+
         /** Starts cmd (program first). */
         public ChildProcess start(List<String> cmd) throws IOException {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -262,7 +269,7 @@ public final class ChildProcess implements AutoCloseable {
         /** Starts {@code openssl args...}. */
         public ChildProcess openssl(List<String> args) throws IOException {
             List<String> cmd = new ArrayList<>();
-            cmd.add("openssl");
+            cmd.add(openssl);
             cmd.addAll(args);
             return start(cmd);
         }

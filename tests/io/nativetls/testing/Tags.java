@@ -28,5 +28,12 @@ public final class Tags {
     /** Drive frameworks and drivers (HTTP clients, servers, JDBC): every JDK and OpenSSL stage. */
     public static final String FRAMEWORKS = "frameworks";
 
+    /**
+     * Post-quantum authentication (ML-DSA keys and signature schemes): needs OpenSSL 3.5 and a JDK
+     * with ML-DSA (24 on), so it tells something only in the jdk25-openssl-3.5 stage, which runs
+     * this tag alone; elsewhere these tests skip themselves.
+     */
+    public static final String PQC = "pqc";
+
     private Tags() {}
 }

@@ -350,4 +350,11 @@ public final class SslNative {
      * of one code point (secp256r1, P-256) are separate entries, the IANA name first. New strings, no handles.
      */
     public static native String[] tlsGroups() throws javax.net.ssl.SSLException;
+
+    /**
+     * The TLS signature schemes the loaded providers add to libssl's own (TLS-SIGALG capability:
+     * mldsa44, mldsa65, mldsa87 on OpenSSL 3.5; none on 3.0), one "name codepoint" entry per
+     * name (code point in decimal). New strings, no handles.
+     */
+    public static native String[] tlsProviderSignatureSchemes() throws javax.net.ssl.SSLException;
 }

@@ -1,6 +1,7 @@
 package io.nativetls.internal.jsse;
 
 import io.nativetls.internal.ssl.SessionHandle;
+import io.nativetls.internal.ssl.SignatureSchemes;
 import java.security.Principal;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -34,12 +35,6 @@ final class NativeSslSession extends ExtendedSSLSession {
     private static final int LARGE_APPLICATION_BUFFER_SIZE = 33088;
     static final String NULL_SUITE = "SSL_NULL_WITH_NULL_NULL";
 
-    /** What this side accepts for certificate signatures (JDK algorithm names, OpenSSL defaults). */
-    private static final String[] LOCAL_SIGNATURE_ALGORITHMS = {
-        "SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA", "Ed25519", "Ed448",
-        "RSASSA-PSS", "SHA256withRSA", "SHA384withRSA", "SHA512withRSA",
-        "SHA224withECDSA", "SHA224withRSA", "SHA1withECDSA", "SHA1withRSA",
-    };
 
     /** Per thread: one shared SecureRandom would be a lock every server handshake takes. */
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(NativeSslSession::newRandom);
@@ -329,7 +324,9 @@ final class NativeSslSession extends ExtendedSSLSession {
 
     @Override
     public String[] getLocalSupportedSignatureAlgorithms() {
-        return LOCAL_SIGNATURE_ALGORITHMS.clone();
+        // SunJSSE's trust managers check the peer's chain against these: ML-DSA-65 must be among
+        // them (where OpenSSL has it) for an ML-DSA-signed chain to pass.
+        return SignatureSchemes.localJdkAlgorithms();
     }
 
     @Override

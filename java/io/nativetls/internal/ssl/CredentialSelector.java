@@ -23,7 +23,27 @@ final class CredentialSelector {
      * Key types in order of preference, for when the peer's signature schemes do not say (names as
      * SunJSSE passes them to key managers, and Ed25519 for key managers that name that one).
      */
-    private static final String[] KEY_TYPES = {"EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519"};
+    private static final String[] CLASSICAL_KEY_TYPES = {"EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519"};
+
+    /**
+     * Those, and last "ML-DSA" (the key algorithm of JDK 24+'s ML-DSA keys, which SunJSSE's key
+     * managers match the keyType against) where this OpenSSL can sign with ML-DSA: elsewhere a key
+     * manager is not asked for a key no handshake could use.
+     */
+    private static volatile String[] keyTypes;
+
+    private static String[] keyTypes() {
+        String[] k = keyTypes;
+        if (k == null) {
+            List<String> all = new ArrayList<>(List.of(CLASSICAL_KEY_TYPES));
+            if (SignatureSchemes.keyType(0x0905) != null) {
+                all.add("ML-DSA");
+            }
+            k = all.toArray(new String[0]);
+            keyTypes = k;
+        }
+        return k;
+    }
 
     private static final int MAX_CACHED = 64;
     /** How long an alias keeps its parsed credential before the key manager's chain is read again. */
@@ -73,7 +93,7 @@ final class CredentialSelector {
             return out;
         }
         List<String> aliases = new ArrayList<>(2);
-        for (String keyType : keyTypes != null ? keyTypes : List.of(KEY_TYPES)) {
+        for (String keyType : keyTypes != null ? keyTypes : List.of(keyTypes())) {
             String alias = keyManager instanceof X509ExtendedKeyManager && transport.engine != null
                 ? ((X509ExtendedKeyManager) keyManager).chooseEngineServerAlias(keyType, null, transport.engine)
                 : keyManager.chooseServerAlias(keyType, null, transport.socket);
@@ -143,7 +163,7 @@ final class CredentialSelector {
                 types.add(type);
             }
         }
-        return types.isEmpty() ? KEY_TYPES.clone() : types.toArray(new String[0]);
+        return types.isEmpty() ? keyTypes().clone() : types.toArray(new String[0]);
     }
 
     private Credential credential(String alias) throws SSLException {

@@ -13,7 +13,9 @@ import javax.net.ssl.SSLHandshakeException;
  * jdk.tls.{client,server}.SignatureSchemes properties) or else every scheme NativeTLS knows, minus
  * those jdk.tls.disabledAlgorithms disables, always as an explicit list so that neither
  * OpenSSL's defaults nor openssl.cnf decide. SunJSSE's semantics: a scheme is disabled by its
- * name, its signature algorithm or that algorithm's hash or key algorithm.
+ * name, its signature algorithm or that algorithm's hash or key algorithm. The ML-DSA schemes
+ * (mldsa44/65/87, OpenSSL 3.5) are part of "every scheme" only where the loaded OpenSSL has them;
+ * OpenSSL's names for them are the TLS names.
  */
 public final class SchemePolicy {
     /** Schemes OpenSSL knows only by their "key+hash" spelling. */
@@ -87,8 +89,7 @@ public final class SchemePolicy {
     }
 
     private static boolean disabled(DisabledAlgorithms policy, String name, String jdkAlgorithm, boolean handshake) {
-        String key = name.startsWith("ecdsa_") ? "EC" : name.startsWith("rsa_pss_pss_") ? "RSASSA-PSS"
-            : name.startsWith("rsa_") ? "RSA" : "EdDSA";
+        String key = SignatureSchemes.keyAlgorithm(name);
         int sha = name.lastIndexOf("sha");
         String hash = sha >= 0 ? "SHA" + name.substring(sha + 3) : null;
         return policy.disablesScheme(name, jdkAlgorithm, key, hash, handshake);

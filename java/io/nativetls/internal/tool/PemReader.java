@@ -25,7 +25,8 @@ import java.util.List;
  */
 final class PemReader {
     /** KeyFactory algorithms tried in turn on a PKCS#8 key (each rejects keys of other types). */
-    private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "X25519"};
+    private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "X25519",
+        "ML-DSA"}; // ML-DSA from JDK 24 (on older JDKs the factory is missing and skipped like a mismatch)
 
     /** One BEGIN/END block. */
     static final class Block {
