@@ -192,7 +192,10 @@ class JdkPolicyTest {
      * A signature scheme in jdk.tls.disabledAlgorithms is neither offered nor used: a client does
      * not list it, and a P-384 server key, which TLS 1.3 signs with ecdsa_secp384r1_sha384 only,
      * cannot be used then. (Not ecdsa_secp256r1_sha256: SunJSSE then also refuses the test CA's
-     * SHA256withECDSA signatures.)
+     * SHA256withECDSA signatures.) SunJSSE to SunJSSE is no oracle for TLS 1.3 here: JDK 17.0.15's
+     * server then signs its CertificateVerify with ecdsa_sha1, which its client offers and accepts,
+     * though RFC 8446 (4.4.3) forbids SHA-1 there; as soon as either end is NativeTLS (OpenSSL keeps
+     * to the RFC) the handshake fails, which is what the policy asks for.
      */
     @Test
     void disabledSignatureSchemesAreNeitherOfferedNorUsed() throws Exception {
@@ -208,12 +211,13 @@ class JdkPolicyTest {
             }
         }
         Map<String, String> b = handshakes(out).get(0);
-        assertEquals("FAIL", b.get("SUN SUN TLSv1.3"), out);
         for (String c : IMPLS) {
             for (String s : IMPLS) {
-                for (String protocol : PROTOCOLS) {
-                    assertEquals(b.get("SUN SUN " + protocol), b.get(c + " " + s + " " + protocol),
-                        c + " client, " + s + " server, " + protocol + "\n" + out);
+                // TLS 1.2 signs with SHA512withECDSA (its schemes do not bind the curve): as SunJSSE.
+                assertEquals(b.get("SUN SUN TLSv1.2"), b.get(c + " " + s + " TLSv1.2"), c + " client, " + s
+                    + " server, TLSv1.2\n" + out);
+                if (!(c.equals("SUN") && s.equals("SUN"))) {
+                    assertEquals("FAIL", b.get(c + " " + s + " TLSv1.3"), c + " client, " + s + " server, TLSv1.3\n" + out);
                 }
             }
         }
