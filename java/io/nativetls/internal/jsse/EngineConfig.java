@@ -48,6 +48,7 @@ final class EngineConfig {
     String[] signatureSchemes;
     /** Null: the context's groups (jdk.tls.namedGroups, else OpenSSL's defaults). */
     String[] namedGroups;
+    final PacketSize packetSize = new PacketSize();
 
     EngineConfig(ContextDefaults defaults) {
         this.defaults = defaults;
@@ -64,6 +65,7 @@ final class EngineConfig {
         to.setSSLParameters(getSSLParameters());
         to.sessionCreation = sessionCreation;
         to.alpnSelector = alpnSelector;
+        packetSize.copyTo(to.packetSize);
         return to;
     }
 
@@ -151,6 +153,7 @@ final class EngineConfig {
         p.setAlgorithmConstraints(algorithmConstraints);
         p.setUseCipherSuitesOrder(useCipherSuitesOrder);
         p.setApplicationProtocols(applicationProtocols.clone());
+        p.setMaximumPacketSize(packetSize.reported);
         if (signatureSchemes != null) {
             NewerParameters.signatureSchemes(p, signatureSchemes.clone());
         }
@@ -187,6 +190,7 @@ final class EngineConfig {
         algorithmConstraints = p.getAlgorithmConstraints();
         useCipherSuitesOrder = p.getUseCipherSuitesOrder();
         applicationProtocols = p.getApplicationProtocols().clone();
+        packetSize.set(p.getMaximumPacketSize());
         String[] schemes = NewerParameters.signatureSchemes(p);
         if (schemes != null) {
             SignatureSchemes.toOpenSsl(schemes); // rejects a list with nothing usable now, not at handshake
