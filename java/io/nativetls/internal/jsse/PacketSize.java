@@ -33,8 +33,21 @@ final class PacketSize {
         }
     }
 
+    /**
+     * A server socket's: SunJSSE's server sockets report 0 until set, as their configuration has
+     * no connection behind it yet.
+     */
+    void unreported() {
+        reported = 0;
+    }
+
+    /**
+     * Into an accepted socket's settings: a size set on the server socket carries over, 0 becomes
+     * the default, as SunJSSE's new connection fills it in. Unlike SunJSSE's accepted sockets,
+     * which report a size set on the server socket but write full records, NativeTLS's keep to it.
+     */
     void copyTo(PacketSize to) {
-        to.reported = reported;
+        to.reported = reported == 0 ? DEFAULT : reported;
         to.limit = limit;
     }
 
