@@ -461,15 +461,16 @@ class MaximumPacketSizeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"none", "-Djsse.enableMFLNExtension=true", "-Djsse.enableMFLExtension=true"})
+    @ValueSource(strings = {"none", "-Djsse.enableMFLNExtension=true", "-Djsse.enableMFLExtension=true",
+        "-Djsse.enableMFLNExtension=true -Djdk.tls.client.disableExtensions=max_fragment_length"})
     @Tag(Tags.JVM)
     void maxFragmentLengthAsSunJsseSendsIt(String property) throws Exception {
         List<String> args = new ArrayList<>();
         args.add("-cp");
         args.add(ForkedJvm.providerClasses() + File.pathSeparator + ForkedJvm.testClasses());
-        boolean enabled = !property.equals("none");
-        if (enabled) {
-            args.add(property);
+        boolean enabled = !property.equals("none") && !property.contains("disableExtensions");
+        if (!property.equals("none")) {
+            args.addAll(List.of(property.split(" ")));
         }
         args.add(Probe.class.getName());
         String out = ForkedJvm.run(args);
@@ -478,7 +479,7 @@ class MaximumPacketSizeTest {
         assertEquals(10, sun.size(), out);
         assertEquals(sun, nativeTls, out);
         assertEquals(enabled, sun.stream().anyMatch(l -> !l.endsWith(" 0")),
-            "SunJSSE sends the extension only with the property: " + out);
+            "SunJSSE sends the extension only with the property, unless disabled: " + out);
     }
 
     // ---- sockets -------------------------------------------------------------------------------

@@ -203,6 +203,12 @@ final class EngineConfig {
         }
     }
 
+    /** The max_fragment_length code this engine's ClientHello carries (0: none), as SunJSSE's. */
+    int maxFragmentLengthCode() {
+        return packetSize.maxFragmentLengthCode(clientMode
+            && !defaults.clientExtensions.disables(DisabledExtensions.MAX_FRAGMENT_LENGTH));
+    }
+
     /** The settings handed to OpenSSL when the connection is created. */
     static final class Native {
         final int protocols;

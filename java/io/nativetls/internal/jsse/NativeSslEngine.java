@@ -301,7 +301,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             ssl.delegateTasks();
         }
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
-        ssl.setMaxPacketSize(config.packetSize.limit, config.packetSize.maxFragmentLengthCode(config.clientMode));
+        ssl.setMaxPacketSize(config.packetSize.limit, config.maxFragmentLengthCode());
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
         sessions.begin(settings.serverName);
         state.advanceTo(HandshakePhase.HANDSHAKING);
