@@ -334,6 +334,54 @@ class MaximumPacketSizeTest {
         assertTrue(server.largest(RecordProxy.HANDSHAKE) > 0 || "TLSv1.3".equals(protocol), "handshake records seen");
     }
 
+    static Stream<Arguments> suites() {
+        List<Arguments> list = new ArrayList<>();
+        String[][] suites = {
+            {"TLSv1.3", "TLS_AES_128_GCM_SHA256"}, {"TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256"},
+            {"TLSv1.2", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
+            {"TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+            {"TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
+            {"TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"},
+        };
+        for (String[] suite : suites) {
+            for (int size : new int[] {600, 1000}) {
+                for (Impl[] pair : new Impl[][] {{Impl.NATIVE, Impl.SUN}, {Impl.SUN, Impl.NATIVE}}) {
+                    list.add(Arguments.of(suite[0], suite[1], size, pair[0], pair[1]));
+                }
+            }
+        }
+        return list.stream();
+    }
+
+    /**
+     * Each suite's own overhead: AEAD records are filled to the size (ChaCha20 has no explicit
+     * nonce), CBC records (IV, MAC, padding) stay within it, a block or so short of it.
+     */
+    @ParameterizedTest(name = "{1}, size {2}, {3} client, {4} server")
+    @MethodSource("suites")
+    void everySuiteStaysWithinTheSize(String protocol, String suite, int size, Impl clientImpl, Impl serverImpl)
+        throws IOException {
+        Side client = side(clientImpl, true, protocol, size);
+        Side server = side(serverImpl, false, protocol, size);
+        for (Side s : new Side[] {client, server}) {
+            s.engine.setEnabledCipherSuites(new String[] {suite});
+        }
+        handshake(client, server);
+        assertEquals(suite, client.engine.getSession().getCipherSuite());
+        exchange(client, server);
+        for (Side s : new Side[] {client, server}) {
+            for (int[] r : s.records) {
+                assertTrue(r[1] <= size, s.impl + " wrote a record of " + r[1] + " bytes (type " + r[0] + ")");
+            }
+            int largest = s.largest(RecordProxy.APPLICATION_DATA);
+            if (suite.contains("CBC")) {
+                assertTrue(largest > size - 64, s.impl + "'s largest application record " + largest);
+            } else {
+                assertEquals(size, largest, s.impl + "'s largest application record");
+            }
+        }
+    }
+
     /** For contrast: without a size, records are full (2^14 of plaintext). */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
