@@ -150,6 +150,14 @@ typedef struct {
     int alpn_pending;
     int alpn_decided;
     int alpn_choice;
+    /*
+     * SSLParameters.setMaximumPacketSize: the largest record this side writes, header included;
+     * 0 when unlimited. OpenSSL's max_send_fragment (at least 512) bounds every record, and
+     * application data is cut finer where that is not enough (ssl.c).
+     */
+    size_t max_packet;
+    /* Set once max_send_fragment is the negotiated suite's exact fragment for max_packet. */
+    int max_packet_exact;
 } nt_conn;
 
 /*

@@ -126,6 +126,72 @@ static size_t record_overhead(const nt_conn *conn)
     return overhead + 64;
 }
 
+/*
+ * The most plaintext one application-data record may carry so that the record, header included,
+ * stays within packet bytes, for the negotiated suite (as SunJSSE fills its records to the
+ * packet size). Never below 1: a packet smaller than the overhead cannot be honoured.
+ */
+static size_t fragment_for_packet(const nt_conn *conn, size_t packet)
+{
+    const SSL_CIPHER *c = SSL_get_current_cipher(conn->ssl);
+    long fragment;
+    if (SSL_version(conn->ssl) >= TLS1_3_VERSION) {
+        fragment = (long)packet - (5 + 1 + 16); /* header, inner content type, AEAD tag */
+    } else if (c != NULL && SSL_CIPHER_get_cipher_nid(c) == NID_chacha20_poly1305) {
+        fragment = (long)packet - (5 + 16); /* nonce derived from the sequence number */
+    } else if (c != NULL && SSL_CIPHER_is_aead(c)) {
+        fragment = (long)packet - (5 + 8 + 16); /* explicit nonce, tag */
+    } else {
+        /* CBC: explicit IV, then whole blocks of plaintext, MAC (up to SHA-384's 48) and padding. */
+        fragment = ((long)packet - 5 - 16 - 48) / 16 * 16 - 1;
+    }
+    if (fragment > NT_MAX_PLAINTEXT) {
+        fragment = NT_MAX_PLAINTEXT;
+    }
+    return fragment < 1 ? 1 : (size_t)fragment;
+}
+
+/*
+ * Before the suite is known every record must fit too: SunJSSE's worst case, a CBC record's
+ * explicit IV, SHA-384 MAC and a block of padding. OpenSSL takes no limit under 512 bytes.
+ */
+#define NT_PACKET_WORST_OVERHEAD (5 + 16 + 48 + 16)
+#define NT_MIN_SEND_FRAGMENT 512
+
+/*
+ * Lowering max_send_fragment lowers split_send_fragment with it, raising it does not: both are
+ * set, so a limit can grow again (once the suite is known, or when the user sets a larger one).
+ */
+static int set_send_fragment(SSL *ssl, long fragment)
+{
+    return SSL_set_max_send_fragment(ssl, fragment) == 1 && SSL_set_split_send_fragment(ssl, fragment) == 1;
+}
+
+static void native_connectionSetMaxPacketSize(JNIEnv *env, jclass cls, jlong handle, jint packet,
+                                              jint max_fragment_length)
+{
+    nt_conn *conn = nt_jlong_to_ptr(handle);
+    SSL *ssl = conn->ssl;
+    ERR_clear_error();
+    long fragment = packet > 0 ? (long)packet - NT_PACKET_WORST_OVERHEAD : NT_MAX_PLAINTEXT;
+    if (fragment > NT_MAX_PLAINTEXT) {
+        fragment = NT_MAX_PLAINTEXT;
+    }
+    if (fragment < NT_MIN_SEND_FRAGMENT) {
+        fragment = NT_MIN_SEND_FRAGMENT;
+    }
+    if (!set_send_fragment(ssl, fragment)) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "setting the maximum packet size");
+        return;
+    }
+    conn->max_packet = packet > 0 ? (size_t)packet : 0;
+    conn->max_packet_exact = 0;
+    if (max_fragment_length != 0 && !SSL_is_server(ssl)
+        && SSL_set_tlsext_max_fragment_length(ssl, (uint8_t)max_fragment_length) != 1) {
+        nt_throw_openssl(env, nt_jni.illegal_argument_exception, "requesting a maximum fragment length");
+    }
+}
+
 static void throw_record_error(JNIEnv *env, nt_conn *conn, const char *operation)
 {
     unsigned long e = ERR_peek_error();
@@ -214,10 +280,23 @@ static size_t write_application_data(nt_conn *conn, size_t src_len, size_t limit
 {
     size_t consumed = 0;
     size_t overhead = record_overhead(conn);
+    size_t fragment = conn->max_packet > 0 ? fragment_for_packet(conn, conn->max_packet) : NT_MAX_PLAINTEXT;
+    if (conn->max_packet > 0 && !conn->max_packet_exact) {
+        /*
+         * The suite is known now: records may grow from the worst case's size to the packet size,
+         * as SunJSSE fills them. If OpenSSL refuses (a fragment under its 512), the worst case's
+         * limit stays and the chunks below keep application data within the packet size.
+         */
+        ERR_clear_error();
+        if (fragment >= NT_MIN_SEND_FRAGMENT && !set_send_fragment(conn->ssl, (long)fragment)) {
+            ERR_clear_error();
+        }
+        conn->max_packet_exact = 1;
+    }
     nt_window *in = &conn->in;
     nt_window *out = &conn->out;
     while (consumed < src_len && *produced < limit) {
-        size_t chunk = src_len - consumed < NT_MAX_PLAINTEXT ? src_len - consumed : NT_MAX_PLAINTEXT;
+        size_t chunk = src_len - consumed < fragment ? src_len - consumed : fragment;
         if (out->len - out->pos < chunk + overhead) {
             *overflow = consumed == 0 && *produced == 0;
             break;
@@ -412,6 +491,7 @@ static const JNINativeMethod methods[] = {
     {"connectionDisableExtensions", "(JI)V", (void *)native_connectionDisableExtensions},
     {"connectionSetCipherSuites", "(JLjava/lang/String;Ljava/lang/String;)V", (void *)native_connectionSetCipherSuites},
     {"connectionConfigure", "(JILjava/lang/String;I)V", (void *)native_connectionConfigure},
+    {"connectionSetMaxPacketSize", "(JII)V", (void *)native_connectionSetMaxPacketSize},
     {"handshake", "(J" NT_CALLBACKS_TYPE ")J", (void *)native_handshake},
     {"wrap", "(J" NT_CALLBACKS_TYPE "J[BIIJ[BII)J", (void *)native_wrap},
     {"drain", "(J" NT_CALLBACKS_TYPE "J[BII)J", (void *)native_drain},

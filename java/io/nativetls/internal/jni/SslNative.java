@@ -197,6 +197,15 @@ public final class SslNative {
      */
     public static native void connectionConfigure(long conn, int protocols, String serverName, int clientAuth);
 
+    /**
+     * SSLParameters.setMaximumPacketSize: records this side writes stay within packet bytes, header
+     * included (0: no limit). OpenSSL cannot fragment below 512 bytes of plaintext, so handshake
+     * records of a very small packet size may be larger; application data always fits.
+     * maxFragmentLength, when not 0 (a client's, before the handshake): the max_fragment_length
+     * code to request (RFC 6066: 1 for 512 bytes, 2 for 1024, 3 for 2048, 4 for 4096).
+     */
+    public static native void connectionSetMaxPacketSize(long conn, int packet, int maxFragmentLength);
+
     /** The connection's own suite lists (OpenSSL syntax); null keeps the context's list. */
     public static native void connectionSetCipherSuites(long conn, String tls12Ciphers, String tls13Suites);
 

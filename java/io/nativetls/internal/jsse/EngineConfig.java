@@ -48,6 +48,7 @@ final class EngineConfig {
     String[] signatureSchemes;
     /** Null: the context's groups (jdk.tls.namedGroups, else OpenSSL's defaults). */
     String[] namedGroups;
+    final PacketSize packetSize = new PacketSize();
 
     EngineConfig(ContextDefaults defaults) {
         this.defaults = defaults;
@@ -64,6 +65,7 @@ final class EngineConfig {
         to.setSSLParameters(getSSLParameters());
         to.sessionCreation = sessionCreation;
         to.alpnSelector = alpnSelector;
+        packetSize.copyTo(to.packetSize);
         return to;
     }
 
@@ -156,6 +158,7 @@ final class EngineConfig {
         p.setAlgorithmConstraints(algorithmConstraints);
         p.setUseCipherSuitesOrder(useCipherSuitesOrder);
         p.setApplicationProtocols(applicationProtocols.clone());
+        p.setMaximumPacketSize(packetSize.reported);
         if (signatureSchemes != null) {
             NewerParameters.signatureSchemes(p, signatureSchemes.clone());
         }
@@ -192,6 +195,7 @@ final class EngineConfig {
         algorithmConstraints = p.getAlgorithmConstraints();
         useCipherSuitesOrder = p.getUseCipherSuitesOrder();
         applicationProtocols = p.getApplicationProtocols().clone();
+        packetSize.set(p.getMaximumPacketSize());
         String[] schemes = NewerParameters.signatureSchemes(p);
         if (schemes != null) {
             SignatureSchemes.toOpenSsl(schemes); // rejects a list with nothing usable now, not at handshake
@@ -202,6 +206,12 @@ final class EngineConfig {
             NamedGroups.fromList(groups);
             namedGroups = groups.clone();
         }
+    }
+
+    /** The max_fragment_length code this engine's ClientHello carries (0: none), as SunJSSE's. */
+    int maxFragmentLengthCode() {
+        return packetSize.maxFragmentLengthCode(clientMode
+            && !defaults.clientExtensions.disables(DisabledExtensions.MAX_FRAGMENT_LENGTH));
     }
 
     /** The settings handed to OpenSSL when the connection is created. */

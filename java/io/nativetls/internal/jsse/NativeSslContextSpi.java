@@ -121,6 +121,7 @@ public abstract class NativeSslContextSpi extends SSLContextSpi {
         SSLEngine engine = engineCreateSSLEngine();
         SSLParameters supported = new SSLParameters(engine.getSupportedCipherSuites(), engine.getSupportedProtocols());
         supported.setUseCipherSuitesOrder(true);
+        supported.setMaximumPacketSize(PacketSize.DEFAULT); // as SunJSSE's
         return supported;
     }
 

@@ -310,6 +310,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             ssl.delegateTasks();
         }
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
+        ssl.setMaxPacketSize(config.packetSize.limit, config.maxFragmentLengthCode());
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
         sessions.begin(settings.serverName);
         state.advanceTo(HandshakePhase.HANDSHAKING);
@@ -693,7 +694,13 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
 
     @Override
     public void setSSLParameters(SSLParameters params) {
-        locked(() -> config.setSSLParameters(params));
+        locked(() -> {
+            config.setSSLParameters(params);
+            // As SunJSSE's: a new size applies at once to the records still to be written.
+            if (ssl != null && !ssl.isClosed()) {
+                ssl.setMaxPacketSize(config.packetSize.limit, 0);
+            }
+        });
     }
 
     @Override

@@ -24,12 +24,14 @@ final class NativeSslServerSocket extends SSLServerSocket {
         super();
         this.engines = engines;
         this.settings = engines.settings(false);
+        settings.packetSize.unreported();
     }
 
     NativeSslServerSocket(SocketEngines engines, int port, int backlog, InetAddress address) throws IOException {
         super(port, backlog, address);
         this.engines = engines;
         this.settings = engines.settings(false);
+        settings.packetSize.unreported();
     }
 
     @Override

@@ -10,8 +10,9 @@ import java.util.Locale;
  * application_layer_protocol_negotiation (likewise for ALPN), session_ticket (no TLS 1.2 tickets)
  * extended_master_secret and status_request (OCSP stapling, see {@link OcspStapling}). Other names are ignored: OpenSSL sends supported_groups,
  * signature_algorithms, key_share, supported_versions, renegotiation_info and ec_point_formats
- * whenever the protocol needs them, and never sends max_fragment_length or
- * status_request_v2, which NativeTLS does not use. Read when an SSLContext is initialised
+ * whenever the protocol needs them, and never sends status_request_v2, which NativeTLS does not
+ * use. max_fragment_length, which clients send only with jsse.enableMFLNExtension, is switched
+ * off for clients; OpenSSL servers always answer it. Read when an SSLContext is initialised
  * (SunJSSE reads them once per JVM).
  */
 public final class DisabledExtensions {
@@ -20,6 +21,7 @@ public final class DisabledExtensions {
 
     public static final String SERVER_NAME = "server_name";
     public static final String ALPN = "application_layer_protocol_negotiation";
+    public static final String MAX_FRAGMENT_LENGTH = "max_fragment_length";
     static final String SESSION_TICKET = "session_ticket";
     static final String EXTENDED_MASTER_SECRET = "extended_master_secret";
     static final String STATUS_REQUEST = "status_request";

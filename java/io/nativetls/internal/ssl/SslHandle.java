@@ -198,6 +198,11 @@ public final class SslHandle {
         SslNative.connectionConfigure(live(), protocols, serverName, clientAuth);
     }
 
+    /** See {@link SslNative#connectionSetMaxPacketSize}. */
+    public void setMaxPacketSize(int packet, int maxFragmentLength) {
+        SslNative.connectionSetMaxPacketSize(live(), packet, maxFragmentLength);
+    }
+
     void disableExtensions(int extensions) {
         SslNative.connectionDisableExtensions(live(), extensions);
     }
