@@ -310,7 +310,10 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             ssl.delegateTasks();
         }
         ssl.configure(settings.protocols, settings.serverName, settings.clientAuth);
-        ssl.setMaxPacketSize(config.packetSize.limit, config.maxFragmentLengthCode());
+        int maxFragmentLength = config.maxFragmentLengthCode();
+        if (config.packetSize.limitsRecords() || maxFragmentLength != 0) {
+            ssl.setMaxPacketSize(config.packetSize.limit, maxFragmentLength); // else OpenSSL's full records
+        }
         ssl.configureExtensions(settings.alpn, settings.serverPreference, settings.signatureSchemes, settings.groups);
         sessions.begin(settings.serverName);
         state.advanceTo(HandshakePhase.HANDSHAKING);

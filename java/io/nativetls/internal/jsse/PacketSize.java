@@ -26,6 +26,15 @@ final class PacketSize {
     /** The limit on written records (last non-zero size set); DEFAULT writes full records. */
     int limit = DEFAULT;
 
+    /**
+     * Whether the limit makes any record smaller than a full one: not at or above 2^14 bytes of
+     * data plus the worst case's header, IV, SHA-384 MAC and padding block (the default, 16709,
+     * does not), so a new connection then needs no native setting at all.
+     */
+    boolean limitsRecords() {
+        return limit > 0 && limit < (1 << 14) + 5 + 16 + 48 + 16;
+    }
+
     void set(int size) {
         reported = size;
         if (size != 0) {
