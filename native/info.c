@@ -2,13 +2,15 @@
  * Facts about the OpenSSL in use: for the command-line tool's "info", the CPU capability words
  * OpenSSL detected; for "info" and for jdk.tls.namedGroups / setNamedGroups, the TLS key exchange
  * groups its loaded providers offer; for the ML-DSA signature schemes, the TLS signature schemes
- * providers add. Read-only; owns nothing.
+ * providers add; for NativeTls.isFipsEnabled and "info", the loaded providers and whether the default
+ * properties ask for FIPS implementations. Read-only; owns nothing.
  */
 #include <stdio.h>
 #include <string.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
 
@@ -200,7 +202,54 @@ static jobjectArray native_tlsProviderSignatureSchemes(JNIEnv *env, jclass cls)
     return result;
 }
 
+/* One loaded provider as "name<TAB>version<TAB>status" (version "?" when it does not say). */
+static int provider_entry(OSSL_PROVIDER *provider, void *arg)
+{
+    group_list *list = arg;
+    if (list->count >= NT_INFO_MAX_GROUPS) {
+        return 1;
+    }
+    char *version = NULL;
+    int status = 1;
+    OSSL_PARAM params[3];
+    params[0] = OSSL_PARAM_construct_utf8_ptr(OSSL_PROV_PARAM_VERSION, &version, 0);
+    params[1] = OSSL_PARAM_construct_int(OSSL_PROV_PARAM_STATUS, &status);
+    params[2] = OSSL_PARAM_construct_end();
+    if (OSSL_PROVIDER_get_params(provider, params) != 1) {
+        /* A provider that answers nothing is still loaded: listed without its facts. */
+        ERR_clear_error();
+        version = NULL;
+        status = 1;
+    }
+    snprintf(list->groups[list->count], NT_INFO_ENTRY, "%s\t%s\t%s", OSSL_PROVIDER_get0_name(provider),
+             version != NULL ? version : "?", status ? "active" : "inactive");
+    list->count++;
+    return 1;
+}
+
+static jobjectArray native_providers(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    group_list *list = collect(env, provider_entry, "listing the loaded providers");
+    if (list == NULL) {
+        return NULL;
+    }
+    jobjectArray result = to_array(env, list, NULL, 0);
+    OPENSSL_free(list);
+    return result;
+}
+
+/* Whether the default library context's default properties ask for fips=yes (the configuration file's). */
+static jboolean native_fipsDefaultProperties(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return EVP_default_properties_is_fips_enabled(NULL) ? JNI_TRUE : JNI_FALSE;
+}
+
 static const JNINativeMethod methods[] = {
+    {"providers", "()[Ljava/lang/String;", (void *)native_providers},
+    {"fipsDefaultProperties", "()Z", (void *)native_fipsDefaultProperties},
     {"libraryInfo", "()[Ljava/lang/String;", (void *)native_libraryInfo},
     {"tlsGroups", "()[Ljava/lang/String;", (void *)native_tlsGroups},
     {"tlsProviderSignatureSchemes", "()[Ljava/lang/String;", (void *)native_tlsProviderSignatureSchemes},

@@ -15,6 +15,7 @@
 #include <openssl/conf.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/provider.h>
 #include <openssl/ssl.h>
 
@@ -184,6 +185,13 @@ static void check_ciphers(findings *f)
     } else if (SSL_set_cipher_list(ssl, "ALL:COMPLEMENTOFALL") != 1
                || sk_SSL_CIPHER_num(SSL_get_ciphers(ssl)) <= 0) {
         add_from_queue(f, "context", "listing cipher suites", NULL, "OpenSSL offers no cipher suite");
+    }
+    if ((ctx == NULL || ssl == NULL) && EVP_default_properties_is_fips_enabled(NULL)
+        && !OSSL_PROVIDER_available(NULL, "fips")) {
+        /* FIPS mode asked for, no FIPS provider to serve it: say so, it is the cause. */
+        ERR_clear_error();
+        add_from_queue(f, "fips", "default_properties", NULL,
+                       "its default properties ask for fips=yes, but no FIPS provider is loaded");
     }
     SSL_free(ssl);
     SSL_CTX_free(ctx);

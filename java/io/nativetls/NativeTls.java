@@ -30,6 +30,16 @@ public final class NativeTls {
     }
 
     /**
+     * Whether OpenSSL runs NativeTLS's TLS in FIPS mode: its default properties ask for FIPS
+     * implementations ({@code fips=yes}, from the OpenSSL configuration file, as on a RHEL-like
+     * system with FIPS turned on), so every algorithm comes from a FIPS provider. False when
+     * NativeTLS is unavailable. {@code java -jar nativetls.jar info} shows it with the loaded providers.
+     */
+    public static boolean isFipsEnabled() {
+        return NativeRuntime.fipsDefaultProperties();
+    }
+
+    /**
      * The key exchange group the session's handshake negotiated, by its IANA name ("x25519",
      * "secp256r1", "X25519MLKEM768", ...), TLS 1.3 and TLS 1.2. For a resumed TLS 1.2 session,
      * which exchanges no new key, the group of the handshake that made the session; for a TLS 1.3

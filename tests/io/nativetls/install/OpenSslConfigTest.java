@@ -129,6 +129,29 @@ class OpenSslConfigTest {
     }
 
     /**
+     * FIPS mode asked for (default_properties = fips=yes) with only the default provider: OpenSSL
+     * finds no algorithm at all. NativeTLS stays off, never runs non-FIPS, and says why.
+     */
+    @Test
+    void fipsDefaultPropertiesWithoutAFipsProvider() throws Exception {
+        Path file = dir.resolve("fips-properties.cnf");
+        Files.writeString(file, "openssl_conf = openssl_init\n"
+            + "[openssl_init]\n"
+            + "providers = provider_sect\n"
+            + "alg_section = algorithm_sect\n"
+            + "[provider_sect]\n"
+            + "default = default_sect\n"
+            + "[default_sect]\n"
+            + "activate = 1\n"
+            + "[algorithm_sect]\n"
+            + "default_properties = fips=yes\n");
+        String cause = assertUnavailableBothWays(file, "library has no ciphers",
+            "its default properties ask for fips=yes, but no FIPS provider is loaded",
+            "Install OpenSSL's FIPS provider and activate it in OPENSSL_CONF", "remove fips=yes");
+        assertToolReports(file, cause, "info");
+    }
+
+    /**
      * Next to the default provider TLS would run, but without the provider the file asks for
      * (OpenSSL carries on silently): NativeTLS stays off rather than run other algorithms.
      */

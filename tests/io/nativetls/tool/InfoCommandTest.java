@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nativetls.NativeTls;
+import io.nativetls.internal.ssl.NativeRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,6 +33,16 @@ class InfoCommandTest {
         assertTrue(r.out().matches("(?s).*\n  secp256r1 +0x0017 .*"), r.describe());
         // secp256r1 and its alias P-256 share a code point and are listed once
         assertTrue(!r.out().contains("\n  P-256 "), r.describe());
+    }
+
+    @Test
+    void reportsTheLoadedProvidersAndFipsMode() throws Exception {
+        ToolRun r = ToolRun.run("info");
+        assertEquals(0, r.exit(), r.describe());
+        String first = NativeRuntime.providers()[0].split("\t")[0];
+        assertTrue(r.field("Providers:").startsWith(first + " "), r.describe());
+        assertEquals(NativeTls.isFipsEnabled() ? "on (OpenSSL's default properties ask for fips=yes)"
+            : "off (OpenSSL's default properties do not ask for fips=yes)", r.field("FIPS:"), r.describe());
     }
 
     @Test

@@ -28,6 +28,7 @@ final class OpenSslSetup {
         List<String> providers = new ArrayList<>();
         boolean parse = false;
         boolean init = false;
+        boolean fips = false;
         for (int i = 1; i < rows.length; i++) {
             String[] row = rows[i];
             String text = oneLine(row[3]);
@@ -40,6 +41,10 @@ final class OpenSslSetup {
                     providers.add("\"" + row[1] + "\"");
                     found.add("it activates the provider \"" + row[1] + "\" (section [" + row[2] + "]), which did not"
                         + " load (loading it alone: " + text + ")");
+                    break;
+                case "fips":
+                    fips = true;
+                    found.add(text);
                     break;
                 case "init":
                     init = true;
@@ -55,10 +60,11 @@ final class OpenSslSetup {
             : "OpenSSL cannot run TLS with its configuration file " + oneLine(file)
                 + (fromEnv ? " (named by " + ENV + ")" : " (OpenSSL's default file)");
         return new ProviderException(subject + ": " + String.join("; ", found) + ". " + advice(file, fromEnv, parse,
-            init, providers));
+            init, fips, providers));
     }
 
-    private static String advice(String file, boolean fromEnv, boolean parse, boolean init, List<String> providers) {
+    private static String advice(String file, boolean fromEnv, boolean parse, boolean init, boolean fips,
+                                 List<String> providers) {
         String elsewhere = fromEnv ? ", or point " + ENV + " at a working file (or unset it)"
             : ", or set " + ENV + " to a working file";
         if (file.isEmpty()) {
@@ -75,6 +81,11 @@ final class OpenSslSetup {
         }
         if (init) {
             return "Fix " + (fromEnv ? ENV : file) + " (config_diagnostics = 1 makes any error in it fatal)" + elsewhere;
+        }
+        if (fips) {
+            return "Install OpenSSL's FIPS provider and activate it in " + (fromEnv ? ENV : file)
+                + " (openssl fipsinstall makes its configuration), or remove fips=yes from its default_properties"
+                + elsewhere;
         }
         return "Check which providers " + (fromEnv ? ENV : file) + " activates (openssl list -providers with the same "
             + ENV + "): together they offer no TLS" + elsewhere;

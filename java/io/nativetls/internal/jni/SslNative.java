@@ -353,6 +353,12 @@ public final class SslNative {
      */
     public static native String[] libraryInfo() throws javax.net.ssl.SSLException;
 
+    /** The providers loaded in OpenSSL's default library context: "name\tversion\tactive|inactive" each. */
+    public static native String[] providers() throws javax.net.ssl.SSLException;
+
+    /** Whether OpenSSL's default properties ask for FIPS implementations (fips=yes). */
+    public static native boolean fipsDefaultProperties();
+
     /**
      * The TLS groups the loaded providers offer (TLS-GROUP capability), one "name id minTLS maxTLS"
      * entry per name, in the providers' order: the entries {@link #libraryInfo()} ends with. Aliases

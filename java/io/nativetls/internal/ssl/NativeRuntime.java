@@ -43,6 +43,17 @@ public final class NativeRuntime {
         return SslNative.libraryInfo();
     }
 
+    /** The providers OpenSSL has loaded, "name\tversion\tactive|inactive" each, in its order. */
+    public static String[] providers() throws SSLException {
+        NativeLibrary.ensureLoaded();
+        return SslNative.providers();
+    }
+
+    /** Whether OpenSSL's default properties ask for fips=yes; false when the library is unavailable. */
+    public static boolean fipsDefaultProperties() {
+        return NativeLibrary.isLoaded() && SslNative.fipsDefaultProperties();
+    }
+
     /** A fresh self-signed certificate and key for host: {certificate DER, PKCS#8 key DER}. */
     public static byte[][] selfSignedCertificate(String host) throws SSLException {
         return SslNative.selfSignedCertificate(host);

@@ -52,10 +52,28 @@ final class InfoCommand {
         out.printf(LABEL, "  " + unquoteLabel(library[1]) + ":", unquoteValue(library[1]));
         out.printf(LABEL, "  " + unquoteLabel(library[2]) + ":", unquoteValue(library[2]));
         out.printf(LABEL, "Native library:", nativeLibrary(maps));
+        printProviders();
         printCpu(library[0]);
         printParameters();
         printGroups(Arrays.copyOfRange(library, 3, library.length));
         return Main.EXIT_OK;
+    }
+
+    /** The providers OpenSSL loaded (from its configuration file) and whether FIPS mode is on. */
+    private void printProviders() throws ToolFailure {
+        String[] providers;
+        try {
+            providers = NativeRuntime.providers();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ToolFailure("listing OpenSSL's providers failed: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < providers.length; i++) {
+            String[] p = providers[i].split("\t", -1);
+            out.printf(LABEL, i == 0 ? "Providers:" : "", p[0] + " " + p[1] + (p[2].equals("active") ? "" : " (" + p[2] + ")"));
+        }
+        out.printf(LABEL, "FIPS:", NativeTls.isFipsEnabled()
+            ? "on (OpenSSL's default properties ask for fips=yes)"
+            : "off (OpenSSL's default properties do not ask for fips=yes)");
     }
 
     static String version() {
