@@ -159,6 +159,18 @@ static jobjectArray to_array(JNIEnv *env, const group_list *list, const char *co
     return result;
 }
 
+/* What per_provider collects from every provider, as a String[]; NULL with an exception pending. */
+static jobjectArray collected(JNIEnv *env, int (*per_provider)(OSSL_PROVIDER *, void *), const char *what)
+{
+    group_list *list = collect(env, per_provider, what);
+    if (list == NULL) {
+        return NULL;
+    }
+    jobjectArray result = to_array(env, list, NULL, 0);
+    OPENSSL_free(list);
+    return result;
+}
+
 static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
 {
     (void)cls;
@@ -177,13 +189,7 @@ static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
 static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    group_list *list = collect(env, provider_groups, "listing the providers' TLS groups");
-    if (list == NULL) {
-        return NULL;
-    }
-    jobjectArray result = to_array(env, list, NULL, 0);
-    OPENSSL_free(list);
-    return result;
+    return collected(env, provider_groups, "listing the providers' TLS groups");
 }
 
 /*
@@ -193,13 +199,7 @@ static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
 static jobjectArray native_tlsProviderSignatureSchemes(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    group_list *list = collect(env, provider_sigalgs, "listing the providers' TLS signature schemes");
-    if (list == NULL) {
-        return NULL;
-    }
-    jobjectArray result = to_array(env, list, NULL, 0);
-    OPENSSL_free(list);
-    return result;
+    return collected(env, provider_sigalgs, "listing the providers' TLS signature schemes");
 }
 
 /* One loaded provider as "name<TAB>version<TAB>status" (version "?" when it does not say). */
@@ -230,13 +230,7 @@ static int provider_entry(OSSL_PROVIDER *provider, void *arg)
 static jobjectArray native_providers(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    group_list *list = collect(env, provider_entry, "listing the loaded providers");
-    if (list == NULL) {
-        return NULL;
-    }
-    jobjectArray result = to_array(env, list, NULL, 0);
-    OPENSSL_free(list);
-    return result;
+    return collected(env, provider_entry, "listing the loaded providers");
 }
 
 /* Whether the default library context's default properties ask for fips=yes (the configuration file's). */

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag(Tags.INTEROP)
 class KeyLimitOpenSslTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final String RECEIVED = "<<< TLS 1.3, Handshake [length 0005], KeyUpdate";
-    private static final String SENT = ">>> TLS 1.3, Handshake [length 0005], KeyUpdate";
+    private static final String RECEIVED = MsgTrace.KEY_UPDATE_RECEIVED;
+    private static final String SENT = MsgTrace.KEY_UPDATE_SENT;
     private static final int LINES = 20;
     private static final int LINE = 1023; // and '\n': 20 KiB in all, five times the limit
 
@@ -64,11 +64,7 @@ class KeyLimitOpenSslTest {
     }
 
     private static int count(String output, String what) {
-        int n = 0;
-        for (int at = output.indexOf(what); at >= 0; at = output.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
+        return MsgTrace.count(output, what);
     }
 
     /** Lines to s_server; its reply line back. Returns s_server's output. */

@@ -34,18 +34,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag(Tags.INTEROP)
 class KeyUpdateOpenSslTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final String RECEIVED = "<<< TLS 1.3, Handshake [length 0005], KeyUpdate";
-    private static final String SENT = ">>> TLS 1.3, Handshake [length 0005], KeyUpdate";
+    private static final String RECEIVED = MsgTrace.KEY_UPDATE_RECEIVED;
+    private static final String SENT = MsgTrace.KEY_UPDATE_SENT;
 
     @RegisterExtension
     final Closer cleanup = new Closer();
 
     private static int count(String output, String what) {
-        int n = 0;
-        for (int at = output.indexOf(what); at >= 0; at = output.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
+        return MsgTrace.count(output, what);
     }
 
     @Test
