@@ -30,9 +30,22 @@ nt_conn *nt_conn_in_call(const SSL *ssl)
     return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
 }
 
+/*
+ * The connection whose native call runs on this thread: code that OpenSSL calls without naming
+ * the SSL (the Java keys' signature operation) finds its handshake's env and owner here.
+ */
+static _Thread_local nt_conn *on_thread;
+
+nt_conn *nt_conn_on_thread(void)
+{
+    nt_conn *conn = on_thread;
+    return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
+}
+
 nt_conn *nt_conn_begin(JNIEnv *env, jlong handle, jobject owner)
 {
     nt_conn *conn = nt_jlong_to_ptr(handle);
+    on_thread = conn;
     conn->env = env;
     conn->owner = owner;
     conn->out_enabled = 0;
@@ -44,6 +57,7 @@ nt_conn *nt_conn_begin(JNIEnv *env, jlong handle, jobject owner)
 
 void nt_conn_end(nt_conn *conn)
 {
+    on_thread = NULL;
     conn->env = NULL;
     conn->owner = NULL;
     conn->out_enabled = 0;

@@ -286,6 +286,39 @@ fail:
     return 0;
 }
 
+/*
+ * A key that stays in Java (no encoding: a PKCS#11 token, an HSM, any JCA provider's): the key
+ * is the certificate's public half plus the KeySigner that signs with the PrivateKey
+ * (javakeys.c). Nothing proves here that the private key belongs to the certificate, since a
+ * signature would cost the token a real operation; a wrong key fails the handshake instead, as
+ * with SunJSSE.
+ */
+static jlong native_credentialNewJavaKey(JNIEnv *env, jclass cls, jobjectArray chain, jobject signer)
+{
+    ERR_clear_error();
+    nt_credential *cred = credential_with_chain(env, chain);
+    if (cred == NULL) {
+        goto fail;
+    }
+    EVP_PKEY *pub = X509_get0_pubkey(cred->leaf);
+    if (pub == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "reading the certificate's public key");
+        goto fail;
+    }
+    cred->key = nt_javakeys_key(env, signer, pub);
+    if (cred->key == NULL) {
+        nt_throw_openssl(env, nt_jni.ssl_exception, "making a key that signs in Java");
+        goto fail;
+    }
+    nt_count_new(NT_HANDLE_CREDENTIAL);
+    return nt_ptr_to_jlong(cred);
+
+fail:
+    credential_free(cred);
+    ERR_clear_error();
+    return 0;
+}
+
 static void native_credentialFree(JNIEnv *env, jclass cls, jlong handle)
 {
     nt_credential *cred = nt_jlong_to_ptr(handle);
@@ -351,6 +384,7 @@ jobjectArray nt_server_key_types(JNIEnv *env, SSL *ssl)
 static const JNINativeMethod methods[] = {
     {"credentialNew", "([[B[B)J", (void *)native_credentialNew},
     {"credentialNewRsa", "([[B[B[B)J", (void *)native_credentialNewRsa},
+    {"credentialNewJavaKey", "([[BL" NT_JNI_PACKAGE "KeySigner;)J", (void *)native_credentialNewJavaKey},
     {"credentialFree", "(J)V", (void *)native_credentialFree},
 };
 NT_NATIVES(nt_credentials_natives, methods);

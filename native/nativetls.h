@@ -98,6 +98,10 @@ typedef struct {
     jmethodID server_name_received;
     jmethodID upcall_failed;
     jmethodID failure;
+    /* KeySigner.sign (javakeys.c) */
+    jmethodID key_sign;
+    /* The JVM, for code OpenSSL calls on a thread without handing it an env (freeing a Java key). */
+    JavaVM *vm;
 } nt_jni_ids;
 
 extern nt_jni_ids nt_jni;
@@ -203,6 +207,8 @@ int nt_conn_index_init(void);
 nt_conn *nt_conn_of(const SSL *ssl);
 /* The connection of ssl if a native call is running on it (so its env and owner may be used), else NULL. */
 nt_conn *nt_conn_in_call(const SSL *ssl);
+/* The same for the connection whose native call runs on this thread, when the SSL is not known. */
+nt_conn *nt_conn_on_thread(void);
 /* A native call on the connection handle starts (callbacks: its NativeCallbacks) and ends. */
 nt_conn *nt_conn_begin(JNIEnv *env, jlong handle, jobject callbacks);
 void nt_conn_end(nt_conn *conn);
@@ -281,6 +287,13 @@ typedef struct {
     STACK_OF(X509) *chain;
     EVP_PKEY *key;
 } nt_credential;
+
+/*
+ * javakeys.c: a key of NativeTLS's own OpenSSL provider whose public half is pub (the
+ * certificate's) and whose signatures KeySigner signer makes in Java; NULL (the error queue says
+ * why) if the provider cannot be loaded or pub's type is not one it signs for.
+ */
+EVP_PKEY *nt_javakeys_key(JNIEnv *env, jobject signer, EVP_PKEY *pub);
 
 /* counters.c: live handles by kind, indexes of SslNative.liveHandles() */
 /* Indexes of SslNative.liveHandles(): SslNative.LIVE_*. */

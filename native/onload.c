@@ -105,7 +105,16 @@ static int cache_ids(JNIEnv *env)
         ok = *methods[i].id != NULL;
     }
     (*env)->DeleteLocalRef(env, callbacks);
-    return ok;
+    if (!ok) {
+        return 0;
+    }
+    jclass signer = (*env)->FindClass(env, NT_JNI_PACKAGE "KeySigner");
+    if (signer == NULL) {
+        return 0;
+    }
+    nt_jni.key_sign = (*env)->GetMethodID(env, signer, "sign", "(Ljava/lang/String;I[B)[B");
+    (*env)->DeleteLocalRef(env, signer);
+    return nt_jni.key_sign != NULL;
 }
 
 /* Every area's table of natives (see nt_natives). */
@@ -150,6 +159,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
     if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) {
         return JNI_ERR;
     }
+    nt_jni.vm = vm;
     /*
      * OpenSSL itself is initialised (its configuration file read) by SslNative.initialise(), which
      * the loader calls next: a broken configuration must become a cause the loader can report, not

@@ -58,11 +58,11 @@ class ErrorMessagesTest {
         return assertInstanceOf(SSLHandshakeException.class, e, "NativeTLS side: " + e);
     }
 
-    // ---- a private key that cannot be exported (PKCS#11 token, HSM) -----------------------------
+    // ---- a private key without encoding that no JCA provider signs with -------------------------
 
     @ParameterizedTest(name = "{0} client")
     @ValueSource(strings = {"NATIVE", "SUN"})
-    void aKeyWithoutEncodingSaysWhatToDo(Impl clientImpl) {
+    void aKeyNoProviderSignsWithSaysWhichAndWhy(Impl clientImpl) {
         KeyManager opaque = new DelegatingKeyManager((X509ExtendedKeyManager) TestPki.get().keyManagers("server-ec")[0]) {
             @Override
             public PrivateKey getPrivateKey(String alias) {
@@ -72,7 +72,9 @@ class ErrorMessagesTest {
         SSLContext sctx = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {opaque}, TestPki.get().trustManagers());
         EnginePair h = new EnginePair(client(Contexts.client(clientImpl), HOST), sctx.createSSLEngine());
         String said = messages(nativeFailure(h, false));
-        for (String phrase : new String[] {"cannot be exported", "needs", "encoding", "PKCS#11", "PKCS#12", "SunJSSE"}) {
+        // Which key (alias, class), what it was asked to do, and what the JCA said.
+        for (String phrase : new String[] {"1.0.server-ec", "RawPrivateKey", "could not sign", "SHA256withECDSA",
+            "No installed provider supports this key"}) {
             assertTrue(said.contains(phrase), "missing \"" + phrase + "\": " + said);
         }
     }

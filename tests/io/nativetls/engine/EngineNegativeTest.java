@@ -434,9 +434,12 @@ class EngineNegativeTest {
         assertFalse(subject.getSession().isValid(), "session still valid after a forged record");
     }
 
-    // ---- a key that cannot be exported ----------------------------------------------------------
+    // ---- a key that no provider can sign with ----------------------------------------------------
 
-    /** The test PKI's key manager for one key, handing out that key as an OpaqueKey. */
+    /**
+     * The test PKI's key manager for one key, handing out a key without encoding that no installed
+     * JCA provider accepts: NativeTLS asks java.security.Signature to sign with it, which refuses.
+     */
     private static final class OpaqueKeyManager extends DelegatingKeyManager {
         OpaqueKeyManager(String keyName) {
             super((X509ExtendedKeyManager) TestPki.get().keyManagers(keyName)[0]);
@@ -461,20 +464,23 @@ class EngineNegativeTest {
 
     @ParameterizedTest(name = "{0} client, NativeTLS server, {1}")
     @MethodSource("clientsAndProtocols")
-    void serverKeyThatCannotBeExportedFailsTheHandshakeSayingSo(Impl client, String protocol) throws Exception {
+    void serverKeyThatNoProviderSignsWithFailsTheHandshakeSayingSo(Impl client, String protocol) throws Exception {
         SSLContext sctx = Contexts.create(Impl.NATIVE, "TLS", new KeyManager[] {new OpaqueKeyManager("server-ec")},
             TestPki.get().trustManagers());
         SSLEngine s = EngineSupport.serverOf(sctx);
         SSLEngine c = EngineSupport.client(client, protocol);
         EnginePair d = new EnginePair(c, s);
-        assertFalse(d.settle(SSLException.class), "handshake with an unexportable server key succeeded");
+        assertFalse(d.settle(SSLException.class), "handshake with a server key nothing can sign with succeeded");
         assertInstanceOf(SSLHandshakeException.class, d.server.failure, "server failure " + d.server.failure);
         boolean says = false;
+        boolean jcaCause = false;
         for (Throwable t : chain(d.server.failure)) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            says |= m.contains("cannot be exported");
+            says |= m.contains("could not sign");
+            jcaCause |= t instanceof java.security.InvalidKeyException;
         }
-        assertTrue(says, "the failure does not say the key cannot be exported: " + describe(d.server.failure));
+        assertTrue(says, "the failure does not say the key could not sign: " + describe(d.server.failure));
+        assertTrue(jcaCause, "the JCA's InvalidKeyException is not in the causes: " + describe(d.server.failure));
         assertBothFailed(d);
     }
 }

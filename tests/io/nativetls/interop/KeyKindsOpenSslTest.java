@@ -2,24 +2,21 @@ package io.nativetls.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.keys.KeyManagers;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Closer;
+import io.nativetls.testing.Lines;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Tags;
 import io.nativetls.testing.TestPki;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,7 +109,7 @@ class KeyKindsOpenSslTest {
         assertEquals(TestPki.get().certificate(name), engine.getSession().getLocalCertificates()[0]);
         assertEquals(withoutCrt, km.handed.get() > 0, "the key handed over");
 
-        write(server, "from-server\n");
+        Lines.write(server, "from-server\n");
         assertTrue(client.awaitOutput("from-server", WAIT), "s_client got no data" + client.describe());
         assertTrue(client.awaitOutput("Verify return code: ", WAIT), "no handshake summary" + client.describe());
         String out = client.output();
@@ -121,7 +118,7 @@ class KeyKindsOpenSslTest {
             + digest + "\r"), "the digest s_client verified" + client.describe());
         assertTrue(out.contains("Peer signature type: RSA-PSS"), "a PSS signature" + client.describe());
         client.write("from-client\n");
-        assertEquals("from-client\n", readLine(server), "data from s_client");
+        assertEquals("from-client\n", Lines.readLine(server), "data from s_client");
     }
 
     @ParameterizedTest(name = "NativeTLS client with {1} (n,d only: {2}), s_server asking for {3}, {0}")
@@ -141,7 +138,7 @@ class KeyKindsOpenSslTest {
         EngineStream client = cleanup.later(new EngineStream(engine, socket));
         client.handshake();
         assertEquals(protocol, engine.getSession().getProtocol());
-        write(client, "from-client\n");
+        Lines.write(client, "from-client\n");
         assertTrue(server.awaitOutput("from-client", WAIT), "s_server got no data" + server.describe());
         assertEquals(TestPki.get().certificate(name), engine.getSession().getLocalCertificates()[0],
             "the client sent its certificate");
@@ -150,26 +147,6 @@ class KeyKindsOpenSslTest {
         assertTrue(out.contains("Peer signing digest: " + digest), "the digest s_server verified" + server.describe());
         assertTrue(out.contains("Peer signature type: RSA-PSS"), "a PSS signature" + server.describe());
         server.write("from-server\n");
-        assertEquals("from-server\n", readLine(client), "data from s_server");
-    }
-
-    private static void write(EngineStream stream, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
-        stream.write(b, 0, b.length);
-    }
-
-    private static String readLine(EngineStream stream) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        byte[] one = new byte[1];
-        while (line.size() < 4096) {
-            if (stream.read(one, 0, 1) < 0) {
-                fail("end of stream inside a line: " + line.toString(StandardCharsets.ISO_8859_1));
-            }
-            line.write(one[0]);
-            if (one[0] == '\n') {
-                return line.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-        throw new AssertionError("no end of line in 4096 bytes");
+        assertEquals("from-server\n", Lines.readLine(client), "data from s_server");
     }
 }

@@ -31,7 +31,7 @@ final class Handshake {
     enum Role { SERVER, CLIENT }
 
     /** The scheme the EC server of the client-authentication cases signs with (server-ec, P-256). */
-    private static final String SERVER_EC_SCHEME = "ecdsa_secp256r1_sha256";
+    static final String SERVER_EC_SCHEME = "ecdsa_secp256r1_sha256";
 
     private Handshake() {}
 

@@ -2,22 +2,19 @@ package io.nativetls.pqc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nativetls.internal.tool.EngineStream;
 import io.nativetls.testing.ChildProcess;
 import io.nativetls.testing.Closer;
+import io.nativetls.testing.Lines;
 import io.nativetls.testing.Contexts;
 import io.nativetls.testing.Contexts.Impl;
 import io.nativetls.testing.Tags;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -86,7 +83,7 @@ class MlDsaOpenSslTest {
         assertEquals("TLSv1.3", engine.getSession().getProtocol());
         assertEquals(pki.certificate(name), engine.getSession().getLocalCertificates()[0]);
 
-        write(server, "from-server\n");
+        Lines.write(server, "from-server\n");
         assertTrue(client.awaitOutput("from-server", WAIT), "s_client got no data" + client.describe());
         assertTrue(client.awaitOutput("Verify return code: ", WAIT), "no handshake summary" + client.describe());
         String out = client.output();
@@ -94,7 +91,7 @@ class MlDsaOpenSslTest {
         assertTrue(hasLine(out, "Peer signature type: " + scheme(name)), "the signature s_client verified"
             + client.describe());
         client.write("from-client\n");
-        assertEquals("from-client\n", readLine(server), "data from s_client");
+        assertEquals("from-client\n", Lines.readLine(server), "data from s_client");
     }
 
     @Test
@@ -162,29 +159,9 @@ class MlDsaOpenSslTest {
     }
 
     private static void exchange(EngineStream client, ChildProcess server) throws Exception {
-        write(client, "from-client\n");
+        Lines.write(client, "from-client\n");
         assertTrue(server.awaitOutput("from-client", WAIT), "s_server got no data" + server.describe());
         server.write("from-server\n");
-        assertEquals("from-server\n", readLine(client), "data from s_server");
-    }
-
-    private static void write(EngineStream stream, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
-        stream.write(b, 0, b.length);
-    }
-
-    private static String readLine(EngineStream stream) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        byte[] one = new byte[1];
-        while (line.size() < 4096) {
-            if (stream.read(one, 0, 1) < 0) {
-                fail("end of stream inside a line: " + line.toString(StandardCharsets.ISO_8859_1));
-            }
-            line.write(one[0]);
-            if (one[0] == '\n') {
-                return line.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-        throw new AssertionError("no end of line in 4096 bytes");
+        assertEquals("from-server\n", Lines.readLine(client), "data from s_server");
     }
 }

@@ -206,8 +206,8 @@ class BadConfigurationTest {
             Arrays.copyOf(pkcs8, pkcs8.length / 2)), new String[] {"garbage-key", "private key", "PKCS#8"}));
         out.add(Arguments.of("encrypted PKCS#8 (EncryptedPrivateKeyInfo, AES-256)",
             new RawPrivateKey("EC", "PKCS#8", encrypted), new String[] {"garbage-key", "private key", "PKCS#8"}));
-        out.add(Arguments.of("not exportable (no encoding)", new RawPrivateKey("EC", null, null),
-            new String[] {"garbage-key", "private key", "cannot be exported"}));
+        out.add(Arguments.of("no encoding, no provider signs with it", new RawPrivateKey("EC", null, null),
+            new String[] {"garbage-key", "private key", "could not sign"}));
         return out.stream();
     }
 

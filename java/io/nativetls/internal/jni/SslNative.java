@@ -164,6 +164,14 @@ public final class SslNative {
     public static native long credentialNewRsa(byte[][] chain, byte[] modulus, byte[] privateExponent)
         throws javax.net.ssl.SSLException;
 
+    /**
+     * A chain (DER, leaf first) whose private key stays in Java: OpenSSL signs through signer, on
+     * the thread of the handshake, with the leaf's public key standing for the key everywhere
+     * else. The native side keeps a global reference to signer until the last connection using
+     * the credential is freed.
+     */
+    public static native long credentialNewJavaKey(byte[][] chain, KeySigner signer) throws javax.net.ssl.SSLException;
+
     public static native void credentialFree(long credential);
 
     /**

@@ -40,12 +40,7 @@ final class Credential {
         }
         byte[] pkcs8 = key.getEncoded();
         if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
-            throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm()
-                + ", " + key.getClass().getName() + ") cannot be exported (getEncoded() gave no PKCS#8 encoding):"
-                + " NativeTLS needs the key's encoding to hand the key to OpenSSL, so it cannot use keys that stay in a"
-                + " PKCS#11 token, HSM or other non-exportable key store; export the key and certificate into a"
-                + " PKCS#12 key store (e.g. keytool -importkeystore -deststoretype PKCS12) if that is allowed,"
-                + " or use the JDK's own TLS (SunJSSE) for connections with this key");
+            return loadJavaKey(alias, chain, key);
         }
         try {
             long handle = SslNative.credentialNew(encoded(alias, chain), pkcs8);
@@ -54,6 +49,32 @@ final class Credential {
             throw unusable(alias, e);
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /**
+     * A key without an encoding (a PKCS#11 token's, an HSM's, any provider's that keeps it): it
+     * stays in Java and signs there, through java.security.Signature, for each handshake.
+     */
+    private static Credential loadJavaKey(String alias, X509Certificate[] chain, PrivateKey key) throws SSLException {
+        JavaKeySigner signer = JavaKeySigner.of(alias, key);
+        if (signer == null) {
+            throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm()
+                + ", " + key.getClass().getName() + ") has no PKCS#8 encoding and is not a key TLS signs with"
+                + " (EC, RSA, RSASSA-PSS, EdDSA)");
+        }
+        String certificateFamily = JavaKeySigner.familyOf(chain[0].getPublicKey().getAlgorithm());
+        String keyFamily = JavaKeySigner.familyOf(key.getAlgorithm());
+        if (!keyFamily.equals(certificateFamily)) {
+            throw new SSLHandshakeException("the private key of alias \"" + alias + "\" is " + key.getAlgorithm()
+                + " but its certificate's key is " + chain[0].getPublicKey().getAlgorithm()
+                + ": key and certificate do not match");
+        }
+        try {
+            long handle = SslNative.credentialNewJavaKey(encoded(alias, chain), signer);
+            return new Credential(alias, chain.clone(), handle);
+        } catch (SSLException e) {
+            throw unusable(alias, e);
         }
     }
 
