@@ -46,6 +46,14 @@ public class HandshakeBenchmark {
     @Param({"true"})
     public String delegatedTasks;
 
+    /**
+     * Where the server's private key is: "file" (a PKCS#12 store in memory, the default) or
+     * "token" (made inside a SoftHSM2 token and used through SunPKCS11, so every server signature
+     * is the token's; needs SOFTHSM2_CONF, see Token, and only NativeTLS and SunJSSE can take it).
+     */
+    @Param({"file"})
+    public String serverKey;
+
     private Endpoints endpoints;
 
     /** Each thread's in-memory link (heap buffers). */
@@ -58,7 +66,13 @@ public class HandshakeBenchmark {
     public void setup() throws Exception {
         Tls tls = Tls.valueOf(config);
         System.setProperty("io.nativetls.delegatedTasks", delegatedTasks);
-        endpoints = Checks.open(provider, tls);
+        if (serverKey.equals("token")) {
+            Peer peer = Peer.load(provider);
+            System.out.println("[bench] " + provider + ": " + peer.version() + ", server key in a SoftHSM2 token");
+            endpoints = peer.open(tls, Token.serverKeys(tls.keyType));
+        } else {
+            endpoints = Checks.open(provider, tls);
+        }
         Checks.fullHandshake(provider, endpoints, tls, new MemoryLink(false));
     }
 

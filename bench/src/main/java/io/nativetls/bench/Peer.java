@@ -31,6 +31,14 @@ public abstract class Peer {
     public abstract Endpoints open(Tls tls) throws Exception;
 
     /**
+     * The same with the server's key managers given (a key in a PKCS#11 token); only the peers
+     * that take the JDK's key managers as they are can do this.
+     */
+    public Endpoints open(Tls tls, javax.net.ssl.KeyManager[] serverKeys) throws Exception {
+        throw new UnsupportedOperationException(name() + " is not measured with key managers of the application's");
+    }
+
+    /**
      * Loads the named peer, or explains why it cannot be used (the reason is printed as well, so
      * it shows in a benchmark's log next to the failed benchmark).
      */

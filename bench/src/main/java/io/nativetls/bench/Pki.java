@@ -51,11 +51,15 @@ public final class Pki {
     private final X509Certificate ca;
     private final Map<KeyType, X509Certificate> certs;
     private final Map<KeyType, PrivateKey> keys;
+    /** The CA's files (ca.pem, ca.key, server.ext), for certifying keys made elsewhere (a token's). */
+    private final Map<String, byte[]> caFiles;
 
-    private Pki(X509Certificate ca, Map<KeyType, X509Certificate> certs, Map<KeyType, PrivateKey> keys) {
+    private Pki(X509Certificate ca, Map<KeyType, X509Certificate> certs, Map<KeyType, PrivateKey> keys,
+                Map<String, byte[]> caFiles) {
         this.ca = ca;
         this.certs = certs;
         this.keys = keys;
+        this.caFiles = caFiles;
     }
 
     /** The JVM's PKI, generated on first use. */
@@ -94,7 +98,11 @@ public final class Pki {
                 certs.put(type, cert);
                 keys.put(type, privateKey(dir.resolve(name + ".key"), cert.getPublicKey().getAlgorithm()));
             }
-            return new Pki(ca, certs, keys);
+            Map<String, byte[]> caFiles = new java.util.HashMap<>();
+            for (String f : new String[] {"ca.pem", "ca.key", "server.ext"}) {
+                caFiles.put(f, Files.readAllBytes(dir.resolve(f)));
+            }
+            return new Pki(ca, certs, keys, caFiles);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -127,6 +135,29 @@ public final class Pki {
         java.security.GeneralSecurityException {
         String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+
+    /**
+     * A server certificate (CN=localhost) from the CA for a public key whose private half is
+     * elsewhere (a PKCS#11 token): openssl x509 -new -force_pubkey, so only the public key is needed.
+     */
+    public X509Certificate certify(java.security.PublicKey publicKey) throws IOException, InterruptedException,
+        java.security.GeneralSecurityException {
+        Path dir = Files.createTempDirectory("nativetls-bench-certify-");
+        try {
+            for (Map.Entry<String, byte[]> f : caFiles.entrySet()) {
+                Files.write(dir.resolve(f.getKey()), f.getValue());
+            }
+            Files.writeString(dir.resolve("token.pub"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(publicKey.getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+            run(dir, "x509 -new -subj /CN=localhost -force_pubkey token.pub -CA ca.pem -CAkey ca.key -days 30 -sha256"
+                + " -extfile server.ext -set_serial 2 -out token.pem");
+            return certificate(dir.resolve("token.pem"));
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     public X509Certificate ca() {

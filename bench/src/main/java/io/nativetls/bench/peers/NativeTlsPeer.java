@@ -38,4 +38,9 @@ public final class NativeTlsPeer extends Peer {
     public Endpoints open(Tls tls) throws Exception {
         return new JsseEndpoints(() -> SSLContext.getInstance("TLS", provider), tls);
     }
+
+    @Override
+    public Endpoints open(Tls tls, javax.net.ssl.KeyManager[] serverKeys) throws Exception {
+        return new JsseEndpoints(() -> SSLContext.getInstance("TLS", provider), tls, serverKeys, io.nativetls.bench.Pki.get().trustManagers());
+    }
 }

@@ -22,4 +22,9 @@ public final class SunJssePeer extends Peer {
     public Endpoints open(Tls tls) throws Exception {
         return new JsseEndpoints(() -> SSLContext.getInstance("TLS", "SunJSSE"), tls);
     }
+
+    @Override
+    public Endpoints open(Tls tls, javax.net.ssl.KeyManager[] serverKeys) throws Exception {
+        return new JsseEndpoints(() -> SSLContext.getInstance("TLS", "SunJSSE"), tls, serverKeys, io.nativetls.bench.Pki.get().trustManagers());
+    }
 }
