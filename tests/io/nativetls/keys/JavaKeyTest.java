@@ -164,6 +164,29 @@ class JavaKeyTest {
         assertEquals(0, rsa.signatures.get());
     }
 
+    /**
+     * TLS 1.2 RSA key exchange needs the key to decrypt, which a key that signs in Java cannot: a
+     * client offering only TLS_RSA_* suites gets a failed handshake, and NativeTLS's exception
+     * says why (never a crash, never a handshake with another key).
+     */
+    @ParameterizedTest(name = "{0} client offering only RSA key exchange")
+    @ValueSource(strings = {"NATIVE", "SUN"})
+    void rsaKeyExchangeFailsClearly(Impl client) {
+        // JDK 24 and later disable TLS_RSA_* by default: there no peer can ask for it.
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+            String.valueOf(java.security.Security.getProperty("jdk.tls.disabledAlgorithms")).contains("TLS_RSA_*"),
+            "the JDK's policy disables RSA key exchange");
+        OpaqueKey key = opaque("server-rsa");
+        KeyManagers.Handing km = new KeyManagers.Handing(KeyManagers.pkix("server-rsa"), key);
+        EnginePair pair = Handshake.pair(Role.SERVER, Impl.NATIVE, client, "TLSv1.2", km.array());
+        pair.client.engine.setEnabledCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256"});
+        pair.server.engine.setEnabledCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256"}); // not a default
+        assertFalse(pair.settle(SSLException.class), "an RSA key exchange completed with a key that cannot decrypt");
+        SSLHandshakeException e = assertInstanceOf(SSLHandshakeException.class, pair.server.failure, pair.describe());
+        assertTrue(Causes.messages(e).contains("decryption failed"), Causes.describe(e));
+        assertEquals(0, key.signatures.get());
+    }
+
     /** Resumption signs nothing: the second connection reuses the session without the key. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
