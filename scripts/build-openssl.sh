@@ -3,8 +3,15 @@
 # benchmarks: NativeTLS is one binary for every 3.x (libssl.so.3 keeps its ABI), so the tests run the same
 # jar against this build through LD_LIBRARY_PATH. Nothing outside PREFIX changes.
 #
-#   usage: scripts/build-openssl.sh [PREFIX] [SERIES]     defaults: /opt/openssl-3.5 and 3.5
+#   usage: scripts/build-openssl.sh [PREFIX] [SERIES] [fips]   defaults: /opt/openssl-3.5 and 3.5
 #   use:   LD_LIBRARY_PATH=PREFIX/lib OPENSSL_CONF=/usr/lib/ssl/openssl.cnf java ...
+#
+# With "fips" the build also has OpenSSL's FIPS provider: PREFIX/lib/ossl-modules/fips.so, its
+# self-test configuration PREFIX/ssl/fipsmodule.cnf written by `openssl fipsinstall` (make
+# install_fips), and PREFIX/ssl/openssl-fips.cnf, a configuration that activates the fips and base
+# providers and sets the default properties to fips=yes. Built from Debian's source of the series,
+# this module is OpenSSL's FIPS code but not a validated binary: it is for testing FIPS mode.
+#   use:   LD_LIBRARY_PATH=PREFIX/lib OPENSSL_CONF=PREFIX/ssl/openssl-fips.cnf java ...
 #
 # The source is Debian's own source package of that series (from Debian 13, "trixie"), fetched from the
 # archive this machine's apt already uses, so no other download location is involved. About six minutes
@@ -13,10 +20,19 @@ set -euo pipefail
 
 prefix=${1:-/opt/openssl-3.5}
 series=${2:-3.5}
+fips=${3:-}
 suite=trixie
+case "$fips" in
+  ""|fips) ;;
+  *) echo "build-openssl: the third argument is \"fips\" or nothing, not \"$fips\"" >&2; exit 2 ;;
+esac
 
 installed_version() {
-  [ -x "$prefix/bin/openssl" ] && LD_LIBRARY_PATH="$prefix/lib" "$prefix/bin/openssl" version 2>/dev/null
+  [ -x "$prefix/bin/openssl" ] || return 1
+  if [ -n "$fips" ]; then
+    [ -f "$prefix/lib/ossl-modules/fips.so" ] && [ -f "$prefix/ssl/fipsmodule.cnf" ] || return 1
+  fi
+  LD_LIBRARY_PATH="$prefix/lib" "$prefix/bin/openssl" version 2>/dev/null
 }
 
 if installed_version | grep -q "^OpenSSL ${series//./\\.}\."; then
@@ -67,7 +83,31 @@ echo "build-openssl: OpenSSL $fetched from $suite into $prefix"
 tar -C "$scratch" -xzf "$tarball"
 cd "$(find "$scratch" -maxdepth 1 -type d -name "openssl-${series}.*" | head -n 1)"
 # no-tests: the test suite is OpenSSL's, not ours; shared: libssl.so.3 is what NativeTLS loads.
-./Configure --prefix="$prefix" --libdir=lib shared no-tests -O2 >/dev/null
+./Configure --prefix="$prefix" --libdir=lib shared no-tests ${fips:+enable-fips} -O2 >/dev/null
 make -j"$(nproc)" >/dev/null
 make install_sw >/dev/null
+if [ -n "$fips" ]; then
+  # install_fips installs fips.so and runs `openssl fipsinstall`, which runs the module's self tests
+  # and writes their result and the module's checksum to ssl/fipsmodule.cnf.
+  make install_fips >/dev/null
+  cat > "$prefix/ssl/openssl-fips.cnf" <<CNF
+# FIPS mode for this build: the fips provider (its self-test data from fipsmodule.cnf) and base
+# (encoders and decoders, which FIPS needs but does not contain); default properties fips=yes, so
+# every fetch without a property query of its own is served by the FIPS provider or fails.
+config_diagnostics = 1
+openssl_conf = openssl_init
+.include $prefix/ssl/fipsmodule.cnf
+[openssl_init]
+providers = provider_sect
+alg_section = algorithm_sect
+[provider_sect]
+fips = fips_sect
+base = base_sect
+[base_sect]
+activate = 1
+[algorithm_sect]
+default_properties = fips=yes
+CNF
+  OPENSSL_CONF="$prefix/ssl/openssl-fips.cnf" LD_LIBRARY_PATH="$prefix/lib" "$prefix/bin/openssl" list -providers
+fi
 installed_version
