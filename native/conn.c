@@ -24,10 +24,15 @@ nt_conn *nt_conn_of(const SSL *ssl)
     return SSL_get_ex_data(ssl, conn_index);
 }
 
+/* conn if a native call is running on it and may call Java (its env and owner set, no array pinned). */
+static nt_conn *usable_in_call(nt_conn *conn)
+{
+    return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
+}
+
 nt_conn *nt_conn_in_call(const SSL *ssl)
 {
-    nt_conn *conn = ssl != NULL ? nt_conn_of(ssl) : NULL;
-    return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
+    return usable_in_call(ssl != NULL ? nt_conn_of(ssl) : NULL);
 }
 
 /*
@@ -38,8 +43,7 @@ static _Thread_local nt_conn *on_thread;
 
 nt_conn *nt_conn_on_thread(void)
 {
-    nt_conn *conn = on_thread;
-    return conn != NULL && conn->env != NULL && conn->owner != NULL && !conn->critical ? conn : NULL;
+    return usable_in_call(on_thread);
 }
 
 nt_conn *nt_conn_begin(JNIEnv *env, jlong handle, jobject owner)

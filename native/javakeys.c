@@ -34,17 +34,23 @@
 
 typedef enum { KEY_EC, KEY_RSA, KEY_RSA_PSS, KEY_ED25519, KEY_ED448, KEY_TYPES } key_type;
 
-/* OpenSSL's names of each key type (what EVP_PKEY_is_a and libssl look for) and of its signature. */
+/* The names the key managements answer to, as the default provider's (libssl fetches by them). */
+#define EC_NAMES "EC:id-ecPublicKey:1.2.840.10045.2.1"
+#define RSA_NAMES "RSA:rsaEncryption:1.2.840.113549.1.1.1"
+#define RSA_PSS_NAMES "RSA-PSS:RSASSA-PSS:1.2.840.113549.1.1.10"
+#define ED25519_NAMES "ED25519:1.3.101.112"
+#define ED448_NAMES "ED448:1.3.101.113"
+
+/* OpenSSL's name of each key type (what EVP_PKEY_is_a looks for) and of its signature. */
 static const struct {
-    const char *keymgmt_names;
     const char *name;
     const char *signature;
 } types[KEY_TYPES] = {
-    [KEY_EC] = {"EC:id-ecPublicKey:1.2.840.10045.2.1", "EC", "ECDSA"},
-    [KEY_RSA] = {"RSA:rsaEncryption:1.2.840.113549.1.1.1", "RSA", "RSA"},
-    [KEY_RSA_PSS] = {"RSA-PSS:RSASSA-PSS:1.2.840.113549.1.1.10", "RSA-PSS", "RSA"},
-    [KEY_ED25519] = {"ED25519:1.3.101.112", "ED25519", "ED25519"},
-    [KEY_ED448] = {"ED448:1.3.101.113", "ED448", "ED448"},
+    [KEY_EC] = {"EC", "ECDSA"},
+    [KEY_RSA] = {"RSA", "RSA"},
+    [KEY_RSA_PSS] = {"RSA-PSS", "RSA"},
+    [KEY_ED25519] = {"ED25519", "ED25519"},
+    [KEY_ED448] = {"ED448", "ED448"},
 };
 
 typedef struct {
@@ -535,17 +541,17 @@ static const OSSL_DISPATCH signature_functions[] = {
 /* ---- the provider ------------------------------------------------------------------------- */
 
 static const OSSL_ALGORITHM keymgmt_algorithms[] = {
-    {"EC:id-ecPublicKey:1.2.840.10045.2.1", PROVIDER_PROPERTIES, keymgmt_ec, "Java EC keys"},
-    {"RSA:rsaEncryption:1.2.840.113549.1.1.1", PROVIDER_PROPERTIES, keymgmt_rsa, "Java RSA keys"},
-    {"RSA-PSS:RSASSA-PSS:1.2.840.113549.1.1.10", PROVIDER_PROPERTIES, keymgmt_rsa_pss, "Java RSASSA-PSS keys"},
-    {"ED25519:1.3.101.112", PROVIDER_PROPERTIES, keymgmt_ed25519, "Java Ed25519 keys"},
-    {"ED448:1.3.101.113", PROVIDER_PROPERTIES, keymgmt_ed448, "Java Ed448 keys"},
+    {EC_NAMES, PROVIDER_PROPERTIES, keymgmt_ec, "Java EC keys"},
+    {RSA_NAMES, PROVIDER_PROPERTIES, keymgmt_rsa, "Java RSA keys"},
+    {RSA_PSS_NAMES, PROVIDER_PROPERTIES, keymgmt_rsa_pss, "Java RSASSA-PSS keys"},
+    {ED25519_NAMES, PROVIDER_PROPERTIES, keymgmt_ed25519, "Java Ed25519 keys"},
+    {ED448_NAMES, PROVIDER_PROPERTIES, keymgmt_ed448, "Java Ed448 keys"},
     {NULL, NULL, NULL, NULL},
 };
 
 static const OSSL_ALGORITHM signature_algorithms[] = {
     {"ECDSA", PROVIDER_PROPERTIES, signature_functions, "ECDSA by a Java key"},
-    {"RSA:rsaEncryption:1.2.840.113549.1.1.1", PROVIDER_PROPERTIES, signature_functions, "RSA by a Java key"},
+    {RSA_NAMES, PROVIDER_PROPERTIES, signature_functions, "RSA by a Java key"},
     {"ED25519:Ed25519", PROVIDER_PROPERTIES, signature_functions, "Ed25519 by a Java key"},
     {"ED448:Ed448", PROVIDER_PROPERTIES, signature_functions, "Ed448 by a Java key"},
     {NULL, NULL, NULL, NULL},

@@ -64,8 +64,7 @@ final class Credential {
                 + " (EC, RSA, RSASSA-PSS, EdDSA)");
         }
         String certificateFamily = JavaKeySigner.familyOf(chain[0].getPublicKey().getAlgorithm());
-        String keyFamily = JavaKeySigner.familyOf(key.getAlgorithm());
-        if (!keyFamily.equals(certificateFamily)) {
+        if (!signer.family().equals(certificateFamily)) {
             throw new SSLHandshakeException("the private key of alias \"" + alias + "\" is " + key.getAlgorithm()
                 + " but its certificate's key is " + chain[0].getPublicKey().getAlgorithm()
                 + ": key and certificate do not match");

@@ -32,6 +32,11 @@ final class JavaKeySigner implements KeySigner {
         return family == null ? null : new JavaKeySigner(alias, key, family);
     }
 
+    /** The key's family: "ECDSA", "RSA", "RSASSA-PSS" or "EdDSA". */
+    String family() {
+        return family;
+    }
+
     /** The family of a key algorithm name (a PrivateKey's or a certificate key's), or null. */
     static String familyOf(String algorithm) {
         switch (algorithm == null ? "" : algorithm.toUpperCase(Locale.ROOT)) {
