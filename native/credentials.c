@@ -31,7 +31,11 @@ static X509 *parse_cert(JNIEnv *env, jbyteArray der)
         return NULL;
     }
     const unsigned char *p = (const unsigned char *)bytes;
-    X509 *cert = d2i_X509(NULL, &p, len);
+    /* Made in NativeTLS's library context: the certificate's key and signature are fetched there. */
+    X509 *cert = X509_new_ex(nt_libctx(), NULL);
+    if (cert != NULL && d2i_X509(&cert, &p, len) == NULL) {
+        cert = NULL; /* d2i freed it */
+    }
     (*env)->ReleaseByteArrayElements(env, der, bytes, JNI_ABORT);
     return cert;
 }
@@ -44,7 +48,7 @@ static EVP_PKEY *parse_key(JNIEnv *env, jbyteArray pkcs8)
         return NULL;
     }
     const unsigned char *p = (const unsigned char *)bytes;
-    EVP_PKEY *key = d2i_AutoPrivateKey(NULL, &p, len);
+    EVP_PKEY *key = d2i_AutoPrivateKey_ex(NULL, &p, len, nt_libctx(), NULL);
     /* The Java array is a copy the caller wipes; wipe ours before the JVM frees it. */
     OPENSSL_cleanse(bytes, (size_t)len);
     (*env)->ReleaseByteArrayElements(env, pkcs8, bytes, 0);
@@ -168,7 +172,7 @@ static EVP_PKEY *rsa_key_from(EVP_PKEY *pub, const BIGNUM *d)
         || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) != 1
         || (private_params = OSSL_PARAM_BLD_to_param(bld)) == NULL
         || (all = OSSL_PARAM_merge(public_params, private_params)) == NULL
-        || (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL)) == NULL
+        || (ctx = EVP_PKEY_CTX_new_from_pkey(nt_libctx(), pub, NULL)) == NULL
         || EVP_PKEY_fromdata_init(ctx) != 1
         || EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, all) != 1) {
         EVP_PKEY_free(key);
@@ -200,11 +204,11 @@ static int signs_for(EVP_PKEY *key, EVP_PKEY *pub)
     EVP_MD_CTX *verify = EVP_MD_CTX_new();
     /* The key's own digest: an RSASSA-PSS key restricted to one digest allows no other. */
     if (sign == NULL || verify == NULL || EVP_PKEY_get_default_digest_name(key, digest, sizeof(digest)) <= 0
-        || EVP_DigestSignInit_ex(sign, NULL, digest, NULL, NULL, key, NULL) != 1
+        || EVP_DigestSignInit_ex(sign, NULL, digest, nt_libctx(), NULL, key, NULL) != 1
         || EVP_DigestSign(sign, NULL, &sig_len, probe, sizeof(probe)) != 1
         || (sig = OPENSSL_malloc(sig_len)) == NULL
         || EVP_DigestSign(sign, sig, &sig_len, probe, sizeof(probe)) != 1
-        || EVP_DigestVerifyInit_ex(verify, NULL, digest, NULL, NULL, pub, NULL) != 1) {
+        || EVP_DigestVerifyInit_ex(verify, NULL, digest, nt_libctx(), NULL, pub, NULL) != 1) {
         goto done;
     }
     ok = EVP_DigestVerify(verify, sig, sig_len, probe, sizeof(probe)) == 1 ? 1 : 0;
@@ -295,6 +299,11 @@ fail:
  */
 static jlong native_credentialNewJavaKey(JNIEnv *env, jclass cls, jobjectArray chain, jobject signer)
 {
+    if (nt_libctx() != NULL) {
+        /* FIPS mode: nativetls-javakeys is not a FIPS provider, and the context fetches nothing else. */
+        nt_throw_message(env, nt_jni.ssl_exception, "in FIPS mode only OpenSSL's FIPS provider signs");
+        return 0;
+    }
     ERR_clear_error();
     nt_credential *cred = credential_with_chain(env, chain);
     if (cred == NULL) {

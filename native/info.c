@@ -123,7 +123,8 @@ static int set_string(JNIEnv *env, jobjectArray array, jsize index, const char *
  * "info" prints and the one NamedGroups checks jdk.tls.namedGroups and setNamedGroups against.
  * Returns NULL with an exception pending on failure; the caller frees the list.
  */
-static group_list *collect(JNIEnv *env, int (*per_provider)(OSSL_PROVIDER *, void *), const char *what)
+static group_list *collect(JNIEnv *env, OSSL_LIB_CTX *libctx, int (*per_provider)(OSSL_PROVIDER *, void *),
+                           const char *what)
 {
     group_list *list = OPENSSL_zalloc(sizeof(group_list));
     if (list == NULL) {
@@ -131,7 +132,7 @@ static group_list *collect(JNIEnv *env, int (*per_provider)(OSSL_PROVIDER *, voi
         return NULL;
     }
     ERR_clear_error();
-    if (OSSL_PROVIDER_do_all(NULL, per_provider, list) != 1) {
+    if (OSSL_PROVIDER_do_all(libctx, per_provider, list) != 1) {
         nt_throw_openssl(env, nt_jni.ssl_exception, what);
         OPENSSL_free(list);
         return NULL;
@@ -160,9 +161,10 @@ static jobjectArray to_array(JNIEnv *env, const group_list *list, const char *co
 }
 
 /* What per_provider collects from every provider, as a String[]; NULL with an exception pending. */
-static jobjectArray collected(JNIEnv *env, int (*per_provider)(OSSL_PROVIDER *, void *), const char *what)
+static jobjectArray collected(JNIEnv *env, OSSL_LIB_CTX *libctx, int (*per_provider)(OSSL_PROVIDER *, void *),
+                              const char *what)
 {
-    group_list *list = collect(env, per_provider, what);
+    group_list *list = collect(env, libctx, per_provider, what);
     if (list == NULL) {
         return NULL;
     }
@@ -177,7 +179,7 @@ static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
     const char *fixed[NT_INFO_FIXED] = {
         OpenSSL_version(OPENSSL_CPU_INFO), OpenSSL_version(OPENSSL_DIR), OpenSSL_version(OPENSSL_MODULES_DIR),
     };
-    group_list *list = collect(env, provider_groups, "listing the providers' TLS groups");
+    group_list *list = collect(env, nt_libctx(), provider_groups, "listing the providers' TLS groups");
     if (list == NULL) {
         return NULL;
     }
@@ -186,10 +188,11 @@ static jobjectArray native_libraryInfo(JNIEnv *env, jclass cls)
     return result;
 }
 
-static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
+/* process_default: OpenSSL's default library context's, not NativeTLS's (they differ in FIPS mode only). */
+static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls, jboolean process_default)
 {
     (void)cls;
-    return collected(env, provider_groups, "listing the providers' TLS groups");
+    return collected(env, process_default ? NULL : nt_libctx(), provider_groups, "listing the providers' TLS groups");
 }
 
 /*
@@ -199,7 +202,7 @@ static jobjectArray native_tlsGroups(JNIEnv *env, jclass cls)
 static jobjectArray native_tlsProviderSignatureSchemes(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    return collected(env, provider_sigalgs, "listing the providers' TLS signature schemes");
+    return collected(env, nt_libctx(), provider_sigalgs, "listing the providers' TLS signature schemes");
 }
 
 /* One loaded provider as "name<TAB>version<TAB>status" (version "?" when it does not say). */
@@ -230,22 +233,40 @@ static int provider_entry(OSSL_PROVIDER *provider, void *arg)
 static jobjectArray native_providers(JNIEnv *env, jclass cls)
 {
     (void)cls;
-    return collected(env, provider_entry, "listing the loaded providers");
+    return collected(env, nt_libctx(), provider_entry, "listing the loaded providers");
 }
 
-/* Whether the default library context's default properties ask for fips=yes (the configuration file's). */
+/* Whether NativeTLS's library context's default properties ask for fips=yes (the file's, or FIPS mode's). */
 static jboolean native_fipsDefaultProperties(JNIEnv *env, jclass cls)
 {
     (void)env;
     (void)cls;
-    return EVP_default_properties_is_fips_enabled(NULL) ? JNI_TRUE : JNI_FALSE;
+    return EVP_default_properties_is_fips_enabled(nt_libctx()) ? JNI_TRUE : JNI_FALSE;
+}
+
+/* Whether NativeTLS runs in a library context of its own (io.nativetls.fips=true started). */
+static jboolean native_ownLibraryContext(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return nt_libctx() != NULL ? JNI_TRUE : JNI_FALSE;
+}
+
+/* Its address, for tests that ask libcrypto about it directly (0 for the default context). */
+static jlong native_libraryContextAddress(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return nt_ptr_to_jlong(nt_libctx());
 }
 
 static const JNINativeMethod methods[] = {
     {"providers", "()[Ljava/lang/String;", (void *)native_providers},
     {"fipsDefaultProperties", "()Z", (void *)native_fipsDefaultProperties},
+    {"ownLibraryContext", "()Z", (void *)native_ownLibraryContext},
+    {"libraryContextAddress", "()J", (void *)native_libraryContextAddress},
     {"libraryInfo", "()[Ljava/lang/String;", (void *)native_libraryInfo},
-    {"tlsGroups", "()[Ljava/lang/String;", (void *)native_tlsGroups},
+    {"tlsGroups", "(Z)[Ljava/lang/String;", (void *)native_tlsGroups},
     {"tlsProviderSignatureSchemes", "()[Ljava/lang/String;", (void *)native_tlsProviderSignatureSchemes},
 };
 NT_NATIVES(nt_info_natives, methods);

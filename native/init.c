@@ -8,6 +8,13 @@
  * when the only provider named was a FIPS module that is not installed. This check runs once, when
  * the library loads, and names the cause from OpenSSL's own errors: the parse error and its line,
  * each activated provider that is missing with what loading it reports, or the failing call.
+ *
+ * With io.nativetls.fips=true it also makes the library context NativeTLS's TLS then runs in: a
+ * context of its own (other users of libcrypto in the process keep the default one as the file set
+ * it up), with the providers of the FIPS configuration file, the FIPS provider and base (encoders and
+ * decoders) loaded, and default properties fips=yes, so every fetch is served by the FIPS provider or
+ * fails. Any step failing is a finding and leaves no context: NativeTLS is then unavailable, never
+ * running outside FIPS while FIPS was asked for.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +22,9 @@
 #include <openssl/conf.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/provider.h>
 #include <openssl/ssl.h>
 
@@ -35,6 +44,7 @@ typedef struct {
 
 typedef struct {
     char *config_file;
+    const char *fips_file; /* the file the FIPS context read, NULL when not in FIPS mode */
     finding items[NT_FINDINGS_MAX];
     int count;
 } findings;
@@ -172,11 +182,18 @@ static void check_config_file(findings *f)
     NCONF_free(conf);
 }
 
+static OSSL_LIB_CTX *tls_libctx;
+
+OSSL_LIB_CTX *nt_libctx(void)
+{
+    return tls_libctx;
+}
+
 /* What CipherSuites and every SSLContext need first: a context and the list of every suite. */
-static void check_ciphers(findings *f)
+static void check_ciphers(findings *f, OSSL_LIB_CTX *libctx)
 {
     ERR_clear_error();
-    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL_CTX *ctx = SSL_CTX_new_ex(libctx, NULL, TLS_method());
     SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
     if (ctx == NULL) {
         add_from_queue(f, "context", "SSL_CTX_new", NULL, "no reason given by OpenSSL");
@@ -186,7 +203,7 @@ static void check_ciphers(findings *f)
                || sk_SSL_CIPHER_num(SSL_get_ciphers(ssl)) <= 0) {
         add_from_queue(f, "context", "listing cipher suites", NULL, "OpenSSL offers no cipher suite");
     }
-    if ((ctx == NULL || ssl == NULL) && EVP_default_properties_is_fips_enabled(NULL)
+    if ((ctx == NULL || ssl == NULL) && libctx == NULL && EVP_default_properties_is_fips_enabled(NULL)
         && !OSSL_PROVIDER_available(NULL, "fips")) {
         /* FIPS mode asked for, no FIPS provider to serve it: say so, it is the cause. */
         ERR_clear_error();
@@ -196,6 +213,96 @@ static void check_ciphers(findings *f)
     SSL_free(ssl);
     SSL_CTX_free(ctx);
     ERR_clear_error();
+}
+
+/* Loads the named provider into ctx (a reference to it when the configuration already did); NULL and a finding if it cannot. */
+static OSSL_PROVIDER *load_provider(findings *f, OSSL_LIB_CTX *ctx, const char *name, const char *no_reason)
+{
+    ERR_clear_error();
+    OSSL_PROVIDER *prov = OSSL_PROVIDER_load(ctx, name);
+    if (prov == NULL) {
+        add_from_queue(f, "fips-provider", name, NULL, no_reason);
+    }
+    return prov;
+}
+
+/* Whether the provider reports itself usable: the FIPS provider says 0 once a self test has failed. */
+static int provider_running(OSSL_PROVIDER *prov)
+{
+    int status = 0;
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_int(OSSL_PROV_PARAM_STATUS, &status);
+    params[1] = OSSL_PARAM_construct_end();
+    return OSSL_PROVIDER_get_params(prov, params) == 1 && OSSL_PARAM_modified(&params[0]) && status == 1;
+}
+
+/*
+ * The FIPS library context (see the file comment), or NULL with findings. file: the configuration
+ * it reads; explicit: the application named it (io.nativetls.fips.config), so it must exist, where
+ * OpenSSL's default file may be missing (the FIPS provider is then loaded without settings, which
+ * works only where its build needs none).
+ */
+static OSSL_LIB_CTX *start_fips(findings *f, const char *file, int explicit)
+{
+    OSSL_PROVIDER *fips = NULL;
+    OSSL_PROVIDER *base = NULL;
+    EVP_MD *probe = NULL;
+    int before = f->count;
+    ERR_clear_error();
+    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+    if (ctx == NULL) {
+        add_from_queue(f, "fips", "OSSL_LIB_CTX_new", NULL, "no memory for a library context");
+        return NULL;
+    }
+    if (file != NULL && file[0] != '\0' && OSSL_LIB_CTX_load_config(ctx, file) != 1) {
+        if (!explicit && ERR_GET_REASON(ERR_peek_last_error()) == CONF_R_NO_SUCH_FILE) {
+            ERR_clear_error();
+        } else {
+            add_from_queue(f, "fips-config", file, NULL, "the file cannot be read");
+            goto fail;
+        }
+    }
+    /* A reference whether or not the file activated it: the first load runs the module's self tests. */
+    if ((fips = load_provider(f, ctx, "fips", "no reason given by OpenSSL")) == NULL
+        || (base = load_provider(f, ctx, "base", "no reason given by OpenSSL")) == NULL) {
+        goto fail;
+    }
+    if (!provider_running(fips)) {
+        ERR_clear_error();
+        add_from_queue(f, "fips-provider", "fips", NULL, "it reports that it is not running (a self test failed)");
+        goto fail;
+    }
+    ERR_clear_error();
+    if (EVP_default_properties_enable_fips(ctx, 1) != 1 || EVP_default_properties_is_fips_enabled(ctx) != 1) {
+        add_from_queue(f, "fips", "EVP_default_properties_enable_fips", NULL, "the default properties cannot be set");
+        goto fail;
+    }
+    /* A property claims little: a digest fetched as TLS fetches it must come from the FIPS provider itself. */
+    probe = EVP_MD_fetch(ctx, "SHA2-256", NULL);
+    if (probe == NULL || strcmp(OSSL_PROVIDER_get0_name(EVP_MD_get0_provider(probe)), "fips") != 0) {
+        add_from_queue(f, "fips", "fetching SHA2-256", NULL,
+                       probe == NULL ? "nothing serves it" : "a provider other than fips serves it");
+        goto fail;
+    }
+    EVP_MD_free(probe);
+    probe = NULL;
+    check_ciphers(f, ctx);
+    if (f->count == before) {
+        /* The context lives as long as the process; the references to fips and base with it. */
+        return ctx;
+    }
+
+fail:
+    EVP_MD_free(probe);
+    if (base != NULL) {
+        OSSL_PROVIDER_unload(base);
+    }
+    if (fips != NULL) {
+        OSSL_PROVIDER_unload(fips);
+    }
+    OSSL_LIB_CTX_free(ctx);
+    ERR_clear_error();
+    return NULL;
 }
 
 static jobjectArray row(JNIEnv *env, const char *a, const char *b, const char *c, const char *d)
@@ -215,7 +322,9 @@ static jobjectArray to_java(JNIEnv *env, const findings *f)
     if (table == NULL) {
         return NULL;
     }
-    jobjectArray first = row(env, "file", f->config_file != NULL ? f->config_file : "", "", "");
+    const char *file = f->fips_file != NULL ? f->fips_file : f->config_file;
+    jobjectArray first = row(env, "file", file != NULL ? file : "", f->fips_file != NULL ? "fips" : "",
+                             OpenSSL_version(OPENSSL_MODULES_DIR));
     if (first == NULL) {
         return NULL;
     }
@@ -233,12 +342,17 @@ static jobjectArray to_java(JNIEnv *env, const findings *f)
     return table;
 }
 
-static jobjectArray native_initialise(JNIEnv *env, jclass cls)
+static jobjectArray native_initialise(JNIEnv *env, jclass cls, jboolean fips, jstring fips_config)
 {
     findings *f = OPENSSL_zalloc(sizeof(findings));
+    const char *fips_file = NULL;
     jobjectArray result = NULL;
     if (f == NULL) {
         nt_throw_message(env, nt_jni.out_of_memory_error, "no memory to initialise OpenSSL");
+        return NULL;
+    }
+    if (fips_config != NULL && (fips_file = (*env)->GetStringUTFChars(env, fips_config, NULL)) == NULL) {
+        OPENSSL_free(f);
         return NULL;
     }
     ERR_clear_error();
@@ -249,14 +363,25 @@ static jobjectArray native_initialise(JNIEnv *env, jclass cls)
     }
     f->config_file = CONF_get1_default_config_file();
     ERR_clear_error();
-    if (f->config_file != NULL && f->config_file[0] != '\0') {
-        check_config_file(f);
-    }
-    if (f->count == 0 || strcmp(f->items[0].kind, "init") != 0) {
-        check_ciphers(f);
+    if (fips) {
+        /* The default context's configuration is not NativeTLS's then: only a fatal error reading it counts. */
+        f->fips_file = fips_file != NULL ? fips_file : (f->config_file != NULL ? f->config_file : "");
+        if (f->count == 0) {
+            tls_libctx = start_fips(f, f->fips_file, fips_file != NULL);
+        }
+    } else {
+        if (f->config_file != NULL && f->config_file[0] != '\0') {
+            check_config_file(f);
+        }
+        if (f->count == 0 || strcmp(f->items[0].kind, "init") != 0) {
+            check_ciphers(f, NULL);
+        }
     }
     if (f->count > 0) {
         result = to_java(env, f);
+    }
+    if (fips_file != NULL) {
+        (*env)->ReleaseStringUTFChars(env, fips_config, fips_file);
     }
     OPENSSL_free(f->config_file);
     OPENSSL_free(f);
@@ -265,6 +390,6 @@ static jobjectArray native_initialise(JNIEnv *env, jclass cls)
 }
 
 static const JNINativeMethod methods[] = {
-    {"initialise", "()[[Ljava/lang/String;", (void *)native_initialise},
+    {"initialise", "(ZLjava/lang/String;)[[Ljava/lang/String;", (void *)native_initialise},
 };
 NT_NATIVES(nt_init_natives, methods);

@@ -195,6 +195,14 @@ size_t nt_error_queue_text(char *buf, size_t cap, size_t used, const char *lead,
 void nt_throw_message(JNIEnv *env, jclass cls, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int nt_pending_exception(JNIEnv *env);
 
+/*
+ * init.c: the library context every TLS operation of NativeTLS runs in. NULL (OpenSSL's default
+ * context, as the configuration file set it up) unless io.nativetls.fips=true, when it is NativeTLS's
+ * own context with the FIPS provider and default properties fips=yes. Set once, by initialise, before
+ * any other native call; never changed or freed after.
+ */
+OSSL_LIB_CTX *nt_libctx(void);
+
 /* bio.c */
 int nt_bio_method_init(void);
 void nt_bio_method_free(void);

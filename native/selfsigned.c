@@ -55,8 +55,9 @@ static jobjectArray native_selfSignedCertificate(JNIEnv *env, jclass cls, jstrin
         return NULL;
     }
     ERR_clear_error();
-    EVP_PKEY *key = EVP_EC_gen("P-256");
-    if (key == NULL || (cert = X509_new()) == NULL || RAND_bytes(serial, sizeof(serial)) != 1) {
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(nt_libctx(), NULL, "EC", "P-256");
+    if (key == NULL || (cert = X509_new_ex(nt_libctx(), NULL)) == NULL
+        || RAND_bytes_ex(nt_libctx(), serial, sizeof(serial), 0) != 1) {
         goto fail;
     }
     serial[0] &= 0x7f;

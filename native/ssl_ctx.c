@@ -73,7 +73,7 @@ static jlong native_contextNew(JNIEnv *env, jclass cls, jstring tls12, jstring t
                                jint server_disabled_extensions)
 {
     ERR_clear_error();
-    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL_CTX *ctx = SSL_CTX_new_ex(nt_libctx(), NULL, TLS_method());
     if (ctx == NULL) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "SSL_CTX_new");
         return 0;
@@ -163,13 +163,17 @@ static void native_contextFree(JNIEnv *env, jclass cls, jlong handle)
     }
 }
 
-/* Rows of {IANA name, OpenSSL name, lowest protocol} for every suite this OpenSSL can offer. */
-static jobjectArray native_cipherSuiteTable(JNIEnv *env, jclass cls)
+/*
+ * Rows of {IANA name, OpenSSL name, lowest protocol} for every suite this OpenSSL can offer in
+ * NativeTLS's library context, or (process_default) in OpenSSL's default one: in FIPS mode, what
+ * the FIPS provider does not offer is what is in the second table and not in the first.
+ */
+static jobjectArray native_cipherSuiteTable(JNIEnv *env, jclass cls, jboolean process_default)
 {
     jobjectArray table = NULL;
     jclass row_class = NULL;
     ERR_clear_error();
-    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL_CTX *ctx = SSL_CTX_new_ex(process_default ? NULL : nt_libctx(), NULL, TLS_method());
     SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
     if (ssl == NULL || SSL_set_cipher_list(ssl, "ALL:COMPLEMENTOFALL") != 1) {
         nt_throw_openssl(env, nt_jni.ssl_exception, "listing cipher suites");
@@ -226,6 +230,6 @@ static const JNINativeMethod methods[] = {
     {"contextNew", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;IZI)J", (void *)native_contextNew},
     {"contextShareTicketKeys", "(JJ)V", (void *)native_contextShareTicketKeys},
     {"contextFree", "(J)V", (void *)native_contextFree},
-    {"cipherSuiteTable", "()[[Ljava/lang/String;", (void *)native_cipherSuiteTable},
+    {"cipherSuiteTable", "(Z)[[Ljava/lang/String;", (void *)native_cipherSuiteTable},
 };
 NT_NATIVES(nt_ssl_ctx_natives, methods);

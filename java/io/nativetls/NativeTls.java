@@ -30,10 +30,13 @@ public final class NativeTls {
     }
 
     /**
-     * Whether OpenSSL runs NativeTLS's TLS in FIPS mode: its default properties ask for FIPS
-     * implementations ({@code fips=yes}, from the OpenSSL configuration file, as on a RHEL-like
-     * system with FIPS turned on), so every algorithm comes from a FIPS provider. False when
-     * NativeTLS is unavailable. {@code java -jar nativetls.jar info} shows it with the loaded providers.
+     * Whether OpenSSL runs NativeTLS's TLS in FIPS mode, so every algorithm comes from a FIPS
+     * provider: either FIPS mode was asked for with {@code -Dio.nativetls.fips=true} (NativeTLS then
+     * runs in a library context of its own with OpenSSL's FIPS provider and {@code fips=yes}, and is
+     * unavailable, never running outside FIPS, if that cannot start), or the OpenSSL configuration
+     * file's default properties ask for FIPS implementations ({@code fips=yes}, as on a RHEL-like
+     * system with FIPS turned on). False when NativeTLS is unavailable.
+     * {@code java -jar nativetls.jar info} shows it with the loaded providers.
      */
     public static boolean isFipsEnabled() {
         return NativeRuntime.fipsDefaultProperties();

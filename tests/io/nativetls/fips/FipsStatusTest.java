@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What NativeTLS says about FIPS mode and the loaded providers is what libcrypto itself says,
  * asked through JNA (a test-scope oracle, independent of NativeTLS's native code), in this
- * process, where both see the same library and the same configuration file.
+ * process, where both see the same library and the same configuration file, about the library
+ * context NativeTLS runs in (OpenSSL's default one, or its own in FIPS mode: only its address is
+ * NativeTLS's answer here).
  */
 class FipsStatusTest {
     /** The few libcrypto functions the oracle needs (OpenSSL 3.0+). */
@@ -29,6 +31,7 @@ class FipsStatusTest {
     }
 
     private static LibCrypto crypto;
+    private static Pointer context;
 
     @BeforeAll
     static void oracle() {
@@ -37,11 +40,14 @@ class FipsStatusTest {
         assertTrue(NativeTls.isAvailable(), String.valueOf(NativeTls.unavailabilityCause()));
         // The soname NativeTLS's libssl already pulled in: dlopen returns that very library.
         crypto = Native.load("libcrypto.so.3", LibCrypto.class);
+        long address = NativeRuntime.libraryContextAddress();
+        context = address == 0 ? null : new Pointer(address);
+        assertEquals(address != 0, NativeRuntime.fipsMode());
     }
 
     @Test
     void fipsModeIsWhatLibcryptoSays() {
-        assertEquals(crypto.EVP_default_properties_is_fips_enabled(null) == 1, NativeTls.isFipsEnabled());
+        assertEquals(crypto.EVP_default_properties_is_fips_enabled(context) == 1, NativeTls.isFipsEnabled());
     }
 
     @Test
@@ -54,12 +60,12 @@ class FipsStatusTest {
             assertEquals(3, p.length, entry);
             assertFalse(names.contains(p[0]), "listed twice: " + p[0]);
             names.add(p[0]);
-            assertEquals(1, crypto.OSSL_PROVIDER_available(null, p[0]), p[0] + " is available to libcrypto");
+            assertEquals(1, crypto.OSSL_PROVIDER_available(context, p[0]), p[0] + " is available to libcrypto");
             assertTrue(p[2].equals("active") || p[2].equals("inactive"), entry);
         }
         for (String absent : List.of("fips", "legacy", "nonexistent-provider")) {
             if (!names.contains(absent)) {
-                assertEquals(0, crypto.OSSL_PROVIDER_available(null, absent), absent + " is not loaded");
+                assertEquals(0, crypto.OSSL_PROVIDER_available(context, absent), absent + " is not loaded");
             }
         }
         if (names.contains("default")) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.ProviderException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,8 @@ public final class NativeLibrary {
     private static final System.Logger LOG = System.getLogger("io.nativetls");
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final AtomicLong TEMP_NAMES = new AtomicLong(System.nanoTime());
+    /** Set by load() (no initialiser, so the field initialisers after it cannot reset it). */
+    private static boolean fipsRequested;
 
     private static final Throwable FAILURE = load();
     /**
@@ -65,7 +68,9 @@ public final class NativeLibrary {
      */
     public static void warnUnavailableOnce() {
         if (!LOADED && FAILURE != null && WARNED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "NativeTLS is not available: " + failure().getMessage() + FALLBACK);
+            // FIPS mode was asked for and TLS is not in it: an error for whoever runs the service.
+            LOG.log(fipsRequested ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
+                "NativeTLS is not available: " + failure().getMessage() + FALLBACK);
         }
     }
 
@@ -97,6 +102,14 @@ public final class NativeLibrary {
      * configuration lets TLS run (SslNative.initialise): any of them failing is the one cause.
      */
     private static Throwable load() {
+        FipsSwitch fips;
+        try {
+            fips = FipsSwitch.fromSystemProperties();
+        } catch (ProviderException e) {
+            fipsRequested = true;
+            return e;
+        }
+        fipsRequested = fips.on();
         Throwable failure = loadLibrary();
         if (failure != null) {
             return failure;
@@ -105,7 +118,7 @@ public final class NativeLibrary {
         if (failure != null) {
             return failure;
         }
-        return OpenSslSetup.cause(SslNative.initialise(), System.getenv(OpenSslSetup.ENV));
+        return OpenSslSetup.cause(SslNative.initialise(fips.on(), fips.configFile()), System.getenv(OpenSslSetup.ENV));
     }
 
     private static Throwable loadLibrary() {

@@ -24,6 +24,9 @@ final class OpenSslSetup {
             return null;
         }
         String file = rows.length > 0 && rows[0][0].equals("file") ? rows[0][1] : "";
+        if (rows.length > 0 && rows[0][2].equals("fips")) {
+            return fipsCause(rows, file, rows[0][3], conf);
+        }
         List<String> found = new ArrayList<>();
         List<String> providers = new ArrayList<>();
         boolean parse = false;
@@ -89,6 +92,46 @@ final class OpenSslSetup {
         }
         return "Check which providers " + (fromEnv ? ENV : file) + " activates (openssl list -providers with the same "
             + ENV + "): together they offer no TLS" + elsewhere;
+    }
+
+    /**
+     * Why FIPS mode (io.nativetls.fips=true) did not start: the file its context read, what failed
+     * in OpenSSL's words, and what to install or fix. modules: OpenSSL's modules directory.
+     */
+    private static Throwable fipsCause(String[][] rows, String file, String modules, String conf) {
+        List<String> found = new ArrayList<>();
+        boolean provider = false;
+        for (int i = 1; i < rows.length; i++) {
+            String[] row = rows[i];
+            String text = oneLine(row[3]);
+            switch (row[0]) {
+                case "fips-config":
+                    found.add("the file does not load: " + text);
+                    break;
+                case "fips-provider":
+                    provider = true;
+                    found.add("the provider \"" + row[1] + "\" " + (text.startsWith("it reports") ? text : "did not load: " + text));
+                    break;
+                default:
+                    found.add(row[1] + " failed: " + text);
+                    break;
+            }
+        }
+        // OpenSSL_version(OPENSSL_MODULES_DIR) is 'MODULESDIR: "/path"'.
+        String dir = modules.startsWith("MODULESDIR: ") ? modules.substring("MODULESDIR: ".length()) : modules;
+        dir = dir.length() > 1 && dir.startsWith("\"") && dir.endsWith("\"") ? dir.substring(1, dir.length() - 1) : dir;
+        String property = System.getProperty(FipsSwitch.CONFIG_PROPERTY);
+        String origin = property != null && property.equals(file) ? " (named by " + FipsSwitch.CONFIG_PROPERTY + ")"
+            : conf != null && conf.equals(file) ? " (named by " + ENV + ")" : " (OpenSSL's default file)";
+        String where = file.isEmpty() ? "without a configuration file" : "with the configuration file " + oneLine(file) + origin;
+        String advice = provider
+            ? "Install OpenSSL's FIPS provider (fips.so in " + oneLine(dir) + ", or where OPENSSL_MODULES points) and"
+                + " its configuration (openssl fipsinstall writes it), and include that in the file, or name a file that"
+                + " does with " + FipsSwitch.CONFIG_PROPERTY
+            : "Fix the file, or name one that loads the FIPS provider with " + FipsSwitch.CONFIG_PROPERTY;
+        return new ProviderException("NativeTLS's FIPS mode (" + FipsSwitch.PROPERTY + "=true) cannot start " + where
+            + ": " + String.join("; ", found) + ". " + advice + ". NativeTLS never runs outside FIPS mode while "
+            + FipsSwitch.PROPERTY + "=true");
     }
 
     /** OpenSSL's texts may hold line breaks or control characters; the cause is one log line. */

@@ -123,14 +123,25 @@ public final class SslNative {
      * (OPENSSL_init_ssl failed), "parse" (the file does not parse; subject the file), "provider"
      * (the file activates this provider, section its section, and it is not loaded; the report is
      * what loading it alone gives), "context" (subject the call: no SSL_CTX or no cipher suite).
+     *
+     * <p>With fips, it also makes NativeTLS's own library context with OpenSSL's FIPS provider
+     * (io.nativetls.fips=true), reading fipsConfig (null: OpenSSL's default file); every later native
+     * call then runs in it. The first row is then {"file", the file it read, "fips", OpenSSL's modules
+     * directory}, and the problems are "fips-config" (the file does not load), "fips-provider"
+     * (subject the provider that did not load or is not running), "fips" (subject the step that
+     * failed) or "context". Any problem leaves no context: nothing runs outside FIPS.
      */
-    public static native String[][] initialise();
+    public static native String[][] initialise(boolean fips, String fipsConfig);
 
     /** Whether this thread's OpenSSL error queue is empty (tests check every call leaves it so). */
     public static native boolean errorQueueEmpty();
 
-    /** Rows of {IANA name ("" if none), OpenSSL name, lowest protocol} for every suite OpenSSL has. */
-    public static native String[][] cipherSuiteTable();
+    /**
+     * Rows of {IANA name ("" if none), OpenSSL name, lowest protocol} for every suite OpenSSL has in
+     * NativeTLS's library context, or with processDefault in OpenSSL's default one (they differ in
+     * FIPS mode only).
+     */
+    public static native String[][] cipherSuiteTable(boolean processDefault) throws javax.net.ssl.SSLException;
 
     /**
      * A new SSL_CTX with the given default TLS 1.2 cipher list and TLS 1.3 suites, key exchange
@@ -361,18 +372,25 @@ public final class SslNative {
      */
     public static native String[] libraryInfo() throws javax.net.ssl.SSLException;
 
-    /** The providers loaded in OpenSSL's default library context: "name\tversion\tactive|inactive" each. */
+    /** The providers loaded in NativeTLS's library context: "name\tversion\tactive|inactive" each. */
     public static native String[] providers() throws javax.net.ssl.SSLException;
 
-    /** Whether OpenSSL's default properties ask for FIPS implementations (fips=yes). */
+    /** Whether the default properties of NativeTLS's library context ask for FIPS implementations (fips=yes). */
     public static native boolean fipsDefaultProperties();
+
+    /** Whether NativeTLS runs in a library context of its own: FIPS mode (io.nativetls.fips=true) started. */
+    public static native boolean ownLibraryContext();
+
+    /** That context's OSSL_LIB_CTX address, 0 for OpenSSL's default one (for tests asking libcrypto directly). */
+    public static native long libraryContextAddress();
 
     /**
      * The TLS groups the loaded providers offer (TLS-GROUP capability), one "name id minTLS maxTLS"
      * entry per name, in the providers' order: the entries {@link #libraryInfo()} ends with. Aliases
-     * of one code point (secp256r1, P-256) are separate entries, the IANA name first. New strings, no handles.
+     * of one code point (secp256r1, P-256) are separate entries, the IANA name first. Those of NativeTLS's
+     * library context, or with processDefault of OpenSSL's default one. New strings, no handles.
      */
-    public static native String[] tlsGroups() throws javax.net.ssl.SSLException;
+    public static native String[] tlsGroups(boolean processDefault) throws javax.net.ssl.SSLException;
 
     /**
      * The TLS signature schemes the loaded providers add to libssl's own (TLS-SIGALG capability:

@@ -17,6 +17,7 @@ import java.util.List;
  * replace the default suites of every context, in the order given, unknown names ignored, keeping
  * only suites that are negotiable, allowed by jdk.tls.disabledAlgorithms and usable with that
  * role's default protocols. An empty property, or one naming no known suite, leaves the default.
+ * In FIPS mode a suite OpenSSL has but its FIPS provider does not offer fails the creation.
  * SunJSSE reads them once per JVM; NativeTLS when each SSLContext is created.
  */
 final class ContextDefaults {
@@ -74,6 +75,10 @@ final class ContextDefaults {
         }
         List<String> known = new ArrayList<>();
         for (String name : names) {
+            if (all.notApprovedInFips(name)) {
+                // Ignoring it as unknown would hide that FIPS mode took away what was asked for.
+                throw new IllegalArgumentException(property + ": " + name + CipherSuites.NOT_APPROVED);
+            }
             if (all.isKnown(name) && !known.contains(name)) {
                 known.add(name);
             }

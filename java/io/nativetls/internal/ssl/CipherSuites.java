@@ -3,9 +3,12 @@ package io.nativetls.internal.ssl;
 import io.nativetls.internal.jni.SslNative;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLException;
 
 /**
  * The IANA (JSSE) names of the suites a NativeTLS connection can negotiate, mapped to OpenSSL's
@@ -31,7 +34,7 @@ public final class CipherSuites {
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
     };
 
-    private static final CipherSuites INSTANCE = new CipherSuites(SslNative.cipherSuiteTable());
+    private static final CipherSuites INSTANCE = load();
 
     /** IANA name to OpenSSL name, supported order. */
     private final Map<String, String> openSslNames;
@@ -41,7 +44,42 @@ public final class CipherSuites {
     private final String defaultTls12List;
     private final String defaultTls13List;
 
+    /**
+     * Suites OpenSSL has but not in NativeTLS's FIPS library context: named by an application in
+     * FIPS mode they are refused as not approved, not as unknown. Empty outside FIPS mode.
+     */
+    private final Set<String> notApproved;
+
+    private static CipherSuites load() {
+        try {
+            String[][] table = SslNative.cipherSuiteTable(false);
+            Set<String> outside = new HashSet<>();
+            if (SslNative.ownLibraryContext()) {
+                try {
+                    for (String[] row : SslNative.cipherSuiteTable(true)) {
+                        if (!row[0].isEmpty() && negotiable(row[0])) {
+                            outside.add(row[0]);
+                        }
+                    }
+                } catch (SSLException e) {
+                    // the process's own context runs no TLS: then every other name is just unknown
+                }
+                for (String[] row : table) {
+                    outside.remove(row[0]);
+                }
+            }
+            return new CipherSuites(table, outside);
+        } catch (SSLException e) {
+            throw new IllegalStateException("OpenSSL's cipher suites could not be listed: " + e.getMessage(), e);
+        }
+    }
+
     CipherSuites(String[][] table) {
+        this(table, Set.of());
+    }
+
+    CipherSuites(String[][] table, Set<String> notApproved) {
+        this.notApproved = Set.copyOf(notApproved);
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Boolean> isTls13 = new LinkedHashMap<>();
         for (String preferred : PREFERRED) {
@@ -90,6 +128,15 @@ public final class CipherSuites {
         return openSslNames.containsKey(name) || RENEGOTIATION_SCSV.equals(name) || LegacySuites.NAMES.contains(name);
     }
 
+    /** What a refusal of a suite FIPS mode does not offer says after the suite's name. */
+    public static final String NOT_APPROVED = " is not approved in FIPS mode (io.nativetls.fips=true):"
+        + " OpenSSL's FIPS provider does not offer it";
+
+    /** Whether OpenSSL has the suite but FIPS mode does not offer it (false outside FIPS mode). */
+    public boolean notApprovedInFips(String name) {
+        return name != null && notApproved.contains(name);
+    }
+
     /** Whether a negotiable suite is a TLS 1.3 one; null for any other name. */
     public Boolean isTls13(String name) {
         return tls13.get(name);
@@ -122,6 +169,9 @@ public final class CipherSuites {
         }
         List<String> out = new ArrayList<>(names.length);
         for (String name : names) {
+            if (notApprovedInFips(name)) {
+                throw new IllegalArgumentException("Unsupported CipherSuite: " + name + NOT_APPROVED);
+            }
             if (name == null || (!openSslNames.containsKey(name) && !RENEGOTIATION_SCSV.equals(name)
                 && !LegacySuites.NAMES.contains(name))) {
                 throw new IllegalArgumentException("Unsupported CipherSuite: " + name);

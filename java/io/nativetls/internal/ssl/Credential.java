@@ -57,6 +57,12 @@ final class Credential {
      * stays in Java and signs there, through java.security.Signature, for each handshake.
      */
     private static Credential loadJavaKey(String alias, X509Certificate[] chain, PrivateKey key) throws SSLException {
+        if (NativeRuntime.fipsMode()) {
+            // The signature would be Java's provider's, not the FIPS module's: FIPS mode signs only in OpenSSL.
+            throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm() + ", "
+                + key.getClass().getName() + ") has no PKCS#8 encoding, and in FIPS mode (io.nativetls.fips=true)"
+                + " NativeTLS signs only with OpenSSL's FIPS provider: a key that signs in Java cannot be used");
+        }
         JavaKeySigner signer = JavaKeySigner.of(alias, key);
         if (signer == null) {
             throw new SSLHandshakeException("the private key of alias \"" + alias + "\" (" + key.getAlgorithm()

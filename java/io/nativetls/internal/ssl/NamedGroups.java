@@ -53,6 +53,11 @@ public final class NamedGroups {
         List<String> groups = new ArrayList<>();
         for (String name : names) {
             TlsGroups.Group g = TlsGroups.find(name);
+            if (g == null && TlsGroups.notApprovedInFips(name)) {
+                // Skipping it as unknown would hide that FIPS mode took away what was asked for.
+                throw new IllegalArgumentException(source + ": " + name.trim() + " is not approved in FIPS mode"
+                    + " (io.nativetls.fips=true): OpenSSL's FIPS provider does not offer it");
+            }
             if (g != null && !groups.contains(g.name)) {
                 groups.add(g.name); // names this OpenSSL lacks are skipped, as SunJSSE skips them
             }

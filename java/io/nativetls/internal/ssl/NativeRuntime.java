@@ -49,9 +49,24 @@ public final class NativeRuntime {
         return SslNative.providers();
     }
 
-    /** Whether OpenSSL's default properties ask for fips=yes; false when the library is unavailable. */
+    /**
+     * Whether the default properties of the library context NativeTLS runs in ask for fips=yes (its
+     * own in FIPS mode, else OpenSSL's default one as the configuration file set it); false when the
+     * library is unavailable.
+     */
     public static boolean fipsDefaultProperties() {
         return NativeLibrary.isLoaded() && SslNative.fipsDefaultProperties();
+    }
+
+    /** Whether FIPS mode (io.nativetls.fips=true) is running: NativeTLS's own library context with the FIPS provider. */
+    public static boolean fipsMode() {
+        return NativeLibrary.isLoaded() && SslNative.ownLibraryContext();
+    }
+
+    /** The OSSL_LIB_CTX address NativeTLS runs in, 0 for OpenSSL's default; for tests that ask libcrypto directly. */
+    public static long libraryContextAddress() {
+        NativeLibrary.ensureLoaded();
+        return SslNative.libraryContextAddress();
     }
 
     /** A fresh self-signed certificate and key for host: {certificate DER, PKCS#8 key DER}. */

@@ -31,6 +31,7 @@ final class TlsGroups {
     }
 
     private static volatile Map<String, Group> offered;
+    private static volatile Set<String> notApproved;
 
     private TlsGroups() {}
 
@@ -39,13 +40,36 @@ final class TlsGroups {
         return name == null ? null : offered().get(name.trim().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Whether OpenSSL has a group of this name but NativeTLS's FIPS library context does not: in
+     * FIPS mode (io.nativetls.fips=true) a name the FIPS provider does not approve. False outside FIPS mode.
+     */
+    static boolean notApprovedInFips(String name) {
+        if (name == null || !SslNative.ownLibraryContext()) {
+            return false;
+        }
+        Set<String> refused = notApproved;
+        if (refused == null) {
+            Set<String> outside = new HashSet<>();
+            try {
+                outside.addAll(parse(SslNative.tlsGroups(true)).keySet());
+            } catch (SSLException e) {
+                // the process's own context lists nothing: every name missing here is then just unknown
+            }
+            outside.removeAll(offered().keySet());
+            refused = Set.copyOf(outside);
+            notApproved = refused;
+        }
+        return refused.contains(name.trim().toLowerCase(Locale.ROOT));
+    }
+
     private static Map<String, Group> offered() {
         Map<String, Group> m = offered;
         if (m == null) {
             NativeLibrary.ensureLoaded();
             String[] entries;
             try {
-                entries = SslNative.tlsGroups();
+                entries = SslNative.tlsGroups(false);
             } catch (SSLException e) {
                 // OpenSSL could not list its own providers: nothing sensible can be offered.
                 throw new IllegalStateException("OpenSSL's TLS groups could not be listed: " + e.getMessage(), e);

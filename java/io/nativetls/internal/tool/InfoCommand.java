@@ -71,8 +71,9 @@ final class InfoCommand {
             String[] p = providers[i].split("\t", -1);
             out.printf(LABEL, i == 0 ? "Providers:" : "", p[0] + " " + p[1] + (p[2].equals("active") ? "" : " (" + p[2] + ")"));
         }
-        out.printf(LABEL, "FIPS:", NativeTls.isFipsEnabled()
-            ? "on (OpenSSL's default properties ask for fips=yes)"
+        out.printf(LABEL, "FIPS:", NativeRuntime.fipsMode()
+            ? "on (io.nativetls.fips=true: NativeTLS's own library context, the fips provider, fips=yes)"
+            : NativeTls.isFipsEnabled() ? "on (OpenSSL's default properties ask for fips=yes)"
             : "off (OpenSSL's default properties do not ask for fips=yes)");
     }
 
