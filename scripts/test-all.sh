@@ -9,6 +9,9 @@
 #                  jar's classes and library, as built by the first stage (what a user runs)
 #   jdk25-openssl-3.5  Temurin 25 / 3.5 / as jdk25  `pqc` only: ML-DSA needs both (JDK 24+ keys, OpenSSL
 #                  3.5 schemes), so its tests skip themselves in every other stage
+#   openssl-3.5-fips  17 / 3.5 with its FIPS module `fips` only, the JVM in FIPS mode (io.nativetls.fips=true,
+#                  the build's openssl-fips.cnf) beside a process default context that is not; the
+#                  fail-closed tests start JVMs of their own. Elsewhere these tests skip themselves
 #   asan           17 / system 3.0 / ASan+UBSan     all but `soak`, `jvm`, `interop`, `frameworks`
 #   lsan           LeakSanitizer: native memory must not grow with the number of handshakes
 #
@@ -17,13 +20,13 @@
 # first stage; `pqc` where it can run; tests of the surroundings (other JVMs, other programs, frameworks) on every JDK and
 # OpenSSL but not under the sanitizers, which see the same native calls in the contract tests.
 # The first stage runs alone (it builds what the others use); the others then run two at a time,
-# each into target/stages/NAME.log, printed whole when the stage ends. OpenSSL 3.5 is built in the
-# background meanwhile if /opt/openssl-3.5 lacks it (about six minutes on 2 cores; once).
+# each into target/stages/NAME.log, printed whole when the stage ends. OpenSSL 3.5 with its FIPS module
+# is built in the background meanwhile if /opt/openssl-3.5 lacks it (about six minutes on 2 cores; once).
 #
 #   usage: scripts/test-all.sh            (from the project root)
 # NATIVETLS_QUICK=1 runs only `mvn verify`: the whole suite once, every tag, JDK 17 and the system OpenSSL.
-# A missing OpenSSL 3.5 or Temurin 25 fails the run; NATIVETLS_ALLOW_SKIP="openssl-3.5 jdk25 jdk25-openssl-3.5"
-# (any of them) lets that stage be skipped with a warning instead.
+# A missing OpenSSL 3.5 or Temurin 25 fails the run; NATIVETLS_ALLOW_SKIP="openssl-3.5 openssl-3.5-fips jdk25
+# jdk25-openssl-3.5" (any of them) lets that stage be skipped with a warning instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +43,7 @@ fi
 began=$SECONDS
 ossl35=/opt/openssl-3.5
 ossl35_log=$(mktemp)
-nice -n 5 bash scripts/build-openssl.sh "$ossl35" 3.5 >"$ossl35_log" 2>&1 &
+nice -n 5 bash scripts/build-openssl.sh "$ossl35" 3.5 fips >"$ossl35_log" 2>&1 &
 ossl35_build=$!
 
 banner "jdk17: JDK 17, system $(openssl version); all tests but fuzz; the artifacts"
@@ -73,6 +76,17 @@ stage_openssl_3_5() {
   OPENSSL_CONF=/usr/lib/ssl/openssl.cnf LD_LIBRARY_PATH="$ossl35/lib" "${mvn[@]}" surefire:test \
     -Dnativetls.test.jvm.args=-Dio.nativetls.test.expectOpenSsl=3.5 -Dnativetls.test.excludedGroups=fuzz,soak \
     $(reports openssl-3.5)
+}
+
+stage_openssl_3_5_fips() {
+  while kill -0 "$ossl35_build" 2>/dev/null; do sleep 5; done
+  [ -f "$ossl35/ssl/openssl-fips.cnf" ] || { may_skip openssl-3.5-fips "scripts/build-openssl.sh did not build $ossl35 with its FIPS module"; return; }
+  echo "JDK 17, OpenSSL 3.5 from $ossl35 in FIPS mode (io.nativetls.fips=true); the fips tests"
+  # The process's default context reads the system file (default provider, no fips=yes); NativeTLS's
+  # own context reads the build's FIPS configuration: the tests check that both stay so.
+  OPENSSL_CONF=/usr/lib/ssl/openssl.cnf LD_LIBRARY_PATH="$ossl35/lib" "${mvn[@]}" surefire:test \
+    -Dnativetls.test.jvm.args="-Dio.nativetls.fips=true -Dio.nativetls.fips.config=$ossl35/ssl/openssl-fips.cnf -Dio.nativetls.test.expectFips=true -Dio.nativetls.test.openssl35=$ossl35 -Dio.nativetls.test.expectOpenSsl=3.5" \
+    -Dnativetls.test.groups=fips $(reports openssl-3.5-fips)
 }
 
 stage_jdk25() {
@@ -133,7 +147,7 @@ chain() {
 }
 
 # Two chains of about equal length on the two cores: the sanitizer stage is the longest.
-chain asan lsan &
+chain asan lsan openssl-3.5-fips &
 sanitizers=$!
 chain jdk25 openssl-3.5 jdk25-openssl-3.5 aarch64 &
 matrix=$!
@@ -147,5 +161,5 @@ while read -r name rc secs; do
   [ "$rc" = 0 ] || failed=1
 done <"$logs/summary"
 echo "whole test command: $((SECONDS - began)) s"
-[ "$(wc -l <"$logs/summary")" -eq 6 ] || { echo "a stage did not report" >&2; failed=1; }
+[ "$(wc -l <"$logs/summary")" -eq 7 ] || { echo "a stage did not report" >&2; failed=1; }
 exit "$failed"

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.nativetls.NativeTls;
 import io.nativetls.internal.ssl.NativeRuntime;
@@ -17,20 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What NativeTLS says about FIPS mode and the loaded providers is what libcrypto itself says,
- * asked through JNA (a test-scope oracle, independent of NativeTLS's native code), in this
- * process, where both see the same library and the same configuration file, about the library
- * context NativeTLS runs in (OpenSSL's default one, or its own in FIPS mode: only its address is
- * NativeTLS's answer here).
+ * asked through JNA ({@link FipsOracle}, independent of NativeTLS's native code), in this process,
+ * where both see the same library and the same configuration file, about the library context
+ * NativeTLS runs in (OpenSSL's default one, or its own in FIPS mode: only its address is NativeTLS's
+ * answer here).
  */
 class FipsStatusTest {
-    /** The few libcrypto functions the oracle needs (OpenSSL 3.0+). */
-    public interface LibCrypto extends Library {
-        int EVP_default_properties_is_fips_enabled(Pointer libctx);
-
-        int OSSL_PROVIDER_available(Pointer libctx, String name);
-    }
-
-    private static LibCrypto crypto;
+    private static FipsOracle oracle;
     private static Pointer context;
 
     @BeforeAll
@@ -38,8 +29,7 @@ class FipsStatusTest {
         // JNA's own native stub is not built with the sanitizers the ASan stage preloads.
         assumeFalse(Boolean.getBoolean("io.nativetls.test.sanitizer"), "JNA under AddressSanitizer");
         assertTrue(NativeTls.isAvailable(), String.valueOf(NativeTls.unavailabilityCause()));
-        // The soname NativeTLS's libssl already pulled in: dlopen returns that very library.
-        crypto = Native.load("libcrypto.so.3", LibCrypto.class);
+        oracle = new FipsOracle();
         long address = NativeRuntime.libraryContextAddress();
         context = address == 0 ? null : new Pointer(address);
         assertEquals(address != 0, NativeRuntime.fipsMode());
@@ -47,7 +37,7 @@ class FipsStatusTest {
 
     @Test
     void fipsModeIsWhatLibcryptoSays() {
-        assertEquals(crypto.EVP_default_properties_is_fips_enabled(context) == 1, NativeTls.isFipsEnabled());
+        assertEquals(oracle.fipsProperties(context), NativeTls.isFipsEnabled());
     }
 
     @Test
@@ -60,12 +50,13 @@ class FipsStatusTest {
             assertEquals(3, p.length, entry);
             assertFalse(names.contains(p[0]), "listed twice: " + p[0]);
             names.add(p[0]);
-            assertEquals(1, crypto.OSSL_PROVIDER_available(context, p[0]), p[0] + " is available to libcrypto");
+            assertTrue(oracle.available(context, p[0]), p[0] + " is available to libcrypto");
             assertTrue(p[2].equals("active") || p[2].equals("inactive"), entry);
         }
+        assertEquals(oracle.providers(context), names, "the same providers in the same order");
         for (String absent : List.of("fips", "legacy", "nonexistent-provider")) {
             if (!names.contains(absent)) {
-                assertEquals(0, crypto.OSSL_PROVIDER_available(context, absent), absent + " is not loaded");
+                assertFalse(oracle.available(context, absent), absent + " is not loaded");
             }
         }
         if (names.contains("default")) {

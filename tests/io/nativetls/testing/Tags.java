@@ -35,5 +35,12 @@ public final class Tags {
      */
     public static final String PQC = "pqc";
 
+    /**
+     * FIPS mode (io.nativetls.fips=true) and its fail-closed paths: needs OpenSSL 3.5 with its FIPS
+     * module (scripts/build-openssl.sh PREFIX 3.5 fips), so it runs alone in the openssl-3.5-fips
+     * stage, whose JVM starts in FIPS mode; elsewhere these tests skip themselves.
+     */
+    public static final String FIPS = "fips";
+
     private Tags() {}
 }
