@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -130,6 +131,18 @@ class FipsModeTest {
         assertNull(oracle.cipherProvider(fipsContext, "ChaCha20-Poly1305"));
         assertNull(oracle.keyExchangeProvider(fipsContext, "X25519"));
         assertEquals("default", oracle.cipherProvider(null, "ChaCha20-Poly1305"), "the process's context has it");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void sessionsResumeInFipsMode(String protocol) throws Exception {
+        // Tickets and session ids: their keys, MACs and ciphers are fetched in the FIPS context too.
+        SSLContext client = Contexts.client(Impl.NATIVE);
+        SSLContext server = Contexts.server(Impl.NATIVE, "server-ec");
+        SSLSession[] first = Connections.connect(client, server, "localhost", 8443, protocol, null);
+        SSLSession[] second = Connections.connect(client, server, "localhost", 8443, protocol, null);
+        assertSame(first[0], second[0], "the client resumed the same SSLSession");
+        assertSame(first[1], second[1], "the server resumed the same SSLSession");
     }
 
     @Test
