@@ -287,6 +287,10 @@ static OSSL_LIB_CTX *start_fips(findings *f, const char *file, int explicit)
     EVP_MD_free(probe);
     probe = NULL;
     check_ciphers(f, ctx);
+    for (int i = before; i < f->count; i++) {
+        /* libssl applies the process's file's system_default TLS settings to every SSL_CTX, this context's too. */
+        snprintf(f->items[i].section, sizeof(f->items[i].section), "%s", f->config_file != NULL ? f->config_file : "");
+    }
     if (f->count == before) {
         /* The context lives as long as the process; the references to fips and base with it. */
         return ctx;

@@ -103,6 +103,21 @@ class FipsFailClosedTest {
     }
 
     @Test
+    void aProcessConfigurationWhoseTlsSettingsFipsCannotMeetIsNamed(@TempDir Path dir) throws Exception {
+        // libssl applies the process file's system_default settings to every SSL_CTX, FIPS mode's too:
+        // X25519 is not in FIPS, so no context can be made, and the cause must name that file.
+        Path conf = dir.resolve("process.cnf");
+        Files.writeString(conf, "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = tls\n"
+            + "[tls]\nGroups = X25519\n");
+        Map<String, String> env = fipsBuildEnv();
+        env.put("OPENSSL_CONF", conf.toString());
+        String line = probe(env, "-Dio.nativetls.fips=true",
+            "-Dio.nativetls.fips.config=" + prefix.resolve("ssl/openssl-fips.cnf"));
+        assertUnavailable(line);
+        assertTrue(line.contains("value=X25519") && line.contains("the system_default TLS settings of " + conf), line);
+    }
+
+    @Test
     void aValueOtherThanTrueOrFalseIsUnavailable() throws Exception {
         String line = probe(fipsBuildEnv(), "-Dio.nativetls.fips=yes");
         assertUnavailable(line);

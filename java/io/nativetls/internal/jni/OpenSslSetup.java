@@ -112,6 +112,11 @@ final class OpenSslSetup {
                     provider = true;
                     found.add("the provider \"" + row[1] + "\" " + (text.startsWith("it reports") ? text : "did not load: " + text));
                     break;
+                case "context":
+                    found.add(row[1] + " failed: " + text + (text.contains("system default config") && !row[2].isEmpty()
+                        ? " (the system_default TLS settings of " + oneLine(row[2]) + ", the process's configuration"
+                            + " file, which libssl applies to every SSL_CTX, FIPS mode's too)" : ""));
+                    break;
                 default:
                     found.add(row[1] + " failed: " + text);
                     break;

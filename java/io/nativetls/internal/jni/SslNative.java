@@ -129,7 +129,8 @@ public final class SslNative {
      * call then runs in it. The first row is then {"file", the file it read, "fips", OpenSSL's modules
      * directory}, and the problems are "fips-config" (the file does not load), "fips-provider"
      * (subject the provider that did not load or is not running), "fips" (subject the step that
-     * failed) or "context". Any problem leaves no context: nothing runs outside FIPS.
+     * failed) or "context" (section: the process's configuration file, whose system_default TLS
+     * settings libssl applies to this context too). Any problem leaves no context: nothing runs outside FIPS.
      */
     public static native String[][] initialise(boolean fips, String fipsConfig);
 
