@@ -216,12 +216,12 @@ static void check_ciphers(findings *f, OSSL_LIB_CTX *libctx)
 }
 
 /* Loads the named provider into ctx (a reference to it when the configuration already did); NULL and a finding if it cannot. */
-static OSSL_PROVIDER *load_provider(findings *f, OSSL_LIB_CTX *ctx, const char *name, const char *no_reason)
+static OSSL_PROVIDER *load_provider(findings *f, OSSL_LIB_CTX *ctx, const char *name)
 {
     ERR_clear_error();
     OSSL_PROVIDER *prov = OSSL_PROVIDER_load(ctx, name);
     if (prov == NULL) {
-        add_from_queue(f, "fips-provider", name, NULL, no_reason);
+        add_from_queue(f, "fips-provider", name, NULL, "no reason given by OpenSSL");
     }
     return prov;
 }
@@ -263,8 +263,7 @@ static OSSL_LIB_CTX *start_fips(findings *f, const char *file, int explicit)
         }
     }
     /* A reference whether or not the file activated it: the first load runs the module's self tests. */
-    if ((fips = load_provider(f, ctx, "fips", "no reason given by OpenSSL")) == NULL
-        || (base = load_provider(f, ctx, "base", "no reason given by OpenSSL")) == NULL) {
+    if ((fips = load_provider(f, ctx, "fips")) == NULL || (base = load_provider(f, ctx, "base")) == NULL) {
         goto fail;
     }
     if (!provider_running(fips)) {

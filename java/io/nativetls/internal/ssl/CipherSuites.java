@@ -128,7 +128,7 @@ public final class CipherSuites {
         return openSslNames.containsKey(name) || RENEGOTIATION_SCSV.equals(name) || LegacySuites.NAMES.contains(name);
     }
 
-    /** What a refusal of a suite FIPS mode does not offer says after the suite's name. */
+    /** What a refusal of a suite or group FIPS mode does not offer says after its name. */
     public static final String NOT_APPROVED = " is not approved in FIPS mode (io.nativetls.fips=true):"
         + " OpenSSL's FIPS provider does not offer it";
 

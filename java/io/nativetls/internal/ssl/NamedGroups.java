@@ -55,8 +55,7 @@ public final class NamedGroups {
             TlsGroups.Group g = TlsGroups.find(name);
             if (g == null && TlsGroups.notApprovedInFips(name)) {
                 // Skipping it as unknown would hide that FIPS mode took away what was asked for.
-                throw new IllegalArgumentException(source + ": " + name.trim() + " is not approved in FIPS mode"
-                    + " (io.nativetls.fips=true): OpenSSL's FIPS provider does not offer it");
+                throw new IllegalArgumentException(source + ": " + name.trim() + CipherSuites.NOT_APPROVED);
             }
             if (g != null && !groups.contains(g.name)) {
                 groups.add(g.name); // names this OpenSSL lacks are skipped, as SunJSSE skips them
