@@ -61,7 +61,12 @@ static size_t drain(nt_conn *conn, int *overflow)
         conn->pend_off += rlen;
         conn->pend_len -= rlen;
     }
-    if (conn->pend_len == 0) {
+    if (conn->pend_len == 0 && conn->pend != NULL) {
+        /* pend is for handshake flights and records a destination could not take: rare once
+         * established, so an idle connection keeps none of it */
+        free(conn->pend);
+        conn->pend = NULL;
+        conn->pend_cap = 0;
         conn->pend_off = 0;
     }
     return produced;

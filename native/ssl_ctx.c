@@ -81,6 +81,12 @@ static jlong native_contextNew(JNIEnv *env, jclass cls, jstring tls12, jstring t
     /* Renegotiation and compression are refused outright; TLS 1.2 is the floor. */
     SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     /*
+     * OpenSSL's record read and write buffers (about 17 KiB each) go back to the allocator as
+     * soon as they are empty, so an idle connection (a websocket, a pooled keep-alive) holds
+     * none of them; a busy one gets them again from malloc's free lists.
+     */
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+    /*
      * Level 0 whatever openssl.cnf or the build's default (Debian: 2) says, so that OpenSSL
      * neither refuses what java.security allows (1024-bit RSA, SHA-1 or MD5 signed chains) nor
      * is the policy; the callback below replaces the level's checks.

@@ -1,60 +1,115 @@
 #!/usr/bin/env bash
-# The load benchmark, first part (issue 18): real HTTPS servers (Netty 4.2 and Jetty 12, HTTP/1.1;
-# bench/src/main/java/io/nativetls/bench/load/LoadServer.java) with TLS from SunJSSE, NativeTLS and
-# (Netty) Netty's OpenSSL engine on BoringSSL, under load generators no one here wrote:
-#   wrk             keep-alive requests/s and MB/s for 1 KiB and 64 KiB bodies, and latency;
-#                   "Connection: close" requests/s (wrk resumes its TLS sessions: resumed connections)
+# The load benchmark (issue 18): real HTTPS servers (bench/src/main/java/io/nativetls/bench/load/
+# LoadServer.java: Netty 4.2 and Tomcat 11 on HTTP/1.1, Jetty 12 on HTTP/1.1 and h2) with TLS from
+# SunJSSE, NativeTLS and (Netty) Netty's OpenSSL engine on BoringSSL, under load generators no one
+# here wrote:
+#   wrk             keep-alive requests/s and MB/s for 1 KiB and 64 KiB bodies, latency; "Connection:
+#                   close" requests/s (wrk resumes its TLS sessions: resumed connections); p50/p99
+#                   latency at a fixed moderate rate (a wrk script delays each connection's requests)
+#   h2load          h2 (Jetty only): requests/s and MB/s, many streams per connection
 #   openssl s_time  new (full handshake) and resumed connections/s, one GET each
-# plus the server's CPU seconds per 10,000 requests (from /proc/PID/stat) for each run.
-# On 2 cores the server runs on core 0 and the load generator on core 1 (taskset); compare the
-# providers' ratios within one run, as with the JMH results.
+# plus the server's CPU seconds per 10,000 requests (from /proc/PID/stat) for each run, and the
+# memory of the server holding LOAD_IDLE idle TLS connections (IdleClients; per connection, after a
+# full GC: Java heap from the class histogram, native as resident memory beyond the pre-touched heap).
+# The server runs on LOAD_SERVER_CPUS and the load generator on LOAD_CLIENT_CPUS (taskset); every
+# round runs every server once, in an order rotated by the round, and bench/load/summarize.py writes
+# the medians over the rounds and the ratios between providers into results.md with charts.
 #
-#   usage: bench/load/run.sh [OUT_DIR] [SECONDS]     (defaults: bench/results/DATE-load, 10)
-#   env:   LOAD_SERVERS="netty:NativeTLS jetty:SunJSSE ..."  LOAD_THREADS=1 (server event loops)
-#          LOAD_SERVER_CPUS=0 LOAD_CLIENT_CPUS=1 (taskset lists)
+#   usage: bench/load/run.sh [OUT_DIR] [SECONDS]     (defaults: bench/results/DATE-load, 8)
+#   env:   LOAD_SERVERS="netty:NativeTLS jetty:SunJSSE ..."   (framework:tls; default all seven)
+#          LOAD_ROUNDS=3              rounds of every server (medians over them)
+#          LOAD_RUNS="keepalive-1k ..." which runs (default all: see RUNS below)
+#          LOAD_IDLE=5000 LOAD_IDLE_ROUNDS=1   idle connections held, in the first N rounds
+#          LOAD_THREADS=1             server event loops / selectors (Jetty, Tomcat: pool of 4x)
+#          LOAD_CLIENT_THREADS=1      wrk and h2load threads
+#          LOAD_CONNECTIONS=32        wrk and h2load connections
+#          LOAD_SERVER_CPUS=0 LOAD_CLIENT_CPUS=1   taskset lists
+#          LOAD_REBUILD=1             rebuild the provider, adapters and bench jar first
+#          LOAD_JAR=FILE              a bench jar other than bench/target/benchmarks.jar (before/after runs)
+#   More cores: e.g. LOAD_THREADS=8 LOAD_SERVER_CPUS=0-7 LOAD_CLIENT_CPUS=8-15 LOAD_CLIENT_THREADS=8
+#   LOAD_CONNECTIONS=256 (docs/PERFORMANCE.md, "Real servers under load").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-bench/results/$(date +%F)-load}
-seconds=${2:-10}
+seconds=${2:-8}
+rounds=${LOAD_ROUNDS:-3}
 threads=${LOAD_THREADS:-1}
+client_threads=${LOAD_CLIENT_THREADS:-1}
+connections=${LOAD_CONNECTIONS:-32}
+idle=${LOAD_IDLE:-5000}
+idle_rounds=${LOAD_IDLE_ROUNDS:-1}
 server_cpus=${LOAD_SERVER_CPUS:-0}
 client_cpus=${LOAD_CLIENT_CPUS:-1}
-servers=${LOAD_SERVERS:-"netty:SunJSSE netty:NativeTLS netty:netty-openssl jetty:SunJSSE jetty:NativeTLS"}
+servers=${LOAD_SERVERS:-"netty:SunJSSE netty:NativeTLS netty:netty-openssl jetty:SunJSSE jetty:NativeTLS tomcat:SunJSSE tomcat:NativeTLS"}
+RUNS="keepalive-1k keepalive-64k close-1k rate-1k h2-1k h2-64k s_time-new s_time-reuse idle-memory"
+runs=${LOAD_RUNS:-$RUNS}
 port=18443
 mkdir -p "$out"
 
 need() { command -v "$1" >/dev/null || { echo "installing $2 for $1"; sudo -n true 2>/dev/null && s=sudo || s=; $s apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
+need h2load nghttp2-client
 need taskset util-linux
-jar=bench/target/benchmarks.jar
-if [ ! -f "$jar" ]; then
-  mvn -B -q install -DskipTests && (cd bench && mvn -B -q package -DskipTests)
+need jcmd openjdk-17-jdk-headless
+jar=${LOAD_JAR:-bench/target/benchmarks.jar}
+if [ ! -f "$jar" ] || [ "${LOAD_REBUILD:-0}" = 1 ]; then
+  # the provider, the Jetty adapter (ALPN for NativeTLS engines), then the bench jar with both
+  mvn -B -q install -DskipTests && mvn -B -q -f integrations install -DskipTests \
+    && (cd bench && mvn -B -q package -DskipTests)
 fi
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores"
+  echo "server cpus: $server_cpus, client cpus: $client_cpus, server threads: $threads, client threads: $client_threads, connections: $connections"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "openssl (clients): $(openssl version)"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  echo "h2load: $(h2load --version 2>&1 | head -1)"
+  echo "seconds per run: $seconds, rounds: $rounds, idle connections: $idle"
+} > "$out/machine.txt"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 results="$out/results.tsv"
-printf 'server\ttls\trun\trequests_per_s\tmb_per_s\tp50_ms\tp99_ms\tserver_cpu_s_per_10k\n' > "$results"
+[ -f "$results" ] || printf 'round\tserver\ttls\trun\trequests_per_s\tmb_per_s\tp50_ms\tp99_ms\tserver_cpu_s_per_10k\theap_b_per_conn\tnative_b_per_conn\n' > "$results"
+per10k() { awk -v t="$1" -v hz="$hz" -v n="$2" 'BEGIN {if (n > 0) printf "%.2f", t / hz / n * 10000; else print "0"}'; }
+ms() { echo "$1" | awk '{v=$1; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; printf "%.2f", v}'; }
+mb() { echo "$1" | awk '{v=$1; u=substr(v, length(v)-1); n=substr(v, 1, length(v)-2); if (u=="GB") n*=1024; else if (u=="KB") n/=1024; else if (u!="MB") n=v/1048576; printf "%.1f", n}'; }
 
-# One wrk run: prints requests/s, MB/s, p50, p99 (ms), and the server CPU seconds per 10,000 requests.
+# One wrk run: requests/s, MB/s, p50, p99 (ms), server CPU seconds per 10,000 requests, -, -.
 wrk_run() { # pid path extra-args...
   local pid=$1 path=$2; shift 2
   local before after log
   before=$(cpu_ticks "$pid")
-  log=$(taskset -c "$client_cpus" wrk -t1 -c32 -d"${seconds}s" --latency "$@" "https://127.0.0.1:$port$path")
+  log=$(taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"${seconds}s" --latency "$@" "https://127.0.0.1:$port$path")
   after=$(cpu_ticks "$pid")
   echo "$log" >> "$out/wrk.log"
-  local requests rps mbs p50 p99
+  local requests
   requests=$(echo "$log" | awk '/requests in/ {print $1}')
-  rps=$(echo "$log" | awk '/Requests\/sec/ {print $2}')
-  mbs=$(echo "$log" | awk '/Transfer\/sec/ {v=$2; u=substr(v, length(v)-1); n=substr(v, 1, length(v)-2); if (u=="GB") n*=1024; if (u=="KB") n/=1024; if (u=="MB") n*=1; print n}')
-  p50=$(echo "$log" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$log" | awk '$1=="99%" {print $2}')
-  printf '%s\t%s\t%s\t%s\t%s\n' "$rps" "$mbs" "$(ms "$p50")" "$(ms "$p99")" \
+  printf '%s\t%s\t%s\t%s\t%s\t-\t-\n' "$(echo "$log" | awk '/Requests\/sec/ {print $2}')" \
+    "$(mb "$(echo "$log" | awk '/Transfer\/sec/ {print $2}')")" \
+    "$(ms "$(echo "$log" | awk '$1=="50%" {print $2}')")" "$(ms "$(echo "$log" | awk '$1=="99%" {print $2}')")" \
     "$(per10k $((after - before)) "$requests")"
 }
-per10k() { awk -v t="$1" -v hz="$hz" -v n="$2" 'BEGIN {if (n > 0) printf "%.2f", t / hz / n * 10000; else print "0"}'; }
-ms() { echo "$1" | awk '{v=$1; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; printf "%.2f", v}'; }
+
+# The fixed moderate rate: each of 50 connections sends its next request 10 ms after the last
+# response, so at most 5,000 requests/s (about a tenth of what these servers serve flat out).
+rate_script="$out/rate.lua"
+printf 'function delay()\n  return 10\nend\n' > "$rate_script"
+
+# One h2load run (h2 by ALPN, 16 streams per connection): requests/s, MB/s, -, -, CPU per 10,000.
+h2_run() { # pid path
+  local pid=$1 path=$2 before after log requests
+  before=$(cpu_ticks "$pid")
+  log=$(taskset -c "$client_cpus" h2load -t"$client_threads" -c"$connections" -m16 -D "$seconds" "https://127.0.0.1:$port$path" 2>&1)
+  after=$(cpu_ticks "$pid")
+  echo "$log" >> "$out/h2load.log"
+  echo "$log" | grep -q "Application protocol: h2" || { echo "h2load did not negotiate h2" >&2; printf '0\t0\t-\t-\t0\t-\t-\n'; return; }
+  requests=$(echo "$log" | awk '/^requests:/ {print $8}')
+  printf '%s\t%s\t-\t-\t%s\t-\t-\n' "$(echo "$log" | awk '/^finished in/ {print $4}')" \
+    "$(mb "$(echo "$log" | awk '/^finished in/ {sub(/\/s$/, "", $6); print $6}')")" "$(per10k $((after - before)) "$requests")"
+}
 
 # One s_time run (new or reuse): connections/s and the server CPU seconds per 10,000 connections.
 stime_run() { # pid mode
@@ -67,35 +122,76 @@ stime_run() { # pid mode
   after=$(cpu_ticks "$pid")
   echo "$log" >> "$out/s_time.log"
   conns=$(echo "$log" | awk '/connections in [0-9.]+s;/ {print $1; exit}')
-  local rate
   # s_time prints whole seconds only: the rate is over the time measured here
-  rate=$(awk -v n="${conns:-0}" -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", n / (b - a)}')
-  printf '%s\t-\t-\t-\t%s\n' "$rate" "$(per10k $((after - before)) "${conns:-0}")"
+  printf '%s\t-\t-\t-\t%s\t-\t-\n' "$(awk -v n="${conns:-0}" -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", n / (b - a)}')" \
+    "$(per10k $((after - before)) "${conns:-0}")"
 }
 
-for entry in $servers; do
-  framework=${entry%%:*}
-  tls=${entry#*:}
-  log="$out/server-$framework-$tls.log"
-  taskset -c "$server_cpus" java -Xms1g -Xmx1g -cp "$jar" io.nativetls.bench.load.LoadServer \
-    "$framework" "$tls" "$port" "$threads" > "$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do grep -q '^ready' "$log" && break; sleep 0.5; done
-  grep -q '^ready' "$log" || { echo "server $framework $tls did not start:"; cat "$log"; kill "$pid"; exit 1; }
-  echo "== $(grep '^ready' "$log")"
-  # Warm-up: the JIT and both providers' caches, as long as one measured run, then measured runs.
-  taskset -c "$client_cpus" wrk -t1 -c32 -d"${seconds}s" "https://127.0.0.1:$port/1k" > /dev/null
-  taskset -c "$client_cpus" wrk -t1 -c32 -d"$((seconds / 2))s" -H "Connection: close" "https://127.0.0.1:$port/1k" > /dev/null
-  for run in keepalive-1k keepalive-64k close-1k s_time-new s_time-reuse; do
-    case $run in
-      keepalive-1k) line=$(wrk_run "$pid" /1k) ;;
-      keepalive-64k) line=$(wrk_run "$pid" /64k) ;;
-      close-1k) line=$(wrk_run "$pid" /1k -H "Connection: close") ;;
-      s_time-new) line=$(stime_run "$pid" new) ;;
-      s_time-reuse) line=$(stime_run "$pid" reuse) ;;
-    esac
-    printf '%s\t%s\t%s\t%s\n' "$framework" "$tls" "$run" "$line" | tee -a "$results"
+# The server's live Java heap (bytes, from a class histogram, which runs a full GC first) and resident memory (bytes).
+live_heap() { jcmd "$1" GC.class_histogram | awk '/^Total/ {print $3}'; }
+rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
+
+# Memory per idle connection: LOAD_IDLE connections opened (full handshake, one request each) and
+# held silent. The heap is pre-touched (-XX:+AlwaysPreTouch), so resident memory beyond the start's
+# is what lies outside the Java heap: OpenSSL's per-connection state, NativeTLS's, the framework's
+# native buffers. -, -, -, -, -, heap bytes per connection, native bytes per connection.
+idle_run() { # pid
+  local pid=$1 h0 r0 h1 r1 fifo="$out/.idle-hold" log="$out/idle-clients.log" client
+  h0=$(live_heap "$pid"); r0=$(rss "$pid")
+  rm -f "$fifo"; mkfifo "$fifo"
+  taskset -c "$client_cpus" java -cp "$jar" io.nativetls.bench.load.IdleClients "$port" "$idle" < "$fifo" > "$log" 2>&1 &
+  client=$!
+  exec 7> "$fifo"
+  for _ in $(seq 1 1200); do grep -q '^held' "$log" && break; kill -0 "$client" 2>/dev/null || break; sleep 0.5; done
+  if ! grep -q '^held' "$log"; then
+    echo "idle clients failed:" >&2; cat "$log" >&2
+    exec 7>&-; wait "$client" 2>/dev/null || true; rm -f "$fifo"
+    printf '0\t-\t-\t-\t-\t0\t0\n'; return
+  fi
+  sleep 2
+  h1=$(live_heap "$pid"); r1=$(rss "$pid")
+  exec 7>&-; wait "$client" 2>/dev/null || true; rm -f "$fifo"
+  printf '%s\t-\t-\t-\t-\t%s\t%s\n' "$idle" $(( (h1 - h0) / idle )) $(( (r1 - r0) / idle ))
+}
+
+set -- $servers
+count=$#
+for round in $(seq 1 "$rounds"); do
+  # rotate the order each round, so no server always runs first (or last) on a warming machine
+  order=()
+  for i in $(seq 0 $((count - 1))); do
+    j=$(( (i + round - 1) % count + 1 ))
+    order+=("${!j}")
   done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  for entry in "${order[@]}"; do
+    framework=${entry%%:*}
+    tls=${entry#*:}
+    log="$out/server-$framework-$tls.log"
+    taskset -c "$server_cpus" java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar" io.nativetls.bench.load.LoadServer \
+      "$framework" "$tls" "$port" "$threads" > "$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 120); do grep -q '^ready' "$log" && break; sleep 0.5; done
+    grep -q '^ready' "$log" || { echo "server $framework $tls did not start:"; cat "$log"; kill "$pid"; exit 1; }
+    echo "== round $round: $(grep '^ready' "$log")"
+    # Warm-up: the JIT and the providers' caches, then the measured runs.
+    taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"${seconds}s" "https://127.0.0.1:$port/1k" > /dev/null
+    taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"$((seconds / 2))s" -H "Connection: close" "https://127.0.0.1:$port/1k" > /dev/null
+    for run in $runs; do
+      case $run in
+        keepalive-1k) line=$(wrk_run "$pid" /1k) ;;
+        keepalive-64k) line=$(wrk_run "$pid" /64k) ;;
+        close-1k) line=$(wrk_run "$pid" /1k -H "Connection: close") ;;
+        rate-1k) line=$(connections=50 wrk_run "$pid" /1k -s "$rate_script") ;;
+        h2-1k|h2-64k) [ "$framework" = jetty ] || continue; line=$(h2_run "$pid" "/${run#h2-}") ;;
+        s_time-new) line=$(stime_run "$pid" new) ;;
+        s_time-reuse) line=$(stime_run "$pid" reuse) ;;
+        idle-memory) [ "$round" -le "$idle_rounds" ] || continue; line=$(idle_run "$pid") ;;
+        *) echo "no run $run"; exit 1 ;;
+      esac
+      printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$framework" "$tls" "$run" "$line" | tee -a "$results"
+    done
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  done
 done
-echo "results: $results"
+python3 bench/load/summarize.py "$out"
+echo "results: $out/results.md"

@@ -178,12 +178,26 @@ public final class Pki {
         return keyManagers(type, null);
     }
 
-    /** Key managers holding the one server key of that type, from the provider's PKIX factory (null: the JDK's default). */
-    public KeyManager[] keyManagers(KeyType type, java.security.Provider provider) {
+    /** An in-memory PKCS12 key store holding the one server key of that type (alias "server", password {@link #password}). */
+    public KeyStore keyStore(KeyType type) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("server", key(type), PASSWORD, chain(type));
+            return ks;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String password() {
+        return new String(PASSWORD);
+    }
+
+    /** Key managers holding the one server key of that type, from the provider's PKIX factory (null: the JDK's default). */
+    public KeyManager[] keyManagers(KeyType type, java.security.Provider provider) {
+        try {
+            KeyStore ks = keyStore(type);
             KeyManagerFactory kmf = provider == null
                 ? KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm())
                 : KeyManagerFactory.getInstance("PKIX", provider);

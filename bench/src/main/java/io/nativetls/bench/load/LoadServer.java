@@ -33,6 +33,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.Security;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -47,23 +60,27 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The load benchmark's HTTPS server (bench/load/run.sh): Jetty 12 or Netty 4.2, HTTP/1.1, serving
- * a fixed body of 1 KiB at /1k and 64 KiB at /64k, with TLS from SunJSSE, NativeTLS or (Netty only)
- * Netty's own OpenSSL engine on BoringSSL (netty-tcnative-boringssl-static). The same ECDSA P-256
- * certificate (bench Pki), TLS 1.3 and 1.2, the providers' default suites and groups. Prints
- * "ready PORT" once it listens, then serves until killed.
+ * The load benchmark's HTTPS server (bench/load/run.sh): Jetty 12 (HTTP/1.1 and h2 by ALPN),
+ * Netty 4.2 or Tomcat 11 (HTTP/1.1), serving a fixed body of 1 KiB at /1k and 64 KiB at /64k, with
+ * TLS from SunJSSE, NativeTLS or (Netty only) Netty's own OpenSSL engine on BoringSSL
+ * (netty-tcnative-boringssl-static). The same ECDSA P-256 certificate (bench Pki), TLS 1.3 and 1.2,
+ * the providers' default suites and groups. Jetty and Netty are handed the provider's SSLContext;
+ * Tomcat makes its own from a key store, so for NativeTLS it is installed as the first provider,
+ * as a user would. Idle connections are kept for ten minutes (the idle-memory run holds thousands).
+ * Prints "ready PORT ..." once it listens, then serves until killed.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.nativetls.bench.load.LoadServer jetty|netty NativeTLS|SunJSSE|netty-openssl PORT [THREADS]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.nativetls.bench.load.LoadServer jetty|netty|tomcat NativeTLS|SunJSSE|netty-openssl PORT [THREADS]</pre>
  */
 public final class LoadServer {
     private static final byte[] ONE_KIB = body(1024);
     private static final byte[] SIXTY_FOUR_KIB = body(64 * 1024);
+    private static final int IDLE_TIMEOUT_MS = 600_000;
 
     private LoadServer() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            throw new IllegalArgumentException("usage: LoadServer jetty|netty NativeTLS|SunJSSE|netty-openssl PORT [THREADS]");
+            throw new IllegalArgumentException("usage: LoadServer jetty|netty|tomcat NativeTLS|SunJSSE|netty-openssl PORT [THREADS]");
         }
         String framework = args[0];
         String tls = args[1];
@@ -75,6 +92,9 @@ public final class LoadServer {
                 break;
             case "netty":
                 netty(tls, port, threads);
+                break;
+            case "tomcat":
+                tomcat(tls, port, threads);
                 break;
             default:
                 throw new IllegalArgumentException("no framework " + framework);
@@ -122,8 +142,13 @@ public final class LoadServer {
         ssl.setSslContext(jsseContext(tls));
         HttpConfiguration http = new HttpConfiguration();
         http.addCustomizer(new SecureRequestCustomizer(false));
+        // h2 for clients that ask for it by ALPN (h2load), HTTP/1.1 for the others (wrk sends no ALPN)
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol("http/1.1");
         ServerConnector connector = new ServerConnector(server, 1, Math.max(1, threads),
-            new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+            new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, new HTTP2ServerConnectionFactory(http),
+            new HttpConnectionFactory(http));
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setAcceptQueueSize(1024);
@@ -146,6 +171,65 @@ public final class LoadServer {
         server.start();
         ready(port, "jetty " + Server.getVersion() + " " + tls);
         server.join();
+    }
+
+    private static void tomcat(String tls, int port, int threads) throws Exception {
+        if (tls.equals("NativeTLS")) {
+            Security.insertProviderAt(new NativeTlsProvider(), 1);
+        } else if (!tls.equals("SunJSSE")) {
+            throw new IllegalArgumentException("no JSSE provider " + tls);
+        }
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("loadserver-tomcat").toString());
+        Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
+        connector.setPort(port);
+        connector.setScheme("https");
+        connector.setSecure(true);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("SSLEnabled", "true");
+        // Tomcat's JSSE implementation: SSLContext.getInstance("TLS"), the first provider's
+        connector.setProperty("sslImplementationName", "org.apache.tomcat.util.net.jsse.JSSEImplementation");
+        connector.setProperty("maxThreads", Integer.toString(Math.max(8, threads * 4)));
+        connector.setProperty("minSpareThreads", Integer.toString(Math.max(4, threads)));
+        connector.setProperty("acceptCount", "1024");
+        connector.setProperty("maxConnections", "20000");
+        connector.setProperty("maxKeepAliveRequests", "-1");
+        connector.setProperty("keepAliveTimeout", Integer.toString(IDLE_TIMEOUT_MS));
+        connector.setProperty("connectionTimeout", Integer.toString(IDLE_TIMEOUT_MS));
+        SSLHostConfig host = new SSLHostConfig();
+        host.setProtocols("TLSv1.3,TLSv1.2");
+        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.EC);
+        certificate.setCertificateKeystore(Pki.get().keyStore(Pki.KeyType.EC_P256));
+        certificate.setCertificateKeystorePassword(Pki.password());
+        certificate.setCertificateKeyAlias("server");
+        host.addCertificate(certificate);
+        connector.addSslHostConfig(host);
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "body", new BodyServlet());
+        context.addServletMappingDecoded("/*", "body");
+        tomcat.start();
+        ready(port, "tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber() + " " + tls
+            + " (TLS from " + javax.net.ssl.SSLContext.getInstance("TLS").getProvider().getName() + ")");
+        tomcat.getServer().await();
+    }
+
+    /** Tomcat's servlet: the fixed body for the path. */
+    private static final class BodyServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            byte[] b = bodyFor(request.getRequestURI());
+            if (b == null) {
+                response.sendError(404);
+                return;
+            }
+            response.setContentType("text/plain");
+            response.setContentLength(b.length);
+            response.getOutputStream().write(b);
+        }
     }
 
     private static void netty(String tls, int port, int threads) throws Exception {
