@@ -20,6 +20,7 @@
 #          LOAD_ROUNDS=3              rounds of every server (medians over them)
 #          LOAD_RUNS="keepalive-1k ..." which runs (default all: see RUNS below)
 #          LOAD_IDLE=5000 LOAD_IDLE_ROUNDS=1   idle connections held, in the first N rounds
+#          LOAD_WARMUP=0              no warm-up (with LOAD_RUNS=idle-memory: memory of a fresh server)
 #          LOAD_THREADS=1             server event loops / selectors (Jetty, Tomcat: pool of 4x)
 #          LOAD_CLIENT_THREADS=1      wrk and h2load threads
 #          LOAD_CONNECTIONS=32        wrk and h2load connections
@@ -102,7 +103,9 @@ printf 'function delay()\n  return 10\nend\n' > "$rate_script"
 h2_run() { # pid path
   local pid=$1 path=$2 before after log requests
   before=$(cpu_ticks "$pid")
-  log=$(taskset -c "$client_cpus" h2load -t"$client_threads" -c"$connections" -m16 -D "$seconds" "https://127.0.0.1:$port$path" 2>&1)
+  # a run that does not end (a stalled connection) is recorded as hung, with the server's threads
+  log=$(timeout $((seconds + 30)) taskset -c "$client_cpus" h2load -t"$client_threads" -c"$connections" -m16 -D "$seconds" "https://127.0.0.1:$port$path" 2>&1) \
+    || { echo "h2load did not finish: $path" >&2; jcmd "$pid" Thread.print > "$out/hung-$framework-$tls-$(date +%s).txt" 2>&1; }
   after=$(cpu_ticks "$pid")
   echo "$log" >> "$out/h2load.log"
   echo "$log" | grep -q "Application protocol: h2" || { echo "h2load did not negotiate h2" >&2; printf '0\t0\t-\t-\t0\t-\t-\n'; return; }
@@ -173,9 +176,10 @@ for round in $(seq 1 "$rounds"); do
     for _ in $(seq 1 120); do grep -q '^ready' "$log" && break; sleep 0.5; done
     grep -q '^ready' "$log" || { echo "server $framework $tls did not start:"; cat "$log"; kill "$pid"; exit 1; }
     echo "== round $round: $(grep '^ready' "$log")"
-    # Warm-up: the JIT and the providers' caches, then the measured runs.
-    taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"${seconds}s" "https://127.0.0.1:$port/1k" > /dev/null
-    taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"$((seconds / 2))s" -H "Connection: close" "https://127.0.0.1:$port/1k" > /dev/null
+    # Warm-up: the JIT and the providers' caches, then the measured runs (LOAD_WARMUP=0: none, for
+    # an idle-memory run on a fresh server, whose allocator holds nothing freed by earlier load).
+    [ "${LOAD_WARMUP:-1}" = 0 ] || taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"${seconds}s" "https://127.0.0.1:$port/1k" > /dev/null
+    [ "${LOAD_WARMUP:-1}" = 0 ] || taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"$((seconds / 2))s" -H "Connection: close" "https://127.0.0.1:$port/1k" > /dev/null
     for run in $runs; do
       case $run in
         keepalive-1k) line=$(wrk_run "$pid" /1k) ;;

@@ -11,14 +11,22 @@ import java.nio.ReadOnlyBufferException;
  * take the whole record, then scatters it in order.
  *
  * <p>A call names its buffers either as one ({@code single}, the array then null) or as a slice
- * of an array ({@code single} null). The staging arrays are made on first need and reused; they
- * are guarded by the owning engine's lock.
+ * of an array ({@code single} null). The record staging array is made on first need and reused,
+ * guarded by the owning engine's lock.
+ *
+ * <p>The plaintext staging array belongs to the calling thread, not to the engine: what it holds
+ * never outlives the call that filled it (gathered, encrypted and consumed in one wrap; decrypted
+ * and scattered in one unwrap), and both happen only on established connections, whose record
+ * work pins the arrays and so runs no Java callback in between. An engine therefore keeps no
+ * 16 KiB array of its own: a Jetty connection, whose every response is a gathering wrap of header
+ * and body, used to hold one for as long as it stayed open, idle or not.
  */
 final class EngineBuffers {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** Plaintext staging: gathered sources for wrap, a record's plaintext to scatter for unwrap. */
-    private byte[] staging;
+    private static final ThreadLocal<byte[]> STAGING =
+        ThreadLocal.withInitial(() -> new byte[RecordFraming.MAX_PLAINTEXT]);
     /** A copy of one whole record from a read-only heap source, which has no array to hand over. */
     private byte[] recordStaging;
 
@@ -134,8 +142,8 @@ final class EngineBuffers {
 
     /** OpenSSL wrote produced bytes into dst (from {@link #destination}): the caller's buffers now hold them. */
     void delivered(ByteBuffer dst, int produced, ByteBuffer[] dsts, int offset, int length) {
-        if (dst.hasArray() && dst.array() == staging) {
-            scatter(staging, produced, dsts, offset, length);
+        if (dst.hasArray() && dst.array() == STAGING.get()) {
+            scatter(dst.array(), produced, dsts, offset, length);
         } else {
             dst.position(dst.position() + produced);
         }
@@ -168,10 +176,7 @@ final class EngineBuffers {
         }
     }
 
-    private byte[] staging() {
-        if (staging == null) {
-            staging = new byte[RecordFraming.MAX_PLAINTEXT];
-        }
-        return staging;
+    private static byte[] staging() {
+        return STAGING.get();
     }
 }

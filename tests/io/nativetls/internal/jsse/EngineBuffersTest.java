@@ -83,4 +83,23 @@ class EngineBuffersTest {
             () -> EngineBuffers.checkDestination(ByteBuffer.allocate(1).asReadOnlyBuffer()));
         assertThrows(IllegalArgumentException.class, () -> EngineBuffers.checkDestination(null));
     }
+
+    /**
+     * The gathering array belongs to the thread, not the engine: a second engine on the same
+     * thread stages in the same array (so an engine keeps none of its own while idle), another
+     * thread in its own (so engines driven by two threads at once never share one).
+     */
+    @Test
+    void stagingBelongsToTheCallingThreadNotToTheEngine() throws Exception {
+        ByteBuffer[] two = {bytes("ab"), bytes("cd")};
+        byte[] first = new EngineBuffers().source(null, two, 0, 2).array();
+        byte[] second = new EngineBuffers().source(null, two, 0, 2).array();
+        assertSame(first, second);
+        byte[][] other = new byte[1][];
+        Thread t = new Thread(() -> other[0] = new EngineBuffers().source(null, two, 0, 2).array());
+        t.start();
+        t.join();
+        assertNotSame(first, other[0]);
+        assertEquals(RecordFraming.MAX_PLAINTEXT, other[0].length);
+    }
 }
