@@ -24,9 +24,11 @@ import java.nio.ReadOnlyBufferException;
 final class EngineBuffers {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    /** Plaintext staging: gathered sources for wrap, a record's plaintext to scatter for unwrap. */
-    private static final ThreadLocal<byte[]> STAGING =
-        ThreadLocal.withInitial(() -> new byte[RecordFraming.MAX_PLAINTEXT]);
+    /**
+     * Plaintext staging: gathered sources for wrap, a record's plaintext to scatter for unwrap.
+     * Filled on first need, so a thread that never gathers or scatters never holds one.
+     */
+    private static final ThreadLocal<byte[]> STAGING = new ThreadLocal<>();
     /** A copy of one whole record from a read-only heap source, which has no array to hand over. */
     private byte[] recordStaging;
 
@@ -141,8 +143,9 @@ final class EngineBuffers {
     }
 
     /** OpenSSL wrote produced bytes into dst (from {@link #destination}): the caller's buffers now hold them. */
-    void delivered(ByteBuffer dst, int produced, ByteBuffer[] dsts, int offset, int length) {
-        if (dst.hasArray() && dst.array() == STAGING.get()) {
+    void delivered(ByteBuffer dst, int produced, ByteBuffer single, ByteBuffer[] dsts, int offset, int length) {
+        // A single destination is never staged, so the common path skips the thread-local lookup.
+        if (dst != single && dst.hasArray() && dst.array() == STAGING.get()) {
             scatter(dst.array(), produced, dsts, offset, length);
         } else {
             dst.position(dst.position() + produced);
@@ -176,7 +179,17 @@ final class EngineBuffers {
         }
     }
 
+    /** For tests: whether the calling thread has ever needed staging. */
+    static boolean threadHoldsStaging() {
+        return STAGING.get() != null;
+    }
+
     private static byte[] staging() {
-        return STAGING.get();
+        byte[] buf = STAGING.get();
+        if (buf == null) {
+            buf = new byte[RecordFraming.MAX_PLAINTEXT];
+            STAGING.set(buf);
+        }
+        return buf;
     }
 }

@@ -210,7 +210,7 @@ final class NativeSslEngine extends SSLEngine implements SslHandle.Listener {
             int consumed = RecordResult.consumed(r);
             int produced = RecordResult.produced(r);
             src.position(src.position() + consumed);
-            buffers.delivered(dst, produced, dsts, offset, length);
+            buffers.delivered(dst, produced, single, dsts, offset, length);
             int flags = tracked(r);
             framing.recordTaken(consumed, RecordResult.pending(flags) || RecordResult.finished(flags));
             if (RecordResult.receivedShutdown(flags) && !state.inbound().isDone()) {

@@ -1,10 +1,12 @@
 package io.nativetls.internal.jsse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
@@ -60,7 +62,7 @@ class EngineBuffersTest {
         ByteBuffer staged = buffers.destination(null, split, 0, 2, 8);
         assertNotSame(split[0], staged);
         staged.put(bytes("abcdefgh"));
-        buffers.delivered(staged, 8, split, 0, 2);
+        buffers.delivered(staged, 8, null, split, 0, 2);
         assertEquals("abc", new String(split[0].array(), java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals("defgh", new String(split[1].array(), java.nio.charset.StandardCharsets.US_ASCII));
 
@@ -68,7 +70,7 @@ class EngineBuffersTest {
         assertNull(buffers.destination(ByteBuffer.allocate(4), null, 0, 0, 5));
         ByteBuffer single = ByteBuffer.allocate(5);
         assertSame(single, buffers.destination(single, null, 0, 0, 5));
-        buffers.delivered(single, 5, null, 0, 0);
+        buffers.delivered(single, 5, single, null, 0, 0);
         assertEquals(5, single.position());
     }
 
@@ -101,5 +103,28 @@ class EngineBuffersTest {
         t.join();
         assertNotSame(first, other[0]);
         assertEquals(RecordFraming.MAX_PLAINTEXT, other[0].length);
+    }
+
+    /** A thread that only ever unwraps into one roomy destination never allocates a staging array. */
+    @Test
+    void aThreadThatNeverStagesHoldsNoStagingArray() throws Exception {
+        boolean[] held = new boolean[2];
+        Thread t = new Thread(() -> {
+            EngineBuffers buffers = new EngineBuffers();
+            ByteBuffer single = ByteBuffer.allocate(16);
+            ByteBuffer dst = buffers.destination(single, null, 0, 0, 16);
+            buffers.delivered(dst, 16, single, null, 0, 0);
+            ByteBuffer[] one = {ByteBuffer.allocate(16)};
+            ByteBuffer first = buffers.destination(null, one, 0, 1, 16);
+            buffers.delivered(first, 16, null, one, 0, 1);
+            held[0] = EngineBuffers.threadHoldsStaging();
+            ByteBuffer[] split = {ByteBuffer.allocate(8), ByteBuffer.allocate(8)};
+            buffers.delivered(buffers.destination(null, split, 0, 2, 16), 16, null, split, 0, 2);
+            held[1] = EngineBuffers.threadHoldsStaging();
+        });
+        t.start();
+        t.join();
+        assertFalse(held[0], "no staging after unwraps that never needed it");
+        assertTrue(held[1], "staging once a record had to be scattered");
     }
 }
