@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g", Forks.PRE_TOUCH})
 public class HandshakeBenchmark {
     @Param({Peer.NATIVETLS, Peer.SUNJSSE, Peer.CONSCRYPT, Peer.NETTY, Peer.BCJSSE})
     public String provider;

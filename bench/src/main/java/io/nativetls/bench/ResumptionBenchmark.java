@@ -97,13 +97,13 @@ public class ResumptionBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g"})
+    @Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g", Forks.PRE_TOUCH})
     public SSLEngine tls13Ticket(Outcome o) throws SSLException {
         return resumable(o);
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g",
+    @Fork(value = 1, jvmArgsAppend = {Groups.JVM_ARG, "-Xms2g", "-Xmx2g", Forks.PRE_TOUCH,
         "-Djdk.tls.server.enableSessionTicketExtension=false", "-Djdk.tls.client.enableSessionTicketExtension=false"})
     public SSLEngine tls12SessionId(Outcome o) throws SSLException {
         return resumable(o);
