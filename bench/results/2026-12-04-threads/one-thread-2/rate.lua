@@ -1,0 +1,3 @@
+function delay()
+  return 10
+end
