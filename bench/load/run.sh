@@ -100,27 +100,25 @@ wrk_run() { # pid path extra-args...
 rate_script="$out/rate.lua"
 printf 'function delay()\n  return 10\nend\n' > "$rate_script"
 
-# Requests for an h2load run of about SECONDS: the rate the warm-up measured on this path, or a
-# guess if there was no warm-up.
-h2_rate_1k=20000 h2_rate_64k=3000
-h2_requests() { # path
-  local rate
-  if [ "$1" = /64k ]; then rate=$h2_rate_64k; else rate=$h2_rate_1k; fi
-  echo $(( ${rate%.*} * seconds > 1000 ? ${rate%.*} * seconds : 1000 ))
+# h2load by request count (-n), not by duration (-D): h2load 1.52 in timing mode sometimes never
+# exits after "Stopped all clients", still sending on a few connections (seen 2026-12-03/04 with
+# both providers, and again on a cold Jetty NativeTLS server on 2026-12-04: 47 MB/s of loopback
+# traffic ten minutes after the end; nghttp2 issue 1168 reports the same freeze). The count is the
+# rate the h2 warm-up measured on the path times SECONDS (a guess without a warm-up), so a run
+# lasts up to SECONDS: shorter, as the warm-up is the slower pass.
+declare -A h2_rate=([/1k]=20000 [/64k]=3000)
+h2load_count() { # path: h2load's output; fails if it overstays
+  local n=$(( ${h2_rate[$1]%.*} * seconds ))
+  timeout $((seconds * 4 + 30)) taskset -c "$client_cpus" h2load -t"$client_threads" -c"$connections" -m16 \
+    -n $(( n > 1000 ? n : 1000 )) "https://127.0.0.1:$port$1" 2>&1
 }
 
 # One h2load run (h2 by ALPN, 16 streams per connection): requests/s, MB/s, -, -, CPU per 10,000.
 h2_run() { # pid path
   local pid=$1 path=$2 before after log requests
   before=$(cpu_ticks "$pid")
-  # A number of requests (-n), not a duration (-D): h2load 1.52 in timing mode sometimes never
-  # exits after "Stopped all clients", still sending on a few connections (seen 2026-12-03/04 with
-  # both providers, and again on a cold Jetty NativeTLS server on 2026-12-04: 47 MB/s of loopback
-  # traffic ten minutes after the end; nghttp2 issue 1168 reports the same freeze). The count is
-  # the warm-up's rate times SECONDS, so a run lasts up to SECONDS (shorter: the warm-up
-  # is the slower pass). A run that does not end
-  # is recorded as hung, with the server's threads.
-  log=$(timeout $((seconds * 4 + 30)) taskset -c "$client_cpus" h2load -t"$client_threads" -c"$connections" -m16 -n "$(h2_requests "$path")" "https://127.0.0.1:$port$path" 2>&1) \
+  # a run that does not end is recorded as hung, with the server's threads
+  log=$(h2load_count "$path") \
     || { echo "h2load did not finish: $path" >&2; jcmd "$pid" Thread.print > "$out/hung-$framework-$tls-$(date +%s).txt" 2>&1; }
   after=$(cpu_ticks "$pid")
   echo "$log" >> "$out/h2load.log"
@@ -198,13 +196,11 @@ for round in $(seq 1 "$rounds"); do
     [ "${LOAD_WARMUP:-1}" = 0 ] || taskset -c "$client_cpus" wrk -t"$client_threads" -c"$connections" -d"$((seconds / 2))s" -H "Connection: close" "https://127.0.0.1:$port/1k" > /dev/null
     # Jetty's h2 code (and the provider's paths under it) is not touched by the HTTP/1.1 warm-up:
     # without this the first h2 run measured it being compiled (2026-12-03: 0.71 / 0.38 of SunJSSE
-    # cold against 1.18 / 0.99 warm). Its rates size the measured runs (h2_requests).
+    # cold against 1.18 / 0.99 warm). Its rates size the measured runs (h2load_count).
     if [ "${LOAD_WARMUP:-1}" != 0 ] && [ "$framework" = jetty ] && [[ " $runs " == *" h2-"* ]]; then
       for path in /1k /64k; do
-        rate=$(timeout $((seconds * 4 + 30)) taskset -c "$client_cpus" h2load -t"$client_threads" -c"$connections" -m16 \
-          -n "$(h2_requests "$path")" "https://127.0.0.1:$port$path" 2>&1 | awk '/^finished in/ {print $4}') \
-          || echo "h2 warm-up did not finish: $path" >&2
-        case ${rate%.*} in ''|*[!0-9]*|0) ;; *) if [ "$path" = /64k ]; then h2_rate_64k=$rate; else h2_rate_1k=$rate; fi ;; esac
+        rate=$(h2load_count "$path" | awk '/^finished in/ {print $4}') || echo "h2 warm-up did not finish: $path" >&2
+        case ${rate%.*} in ''|*[!0-9]*|0) ;; *) h2_rate[$path]=$rate ;; esac
       done
     fi
     for run in $runs; do
