@@ -7,9 +7,9 @@ final class Forks {
      * resident. Without it a fork spends its run faulting in fresh heap pages (2 GiB at tens of
      * MB/s of allocation lasts longer than a fork), a cost charged to whichever provider
      * allocates most: 12 % of a NativeTLS resumption fork's time went to page faults, and
-     * SunJSSE's resumed handshakes ran at 0.35-0.5 of their pre-touched rate. Side by side
-     * (bench/results/2026-12-04-pretouch) NativeTLS's full handshakes come out 12-17 % lower with
-     * it; why is not known, and the figures are reported as measured.
+     * SunJSSE's resumed handshakes ran at 0.35-0.5 of their pre-touched rate. NativeTLS's full
+     * handshakes are not measurably changed by it (bench/results/2026-12-04-pretouch-forks: eight
+     * alternating forks a side, pre-touch ahead in four).
      */
     static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
 
