@@ -462,6 +462,15 @@ static jlong native_shutdown(JNIEnv *env, jclass cls, jlong handle, jobject owne
         SSL_shutdown(conn->ssl);
     }
     ERR_clear_error();
+    /*
+     * The close_notify is in pend now, but OpenSSL keeps the 17 KiB write buffer it wrote the alert
+     * through (SSL_MODE_RELEASE_BUFFERS releases it only after application data). A server that
+     * closes first often never hears of the connection again: Netty, for one, does not call
+     * closeInbound once the outbound is closed, so the engine stays half open until the Cleaner
+     * frees it after a GC, and thousands of such connections each kept that buffer. 0 means a
+     * buffer still holds data (a record partly read): then it stays, nothing is lost either way.
+     */
+    (void)SSL_free_buffers(conn->ssl);
     jlong result = pack(0, 0, state_flags(conn, 0));
     nt_conn_end(conn);
     return result;

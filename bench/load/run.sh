@@ -25,6 +25,7 @@
 #          LOAD_THREADS=1             server event loops / selectors (Jetty, Tomcat: pool of 4x)
 #          LOAD_CLIENT_THREADS=1      wrk and h2load threads
 #          LOAD_CONNECTIONS=32        wrk and h2load connections
+#          LOAD_STIME_CLIENTS=4       openssl s_time processes at once (1: the single sequential client)
 #          LOAD_SERVER_CPUS=0 LOAD_CLIENT_CPUS=1   taskset lists
 #          LOAD_REBUILD=1             rebuild the provider, adapters and bench jar first
 #          LOAD_JAR=FILE              a bench jar other than bench/target/benchmarks.jar (before/after runs)
@@ -42,6 +43,7 @@ idle=${LOAD_IDLE:-5000}
 idle_rounds=${LOAD_IDLE_ROUNDS:-1}
 server_cpus=${LOAD_SERVER_CPUS:-0}
 client_cpus=${LOAD_CLIENT_CPUS:-1}
+stime_clients=${LOAD_STIME_CLIENTS:-4}
 servers=${LOAD_SERVERS:-"netty:SunJSSE netty:NativeTLS netty:netty-openssl jetty:SunJSSE jetty:NativeTLS tomcat:SunJSSE tomcat:NativeTLS"}
 RUNS="keepalive-1k keepalive-64k close-1k rate-1k h2-1k h2-64k s_time-new s_time-reuse idle-memory"
 runs=${LOAD_RUNS:-$RUNS}
@@ -63,7 +65,7 @@ fi
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores"
-  echo "server cpus: $server_cpus, client cpus: $client_cpus, server threads: $threads, client threads: $client_threads, connections: $connections"
+  echo "server cpus: $server_cpus, client cpus: $client_cpus, server threads: $threads, client threads: $client_threads, connections: $connections, s_time clients: $stime_clients"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "openssl (clients): $(openssl version)"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
@@ -129,16 +131,25 @@ h2_run() { # pid path
 }
 
 # One s_time run (new or reuse): connections/s and the server CPU seconds per 10,000 connections.
+# LOAD_STIME_CLIENTS s_time processes run at once: one s_time is a sequential client, so on its own
+# it measures the client's and the server's time per connection added together (2026-12-03: 236
+# against 445 connections/s while the servers' CPU per handshake differed 3x), not the server's rate.
 stime_run() { # pid mode
-  local pid=$1 mode=$2 before after log conns start end
+  local pid=$1 mode=$2 before after conns start end i pids=() files=()
   before=$(cpu_ticks "$pid")
   start=$(date +%s.%N)
-  log=$(env -u LD_LIBRARY_PATH -u OPENSSL_CONF taskset -c "$client_cpus" openssl s_time -connect "127.0.0.1:$port" \
-        -"$mode" -time "$seconds" -www /1k 2>&1 || true)
+  for i in $(seq 1 "$stime_clients"); do
+    files+=("$out/.s_time.$i")
+    env -u LD_LIBRARY_PATH -u OPENSSL_CONF taskset -c "$client_cpus" openssl s_time -connect "127.0.0.1:$port" \
+      -"$mode" -time "$seconds" -www /1k > "$out/.s_time.$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || true; done
   end=$(date +%s.%N)
   after=$(cpu_ticks "$pid")
-  echo "$log" >> "$out/s_time.log"
-  conns=$(echo "$log" | awk '/connections in [0-9.]+s;/ {print $1; exit}')
+  # each s_time's first "N connections in T s;" line is its count
+  conns=$(awk 'FNR == 1 {done = 0} !done && /^[0-9]+ connections in [0-9.]+s;/ {s += $1; done = 1} END {print s + 0}' "${files[@]}")
+  cat "${files[@]}" >> "$out/s_time.log"; rm -f "${files[@]}"
   # s_time prints whole seconds only: the rate is over the time measured here
   printf '%s\t-\t-\t-\t%s\t-\t-\n' "$(awk -v n="${conns:-0}" -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", n / (b - a)}')" \
     "$(per10k $((after - before)) "${conns:-0}")"
