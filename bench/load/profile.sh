@@ -21,6 +21,7 @@ client_cpus=${LOAD_CLIENT_CPUS:-1}
 connections=${LOAD_CONNECTIONS:-32}
 jar=${LOAD_JAR:-bench/target/benchmarks.jar}
 port=18443
+. bench/load/stime.sh
 command -v perf >/dev/null || { echo "perf is needed (Debian: apt-get install linux-perf)" >&2; exit 1; }
 mkdir -p "$out"
 
@@ -46,16 +47,9 @@ load_once() {
       echo "$log" | awk '/requests in/ {print "requests: " $1}'
       ;;
     s_time-new|s_time-reuse)
-      local i clients=()
-      for i in $(seq 1 "$stime_clients"); do
-        env -u LD_LIBRARY_PATH -u OPENSSL_CONF taskset -c "$client_cpus" openssl s_time \
-          -connect "127.0.0.1:$port" -"${run#s_time-}" -time "$seconds" -www /1k > "$out/.s_time.$i" 2>&1 &
-        clients+=($!)
-      done
-      for i in "${clients[@]}"; do wait "$i" || true; done
-      cat "$out"/.s_time.*
-      awk 'FNR == 1 {done = 0} !done && /^[0-9]+ connections in [0-9.]+s;/ {s += $1; done = 1} END {print "requests: " s + 0}' "$out"/.s_time.*
-      rm -f "$out"/.s_time.*
+      rm -f "$out/.s_time.log"
+      echo "requests: $(stime_clients "${run#s_time-}" "$out/.s_time.log")"
+      cat "$out/.s_time.log"; rm -f "$out/.s_time.log"
       ;;
     *) echo "unknown run $run" >&2; exit 2 ;;
   esac
@@ -75,6 +69,6 @@ awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" -v a="$
   'BEGIN {printf "requests/s: %.1f, server CPU seconds per 10,000 requests: %.2f\n", n / (b - a), t / hz / n * 10000}' >> "$out/load.txt"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 trap - EXIT
-perf report -i "$out/perf.data" --stdio --sort dso 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25 > "$out/dso.txt"
-perf report -i "$out/perf.data" --stdio --sort dso,sym 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 > "$out/symbols.txt"
+perf report -i "$out/perf.data" --stdio --sort dso 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,25p > "$out/dso.txt"
+perf report -i "$out/perf.data" --stdio --sort dso,sym 2>/dev/null | grep -v '^#' | grep -v '^$' | sed -n 1,60p > "$out/symbols.txt"
 echo "$framework $tls $run: $(tail -1 "$out/load.txt")"

@@ -44,6 +44,7 @@ idle_rounds=${LOAD_IDLE_ROUNDS:-1}
 server_cpus=${LOAD_SERVER_CPUS:-0}
 client_cpus=${LOAD_CLIENT_CPUS:-1}
 stime_clients=${LOAD_STIME_CLIENTS:-4}
+. bench/load/stime.sh
 servers=${LOAD_SERVERS:-"netty:SunJSSE netty:NativeTLS netty:netty-openssl jetty:SunJSSE jetty:NativeTLS tomcat:SunJSSE tomcat:NativeTLS"}
 RUNS="keepalive-1k keepalive-64k close-1k rate-1k h2-1k h2-64k s_time-new s_time-reuse idle-memory"
 runs=${LOAD_RUNS:-$RUNS}
@@ -130,29 +131,18 @@ h2_run() { # pid path
     "$(mb "$(echo "$log" | awk '/^finished in/ {sub(/\/s$/, "", $6); print $6}')")" "$(per10k $((after - before)) "$requests")"
 }
 
-# One s_time run (new or reuse): connections/s and the server CPU seconds per 10,000 connections.
-# LOAD_STIME_CLIENTS s_time processes run at once: one s_time is a sequential client, so on its own
-# it measures the client's and the server's time per connection added together (2026-12-03: 236
-# against 445 connections/s while the servers' CPU per handshake differed 3x), not the server's rate.
+# One s_time run (new or reuse, LOAD_STIME_CLIENTS at once: bench/load/stime.sh): connections/s
+# and the server CPU seconds per 10,000 connections.
 stime_run() { # pid mode
-  local pid=$1 mode=$2 before after conns start end i pids=() files=()
+  local pid=$1 mode=$2 before after conns start end
   before=$(cpu_ticks "$pid")
   start=$(date +%s.%N)
-  for i in $(seq 1 "$stime_clients"); do
-    files+=("$out/.s_time.$i")
-    env -u LD_LIBRARY_PATH -u OPENSSL_CONF taskset -c "$client_cpus" openssl s_time -connect "127.0.0.1:$port" \
-      -"$mode" -time "$seconds" -www /1k > "$out/.s_time.$i" 2>&1 &
-    pids+=($!)
-  done
-  for i in "${pids[@]}"; do wait "$i" || true; done
+  conns=$(stime_clients "$mode" "$out/s_time.log")
   end=$(date +%s.%N)
   after=$(cpu_ticks "$pid")
-  # each s_time's first "N connections in T s;" line is its count
-  conns=$(awk 'FNR == 1 {done = 0} !done && /^[0-9]+ connections in [0-9.]+s;/ {s += $1; done = 1} END {print s + 0}' "${files[@]}")
-  cat "${files[@]}" >> "$out/s_time.log"; rm -f "${files[@]}"
   # s_time prints whole seconds only: the rate is over the time measured here
-  printf '%s\t-\t-\t-\t%s\t-\t-\n' "$(awk -v n="${conns:-0}" -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", n / (b - a)}')" \
-    "$(per10k $((after - before)) "${conns:-0}")"
+  printf '%s\t-\t-\t-\t%s\t-\t-\n' "$(awk -v n="$conns" -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", n / (b - a)}')" \
+    "$(per10k $((after - before)) "$conns")"
 }
 
 # The server's live Java heap (bytes, from a class histogram, which runs a full GC first) and resident memory (bytes).
